@@ -1,0 +1,138 @@
+//! Command-line interface: `mltutor [inspect|check|answers|train|bench]`.
+
+use crate::plan::DEFAULT_BUDGET_BYTES;
+use crate::shape::{parse_shape, Shape};
+use crate::spec::{builtin_models, parse_model, ModelSpec};
+use crate::summary::{inspect, render_text, InspectError};
+use clap::{Args, Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mltutor",
+    version,
+    about = "A terminal tutor for machine-learning exams, answers computed live with candle"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Memory budget in MiB for any model and its activations.
+    #[arg(long, global = true, default_value_t = DEFAULT_BUDGET_BYTES / (1024 * 1024), value_name = "MIB")]
+    pub memory_budget: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print a model's summary: per-layer output shapes, parameters and mult-adds.
+    Inspect(InspectArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// A model-spec (or pack) RON file; default: the exam's built-in models.
+    #[arg(long, value_name = "FILE")]
+    pub pack: Option<PathBuf>,
+    /// Which model of the file (default: the first).
+    #[arg(long, value_name = "ID")]
+    pub model: Option<String>,
+    /// Shape of one sample, e.g. 3x40x40 or "(3, 40, 40)" (default: the model's own).
+    #[arg(long, value_name = "SHAPE")]
+    pub input: Option<String>,
+    /// Samples per batch for the forward pass.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub batch: usize,
+    /// Also print the model as PyTorch code.
+    #[arg(long)]
+    pub code: bool,
+}
+
+/// Exit code for a usage or file problem.
+const USAGE: u8 = 2;
+
+pub fn run(cli: Cli) -> ExitCode {
+    let budget = cli.memory_budget.saturating_mul(1024 * 1024);
+    match cli.command {
+        Some(Command::Inspect(a)) => cmd_inspect(a, budget),
+        None => {
+            eprintln!("The interactive tutor is not built yet; try `mltutor inspect`.");
+            ExitCode::from(USAGE)
+        }
+    }
+}
+
+/// Models from a file, or the built-in ones.
+pub fn load_models(path: Option<&Path>) -> Result<Vec<ModelSpec>, String> {
+    match path {
+        None => Ok(builtin_models()),
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+            parse_model(&text).map(|m| vec![m]).map_err(|e| {
+                format!(
+                    "{}:{}:{}: {}",
+                    p.display(),
+                    e.position.line,
+                    e.position.col,
+                    e.code
+                )
+            })
+        }
+    }
+}
+
+/// Pick a model by id, or the first one.
+pub fn pick_model(models: Vec<ModelSpec>, id: Option<&str>) -> Result<ModelSpec, String> {
+    let ids: Vec<String> = models.iter().map(|m| m.id.clone()).collect();
+    match id {
+        None => models
+            .into_iter()
+            .next()
+            .ok_or_else(|| "no model in the file".to_string()),
+        Some(id) => models
+            .into_iter()
+            .find(|m| m.id == id)
+            .ok_or_else(|| format!("no model `{id}`; available: {}", ids.join(", "))),
+    }
+}
+
+fn cmd_inspect(a: InspectArgs, budget: u64) -> ExitCode {
+    let spec = match load_models(a.pack.as_deref()).and_then(|m| pick_model(m, a.model.as_deref()))
+    {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(USAGE);
+        }
+    };
+    let input: Option<Shape> = match a.input.as_deref().map(parse_shape) {
+        None => None,
+        Some(Ok(s)) => Some(s),
+        Some(Err(e)) => {
+            eprintln!("error: --input: {e}");
+            return ExitCode::from(USAGE);
+        }
+    };
+    if a.batch == 0 {
+        eprintln!("error: --batch must be at least 1");
+        return ExitCode::from(USAGE);
+    }
+    if a.code {
+        println!("{}", crate::codegen::pytorch_code(&spec));
+    }
+    match inspect(&spec, input.as_ref(), a.batch, budget) {
+        Ok(summary) => {
+            print!("{}", render_text(&summary));
+            ExitCode::SUCCESS
+        }
+        Err(InspectError::Spec(e)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(USAGE)
+        }
+        Err(e) => {
+            let shown = input.unwrap_or_else(|| Shape(spec.input.clone()));
+            println!("The input {shown} does not run through `{}`:\n{e}", spec.id);
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,378 @@
+//! The candle-facing code: the only module that knows candle.
+//!
+//! A `ModelSpec` is instantiated as real candle modules whose variables live in a `VarMap`
+//! under the layers' names (`conv1.weight`, `fc2.bias`). Parameter counts are read from
+//! those tensors and shapes from a real forward pass.
+
+use crate::shape::Shape;
+use crate::spec::{LayerKind, ModelSpec};
+use candle_core::{DType, Device, Tensor, Var};
+use candle_nn::VarMap;
+use rand::{Rng, SeedableRng};
+
+pub use candle_core::Error as CandleError;
+pub use candle_core::Result as CandleResult;
+
+/// Where tensors live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeviceChoice {
+    #[default]
+    Cpu,
+    Cuda,
+}
+
+impl std::str::FromStr for DeviceChoice {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "cpu" => Ok(DeviceChoice::Cpu),
+            "cuda" | "gpu" => Ok(DeviceChoice::Cuda),
+            other => Err(format!("unknown device `{other}`: use cpu or cuda")),
+        }
+    }
+}
+
+impl std::fmt::Display for DeviceChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            DeviceChoice::Cpu => "cpu",
+            DeviceChoice::Cuda => "cuda",
+        })
+    }
+}
+
+/// Whether this binary was built with the `cuda` feature.
+pub const CUDA_BUILT: bool = cfg!(feature = "cuda");
+
+/// Open a device, or say clearly why not and what to do.
+pub fn open_device(choice: DeviceChoice) -> Result<Device, String> {
+    match choice {
+        DeviceChoice::Cpu => Ok(Device::Cpu),
+        DeviceChoice::Cuda if !CUDA_BUILT => Err(
+            "CUDA was asked for, but this mltutor was built without the `cuda` feature. \
+             Rebuild with `cargo build --release --features cuda` (see the README), or use --device cpu."
+                .into(),
+        ),
+        DeviceChoice::Cuda => Device::new_cuda(0).map_err(|e| {
+            format!(
+                "CUDA was asked for, but no usable GPU was found ({e}). Check the NVIDIA driver \
+                 (nvidia-smi), or use --device cpu."
+            )
+        }),
+    }
+}
+
+/// One layer as candle runs it.
+enum Layer {
+    Conv(candle_nn::Conv2d),
+    Linear(candle_nn::Linear),
+    BatchNorm(candle_nn::BatchNorm),
+    ReLU,
+    Sigmoid,
+    Tanh,
+    Softmax(i64),
+    MaxPool { kernel: usize, stride: usize },
+    AvgPool { kernel: usize, stride: usize },
+    Flatten,
+    View(usize),
+    Dropout(f32),
+}
+
+/// Parameter counts of one layer, read from its tensors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LayerCounts {
+    pub trainable: u64,
+    pub buffers: u64,
+}
+
+/// A model instantiated with candle.
+pub struct Network {
+    layers: Vec<Layer>,
+    /// Trainable variables, named `layer.weight` / `layer.bias`.
+    pub varmap: VarMap,
+    device: Device,
+}
+
+/// Uniform values in [-bound, bound] from a seeded generator.
+fn uniform(rng: &mut rand::rngs::StdRng, n: usize, bound: f64) -> Vec<f32> {
+    (0..n)
+        .map(|_| rng.random_range(-bound..=bound) as f32)
+        .collect()
+}
+
+/// Create a variable in `varmap` with PyTorch's default initialisation for weights and
+/// biases: U(-1/sqrt(fan_in), 1/sqrt(fan_in)). candle's own default (Kaiming normal) gives
+/// conv weights a spread about 2.4x PyTorch's, and SGD then diverges at rates PyTorch uses.
+fn seeded_var(
+    varmap: &VarMap,
+    name: String,
+    shape: &[usize],
+    values: Vec<f32>,
+    device: &Device,
+) -> CandleResult<Tensor> {
+    let t = Tensor::from_vec(values, shape, device)?;
+    let var = Var::from_tensor(&t)?;
+    let out = var.as_tensor().clone();
+    varmap
+        .data()
+        .lock()
+        .map_err(|_| CandleError::Msg("variable store poisoned".into()))?
+        .insert(name, var);
+    Ok(out)
+}
+
+impl Network {
+    /// Instantiate `spec` on `device`, weights drawn from a generator seeded with `seed`.
+    /// Call `plan` first: it refuses sizes beyond the memory budget.
+    pub fn new(spec: &ModelSpec, seed: u64, device: &Device) -> CandleResult<Self> {
+        let varmap = VarMap::new();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let mut layers = Vec::with_capacity(spec.layers.len());
+        for l in &spec.layers {
+            let name = l.name.clone().unwrap_or_default();
+            let var = |rng: &mut rand::rngs::StdRng, what: &str, shape: &[usize], fan_in: usize| {
+                let n = shape.iter().product();
+                let bound = 1.0 / (fan_in as f64).sqrt();
+                seeded_var(
+                    &varmap,
+                    format!("{name}.{what}"),
+                    shape,
+                    uniform(rng, n, bound),
+                    device,
+                )
+            };
+            let layer = match &l.layer {
+                LayerKind::Conv2d {
+                    in_channels,
+                    out_channels,
+                    kernel,
+                    stride,
+                    padding,
+                    bias,
+                } => {
+                    let fan_in = in_channels * kernel * kernel;
+                    let w = var(
+                        &mut rng,
+                        "weight",
+                        &[*out_channels, *in_channels, *kernel, *kernel],
+                        fan_in,
+                    )?;
+                    let b = if *bias {
+                        Some(var(&mut rng, "bias", &[*out_channels], fan_in)?)
+                    } else {
+                        None
+                    };
+                    let cfg = candle_nn::Conv2dConfig {
+                        padding: *padding,
+                        stride: *stride,
+                        ..Default::default()
+                    };
+                    Layer::Conv(candle_nn::Conv2d::new(w, b, cfg))
+                }
+                LayerKind::Linear {
+                    in_features,
+                    out_features,
+                    bias,
+                } => {
+                    let w = var(
+                        &mut rng,
+                        "weight",
+                        &[*out_features, *in_features],
+                        *in_features,
+                    )?;
+                    let b = if *bias {
+                        Some(var(&mut rng, "bias", &[*out_features], *in_features)?)
+                    } else {
+                        None
+                    };
+                    Layer::Linear(candle_nn::Linear::new(w, b))
+                }
+                LayerKind::BatchNorm2d { features } => {
+                    let c = *features;
+                    let w = seeded_var(
+                        &varmap,
+                        format!("{name}.weight"),
+                        &[c],
+                        vec![1.0; c],
+                        device,
+                    )?;
+                    let b =
+                        seeded_var(&varmap, format!("{name}.bias"), &[c], vec![0.0; c], device)?;
+                    // Running statistics are buffers, as in PyTorch: not in the trainable map.
+                    let mean = Tensor::zeros(c, DType::F32, device)?;
+                    let var_ = Tensor::ones(c, DType::F32, device)?;
+                    Layer::BatchNorm(candle_nn::BatchNorm::new(c, mean, var_, w, b, 1e-5)?)
+                }
+                LayerKind::ReLU => Layer::ReLU,
+                LayerKind::Sigmoid => Layer::Sigmoid,
+                LayerKind::Tanh => Layer::Tanh,
+                LayerKind::Softmax { dim } => Layer::Softmax(*dim),
+                LayerKind::MaxPool2d { kernel, stride } => Layer::MaxPool {
+                    kernel: *kernel,
+                    stride: stride.unwrap_or(*kernel),
+                },
+                LayerKind::AvgPool2d { kernel, stride } => Layer::AvgPool {
+                    kernel: *kernel,
+                    stride: stride.unwrap_or(*kernel),
+                },
+                LayerKind::Flatten => Layer::Flatten,
+                LayerKind::View(_, n) => Layer::View(*n as usize),
+                LayerKind::Dropout { p } => Layer::Dropout(*p as f32),
+            };
+            layers.push(layer);
+        }
+        Ok(Self {
+            layers,
+            varmap,
+            device: device.clone(),
+        })
+    }
+
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+
+    /// Per-layer parameter counts, read from the instantiated tensors.
+    pub fn layer_counts(&self, spec: &ModelSpec) -> Vec<LayerCounts> {
+        let data = self.varmap.data().lock().expect("variable store");
+        spec.layers
+            .iter()
+            .zip(&self.layers)
+            .map(|(l, layer)| {
+                let trainable = match &l.name {
+                    Some(n) => {
+                        let prefix = format!("{n}.");
+                        data.iter()
+                            .filter(|(k, _)| k.starts_with(&prefix))
+                            .map(|(_, v)| v.as_tensor().elem_count() as u64)
+                            .sum()
+                    }
+                    None => 0,
+                };
+                let buffers = match layer {
+                    Layer::BatchNorm(bn) => {
+                        (bn.running_mean().elem_count() + bn.running_var().elem_count()) as u64
+                    }
+                    _ => 0,
+                };
+                LayerCounts { trainable, buffers }
+            })
+            .collect()
+    }
+
+    /// Apply every layer; `train` turns on dropout and batch statistics.
+    pub fn forward(&self, x: &Tensor, train: bool) -> CandleResult<Tensor> {
+        let mut x = x.clone();
+        for layer in &self.layers {
+            x = apply(layer, &x, train)?;
+        }
+        Ok(x)
+    }
+
+    /// Run a real forward pass on a random batch and record each layer's output shape
+    /// (batch dimension first).
+    pub fn trace(&self, sample: &Shape, batch: usize) -> CandleResult<Vec<Shape>> {
+        let mut dims = vec![batch];
+        dims.extend_from_slice(sample.dims());
+        let mut x = Tensor::randn(0f32, 1f32, dims, &self.device)?;
+        let mut shapes = Vec::with_capacity(self.layers.len());
+        for layer in &self.layers {
+            x = apply(layer, &x, false)?;
+            shapes.push(Shape(x.dims().to_vec()));
+        }
+        Ok(shapes)
+    }
+}
+
+fn apply(layer: &Layer, x: &Tensor, train: bool) -> CandleResult<Tensor> {
+    match layer {
+        Layer::Conv(c) => x.apply(c),
+        Layer::Linear(l) => x.apply(l),
+        Layer::BatchNorm(bn) => x.apply_t(bn, train),
+        Layer::ReLU => x.relu(),
+        Layer::Sigmoid => candle_nn::ops::sigmoid(x),
+        Layer::Tanh => x.tanh(),
+        Layer::Softmax(dim) => {
+            let rank = x.rank() as i64;
+            let d = if *dim < 0 { rank + dim } else { *dim };
+            candle_nn::ops::softmax(x, d as usize)
+        }
+        Layer::MaxPool { kernel, stride } => x.max_pool2d_with_stride(*kernel, *stride),
+        Layer::AvgPool { kernel, stride } => x.avg_pool2d_with_stride(*kernel, *stride),
+        Layer::Flatten => x.flatten_from(1),
+        Layer::View(n) => {
+            let total = x.elem_count();
+            if total % n != 0 {
+                candle_core::bail!("view(-1, {n}): {total} elements are not a multiple of {n}");
+            }
+            x.reshape((total / n, *n))
+        }
+        Layer::Dropout(p) => {
+            if train && *p > 0.0 {
+                candle_nn::ops::dropout(x, *p)
+            } else {
+                Ok(x.clone())
+            }
+        }
+    }
+}
+
+/// Evidence for `nn.Linear(n, 1)`: candle's output on a random x beside Σ wᵢxᵢ + b computed
+/// term by term in plain Rust.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinearEvidence {
+    pub x: Vec<f32>,
+    pub w: Vec<f32>,
+    pub b: f32,
+    pub candle_output: f32,
+    pub term_by_term: f64,
+}
+
+/// Run the first Linear layer of `spec` (which must map to one output) on a seeded random x.
+pub fn linear_evidence(spec: &ModelSpec, seed: u64) -> CandleResult<LinearEvidence> {
+    let net = Network::new(spec, seed, &Device::Cpu)?;
+    let (idx, name, n) = spec
+        .layers
+        .iter()
+        .enumerate()
+        .find_map(|(i, l)| match (&l.layer, &l.name) {
+            (
+                LayerKind::Linear {
+                    in_features,
+                    out_features: 1,
+                    ..
+                },
+                Some(name),
+            ) => Some((i, name.clone(), *in_features)),
+            _ => None,
+        })
+        .ok_or_else(|| CandleError::Msg("the model has no Linear(n, 1) layer".into()))?;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed.wrapping_add(1));
+    let x = uniform(&mut rng, n, 1.0);
+    let xt = Tensor::from_vec(x.clone(), (1, n), &Device::Cpu)?;
+    let out = apply(&net.layers[idx], &xt, false)?;
+    let candle_output = out.flatten_all()?.to_vec1::<f32>()?[0];
+    let data = net.varmap.data().lock().expect("variable store");
+    let w = data[&format!("{name}.weight")]
+        .as_tensor()
+        .flatten_all()?
+        .to_vec1::<f32>()?;
+    let b = match data.get(&format!("{name}.bias")) {
+        Some(v) => v.as_tensor().flatten_all()?.to_vec1::<f32>()?[0],
+        None => 0.0,
+    };
+    let term_by_term = w
+        .iter()
+        .zip(&x)
+        .map(|(wi, xi)| *wi as f64 * *xi as f64)
+        .sum::<f64>()
+        + b as f64;
+    Ok(LinearEvidence {
+        x,
+        w,
+        b,
+        candle_output,
+        term_by_term,
+    })
+}

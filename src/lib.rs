@@ -1,0 +1,14 @@
+//! mltutor: a terminal tutor for machine-learning exams, whose answers are computed live
+//! with candle.
+//!
+//! The core (specs, shape arithmetic, candle engine, summaries) works headlessly; the CLI
+//! and the terminal interface are thin layers on top.
+
+pub mod cli;
+pub mod codegen;
+pub mod engine;
+pub mod numfmt;
+pub mod plan;
+pub mod shape;
+pub mod spec;
+pub mod summary;

@@ -1,0 +1,435 @@
+//! Shape and size arithmetic done before anything is allocated.
+//!
+//! `plan` follows PyTorch's documented shape formulas layer by layer. It refuses a model
+//! whose weights or activations would exceed the memory budget, and explains a shape that
+//! does not fit in words a student can learn from. The real shapes come from candle's
+//! forward pass (`engine`); this is the pre-flight check that keeps absurd input harmless.
+
+use crate::shape::Shape;
+use crate::spec::{LayerKind, LayerSpec, ModelSpec};
+use std::fmt;
+
+/// Default memory budget for one model and its activations: 512 MiB.
+pub const DEFAULT_BUDGET_BYTES: u64 = 512 * 1024 * 1024;
+const F32_BYTES: u64 = 4;
+
+/// What the arithmetic predicts for one layer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedLayer {
+    /// Output shape of one sample (no batch dimension).
+    pub out: Shape,
+    /// Trainable parameters PyTorch's formulas predict (used for the budget only:
+    /// the reported counts are read from candle's tensors).
+    pub params: u64,
+    /// Non-trainable buffers (BatchNorm running statistics).
+    pub buffers: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub input: Shape,
+    pub batch: usize,
+    pub layers: Vec<PlannedLayer>,
+    pub param_bytes: u64,
+    pub activation_bytes: u64,
+}
+
+/// Why a model cannot run on an input.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PlanError {
+    /// A layer receives a shape it cannot take.
+    Mismatch(Mismatch),
+    /// Running it would need more memory than the budget allows.
+    OverBudget {
+        what: String,
+        needed: Option<u64>,
+        budget: u64,
+    },
+}
+
+/// A shape that does not fit, told as teaching material.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mismatch {
+    /// 1-based position in `forward`.
+    pub position: usize,
+    /// `conv2`, `x.view(-1, 1000)`, `F.max_pool2d`.
+    pub label: String,
+    /// `Conv2d`, `View`.
+    pub type_name: String,
+    /// The shape of one sample reaching the layer.
+    pub incoming: Shape,
+    /// The layers that produced `incoming`, e.g. `conv2 → F.relu → F.max_pool2d`
+    /// (empty when it is the model's input).
+    pub origin: String,
+    /// The model's input that was tried.
+    pub input: Shape,
+    /// What the layer needed, e.g. `1000 features per sample`.
+    pub needed: String,
+    /// What it got instead, e.g. `10x8x8 = 640`.
+    pub got: String,
+    /// Why, and what would fix it.
+    pub why: String,
+}
+
+impl fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Layer {} ({}, {}) needs {}, but ",
+            self.position, self.label, self.type_name, self.needed
+        )?;
+        if self.origin.is_empty() {
+            write!(f, "the input is {}.", self.got)?;
+        } else {
+            write!(
+                f,
+                "{} gives {} for the input {}.",
+                self.origin, self.got, self.input
+            )?;
+        }
+        if !self.why.is_empty() {
+            write!(f, " {}", self.why)?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for PlanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PlanError::Mismatch(m) => m.fmt(f),
+            PlanError::OverBudget {
+                what,
+                needed,
+                budget,
+            } => {
+                let need = match needed {
+                    Some(n) => format_bytes(*n),
+                    None => "more memory than a machine has".to_string(),
+                };
+                write!(
+                    f,
+                    "Refused before allocating anything: {what} would need {need}, over the memory \
+                     budget of {}. Use smaller layers or a smaller input (or raise the budget with \
+                     --memory-budget).",
+                    format_bytes(*budget)
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for PlanError {}
+
+/// `1.2 MiB`, `512.0 KiB`, `300 B`.
+pub fn format_bytes(n: u64) -> String {
+    const K: f64 = 1024.0;
+    let x = n as f64;
+    if x >= K * K * K {
+        format!("{:.1} GiB", x / (K * K * K))
+    } else if x >= K * K {
+        format!("{:.1} MiB", x / (K * K))
+    } else if x >= K {
+        format!("{:.1} KiB", x / K)
+    } else {
+        format!("{n} B")
+    }
+}
+
+fn describe(s: &Shape) -> String {
+    match s.elements() {
+        Some(n) if s.dims().len() > 1 => format!("{s} = {n}"),
+        _ => s.to_string(),
+    }
+}
+
+fn dims_word(n: usize) -> String {
+    if n == 1 {
+        "1 dimension".into()
+    } else {
+        format!("{n} dimensions")
+    }
+}
+
+/// Trainable parameters and buffers of a layer by PyTorch's formulas (checked arithmetic).
+fn expected_sizes(kind: &LayerKind) -> Option<(u64, u64)> {
+    let m = |a: usize, b: usize| (a as u64).checked_mul(b as u64);
+    Some(match kind {
+        LayerKind::Conv2d {
+            in_channels,
+            out_channels,
+            kernel,
+            bias,
+            ..
+        } => {
+            let w = m(*out_channels, *in_channels)?.checked_mul(m(*kernel, *kernel)?)?;
+            (
+                w.checked_add(if *bias { *out_channels as u64 } else { 0 })?,
+                0,
+            )
+        }
+        LayerKind::Linear {
+            in_features,
+            out_features,
+            bias,
+        } => {
+            let w = m(*out_features, *in_features)?;
+            (
+                w.checked_add(if *bias { *out_features as u64 } else { 0 })?,
+                0,
+            )
+        }
+        LayerKind::BatchNorm2d { features } => (2 * *features as u64, 2 * *features as u64),
+        _ => (0, 0),
+    })
+}
+
+/// Plan a forward pass of `batch` samples of shape `input` through `spec`.
+pub fn plan(spec: &ModelSpec, input: &Shape, batch: usize, budget: u64) -> Result<Plan, PlanError> {
+    let over = |what: String, needed: Option<u64>| PlanError::OverBudget {
+        what,
+        needed,
+        budget,
+    };
+    // Weights first: a model too big is refused whatever the input.
+    let mut total_params: u64 = 0;
+    for l in &spec.layers {
+        let (p, b) =
+            expected_sizes(&l.layer).ok_or_else(|| over(format!("layer {}", l.label()), None))?;
+        total_params = total_params
+            .checked_add(p)
+            .and_then(|t| t.checked_add(b))
+            .ok_or_else(|| over("the model's weights".into(), None))?;
+    }
+    let param_bytes = total_params.checked_mul(F32_BYTES);
+    match param_bytes {
+        Some(b) if b <= budget => {}
+        other => return Err(over(format!("the weights of `{}`", spec.id), other)),
+    }
+    let param_bytes = param_bytes.unwrap_or(u64::MAX);
+
+    let input_elems = input.elements().unwrap_or(u64::MAX);
+    let mut activation_elems: u64 = input_elems;
+    let mut layers = Vec::with_capacity(spec.layers.len());
+    let mut current = input.clone();
+    let mut origin: Vec<String> = Vec::new();
+    for (i, l) in spec.layers.iter().enumerate() {
+        let out = layer_output(l, &current).map_err(|(needed, got, why)| {
+            PlanError::Mismatch(Mismatch {
+                position: i + 1,
+                label: l.label(),
+                type_name: l.layer.type_name().into(),
+                incoming: current.clone(),
+                origin: origin.join(" → "),
+                input: input.clone(),
+                needed,
+                got,
+                why,
+            })
+        })?;
+        let elems = out
+            .elements()
+            .ok_or_else(|| over(format!("the output of {}", l.label()), None))?;
+        activation_elems = activation_elems
+            .checked_add(elems)
+            .ok_or_else(|| over("the activations".into(), None))?;
+        let act_bytes = activation_elems
+            .checked_mul(batch as u64)
+            .and_then(|e| e.checked_mul(F32_BYTES));
+        let total = act_bytes.and_then(|a| a.checked_add(param_bytes));
+        match total {
+            Some(t) if t <= budget => {}
+            other => {
+                return Err(over(
+                    format!(
+                        "a batch of {batch} through `{}` up to {} (output {})",
+                        spec.id,
+                        l.label(),
+                        out
+                    ),
+                    other,
+                ))
+            }
+        }
+        let (params, buffers) = expected_sizes(&l.layer).unwrap_or((0, 0));
+        // The origin chain restarts at each layer with weights, so messages name the
+        // nearest meaningful producer ("conv2 → F.relu → F.max_pool2d").
+        if l.layer.has_weights() {
+            origin.clear();
+        }
+        origin.push(l.label());
+        layers.push(PlannedLayer {
+            out: out.clone(),
+            params,
+            buffers,
+        });
+        current = out;
+    }
+    let activation_bytes = activation_elems * batch as u64 * F32_BYTES;
+    Ok(Plan {
+        input: input.clone(),
+        batch,
+        layers,
+        param_bytes,
+        activation_bytes,
+    })
+}
+
+type Refusal = (String, String, String);
+
+/// Output shape of one sample through one layer, or (needed, got, why).
+fn layer_output(l: &LayerSpec, x: &Shape) -> Result<Shape, Refusal> {
+    let d = x.dims();
+    match &l.layer {
+        LayerKind::Conv2d {
+            in_channels,
+            out_channels,
+            kernel,
+            stride,
+            padding,
+            ..
+        } => {
+            let (c, h, w) = image_dims(d, "A 2-D convolution")?;
+            if c != *in_channels {
+                return Err((
+                    format!("{in_channels} input channels"),
+                    format!("{c} channel{} ({})", plural(c), x),
+                    format!(
+                        "The first dimension of a sample is its channels: {} was built with \
+                         in_channels={in_channels}.",
+                        l.label()
+                    ),
+                ));
+            }
+            let oh = conv_len(h, *kernel, *stride, *padding);
+            let ow = conv_len(w, *kernel, *stride, *padding);
+            match (oh, ow) {
+                (Some(oh), Some(ow)) => Ok(Shape(vec![*out_channels, oh, ow])),
+                _ => Err((
+                    format!(
+                        "height and width of at least {} (kernel {kernel} minus twice the padding {padding})",
+                        kernel.saturating_sub(2 * padding).max(1)
+                    ),
+                    describe(x),
+                    "The kernel does not fit inside the padded image.".into(),
+                )),
+            }
+        }
+        LayerKind::MaxPool2d { kernel, stride } | LayerKind::AvgPool2d { kernel, stride } => {
+            let (c, h, w) = image_dims(d, "2-D pooling")?;
+            let s = stride.unwrap_or(*kernel);
+            match (conv_len(h, *kernel, s, 0), conv_len(w, *kernel, s, 0)) {
+                (Some(oh), Some(ow)) => Ok(Shape(vec![c, oh, ow])),
+                _ => Err((
+                    format!("height and width of at least {kernel}"),
+                    describe(x),
+                    format!("A pooling window of {kernel}x{kernel} does not fit in the image."),
+                )),
+            }
+        }
+        LayerKind::BatchNorm2d { features } => {
+            let (c, _, _) = image_dims(d, "BatchNorm2d")?;
+            if c != *features {
+                return Err((
+                    format!("{features} channels"),
+                    format!("{c} channel{} ({})", plural(c), x),
+                    String::new(),
+                ));
+            }
+            Ok(x.clone())
+        }
+        LayerKind::Linear {
+            in_features,
+            out_features,
+            ..
+        } => {
+            let last = *d.last().unwrap_or(&0);
+            if last != *in_features {
+                let why = if d.len() > 1 {
+                    format!(
+                        "A Linear layer acts on the last dimension only: flatten the sample first \
+                         (x.view(-1, {in_features}) or torch.flatten(x, 1))."
+                    )
+                } else {
+                    String::new()
+                };
+                let got = if d.len() > 1 {
+                    format!("{} (last dimension {last})", describe(x))
+                } else {
+                    format!("{last} features")
+                };
+                return Err((format!("{in_features} features per sample"), got, why));
+            }
+            let mut out = d.to_vec();
+            *out.last_mut().expect("non-empty") = *out_features;
+            Ok(Shape(out))
+        }
+        LayerKind::View(_, n) => {
+            let n = *n as u64;
+            let per_sample = x.elements().unwrap_or(u64::MAX);
+            if per_sample == n {
+                return Ok(Shape(vec![n as usize]));
+            }
+            let why = if per_sample > n && per_sample % n == 0 {
+                format!(
+                    "PyTorch would not complain: it would cut each sample into {} rows, so the \
+                     batch would no longer hold one row per sample and samples' outputs would be mixed up.",
+                    per_sample / n
+                )
+            } else if per_sample < n && n % per_sample == 0 {
+                format!(
+                    "PyTorch's view would only run on a batch whose size is a multiple of {k}, \
+                     and each row would then glue {k} samples together.",
+                    k = n / per_sample
+                )
+            } else {
+                format!("{per_sample} is not a multiple of {n}, so PyTorch's view fails.")
+            };
+            Err((format!("{n} features per sample"), describe(x), why))
+        }
+        LayerKind::Flatten => Ok(Shape(vec![x.elements().unwrap_or(u64::MAX) as usize])),
+        LayerKind::Softmax { dim } => {
+            // dim counts the batch dimension, as in PyTorch.
+            let rank = d.len() as i64 + 1;
+            if *dim < -rank || *dim >= rank {
+                return Err((
+                    format!("a dimension between {} and {}", -rank, rank - 1),
+                    format!("dim={dim} for a batch of shape N x {x}"),
+                    String::new(),
+                ));
+            }
+            Ok(x.clone())
+        }
+        LayerKind::ReLU | LayerKind::Sigmoid | LayerKind::Tanh | LayerKind::Dropout { .. } => {
+            Ok(x.clone())
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn image_dims(d: &[usize], what: &str) -> Result<(usize, usize, usize), Refusal> {
+    match d {
+        [c, h, w] => Ok((*c, *h, *w)),
+        _ => Err((
+            "a sample of shape channels x height x width (3 dimensions)".into(),
+            format!("{} ({})", Shape(d.to_vec()), dims_word(d.len())),
+            format!("{what} slides over an image: give the input as C x H x W, e.g. 3x40x40."),
+        )),
+    }
+}
+
+/// PyTorch's formula: floor((n + 2p - k) / s) + 1, or `None` when the kernel does not fit.
+fn conv_len(n: usize, k: usize, s: usize, p: usize) -> Option<usize> {
+    let padded = n.checked_add(p.checked_mul(2)?)?;
+    if padded < k || s == 0 {
+        return None;
+    }
+    Some((padded - k) / s + 1)
+}
