@@ -303,7 +303,7 @@ fn apply(layer: &Layer, x: &Tensor, train: bool) -> CandleResult<Tensor> {
         Layer::Flatten => x.flatten_from(1),
         Layer::View(n) => {
             let total = x.elem_count();
-            if total % n != 0 {
+            if !total.is_multiple_of(*n) {
                 candle_core::bail!("view(-1, {n}): {total} elements are not a multiple of {n}");
             }
             x.reshape((total / n, *n))

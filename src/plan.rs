@@ -38,7 +38,7 @@ pub struct Plan {
 #[derive(Debug, Clone, PartialEq)]
 pub enum PlanError {
     /// A layer receives a shape it cannot take.
-    Mismatch(Mismatch),
+    Mismatch(Box<Mismatch>),
     /// Running it would need more memory than the budget allows.
     OverBudget {
         what: String,
@@ -215,7 +215,7 @@ pub fn plan(spec: &ModelSpec, input: &Shape, batch: usize, budget: u64) -> Resul
     let mut origin: Vec<String> = Vec::new();
     for (i, l) in spec.layers.iter().enumerate() {
         let out = layer_output(l, &current).map_err(|(needed, got, why)| {
-            PlanError::Mismatch(Mismatch {
+            PlanError::Mismatch(Box::new(Mismatch {
                 position: i + 1,
                 label: l.label(),
                 type_name: l.layer.type_name().into(),
@@ -225,7 +225,7 @@ pub fn plan(spec: &ModelSpec, input: &Shape, batch: usize, budget: u64) -> Resul
                 needed,
                 got,
                 why,
-            })
+            }))
         })?;
         let elems = out
             .elements()
@@ -370,13 +370,13 @@ fn layer_output(l: &LayerSpec, x: &Shape) -> Result<Shape, Refusal> {
             if per_sample == n {
                 return Ok(Shape(vec![n as usize]));
             }
-            let why = if per_sample > n && per_sample % n == 0 {
+            let why = if per_sample > n && per_sample.is_multiple_of(n) {
                 format!(
                     "PyTorch would not complain: it would cut each sample into {} rows, so the \
                      batch would no longer hold one row per sample and samples' outputs would be mixed up.",
                     per_sample / n
                 )
-            } else if per_sample < n && n % per_sample == 0 {
+            } else if per_sample < n && n.is_multiple_of(per_sample) {
                 format!(
                     "PyTorch's view would only run on a batch whose size is a multiple of {k}, \
                      and each row would then glue {k} samples together.",

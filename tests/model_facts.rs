@@ -1,0 +1,312 @@
+//! Model facts computed with candle, checked against values derived by hand from
+//! PyTorch's documented formulas:
+//!   Conv2d params = out·in·k² (+ out bias); H_out = ⌊(H + 2p − k)/s⌋ + 1
+//!   Linear params = out·in (+ out bias); MaxPool2d(k): H_out = ⌊(H − k)/k⌋ + 1
+
+use mltutor::plan::{PlanError, DEFAULT_BUDGET_BYTES};
+use mltutor::shape::{parse_shape, Shape};
+use mltutor::spec::{builtin_models, parse_model, ModelSpec};
+use mltutor::summary::{inspect, InspectError, Summary};
+
+fn exam_cnn() -> ModelSpec {
+    builtin_models()
+        .into_iter()
+        .find(|m| m.id == "exam_cnn")
+        .unwrap()
+}
+
+fn run(spec: &ModelSpec, input: &str, batch: usize) -> Result<Summary, InspectError> {
+    inspect(
+        spec,
+        Some(&parse_shape(input).unwrap()),
+        batch,
+        DEFAULT_BUDGET_BYTES,
+    )
+}
+
+fn mismatch_at(spec: &ModelSpec, input: &str) -> (usize, String) {
+    match run(spec, input, 1) {
+        Err(InspectError::Plan(PlanError::Mismatch(m))) => (m.position, m.to_string()),
+        other => panic!("{input}: expected a shape mismatch, got {other:?}"),
+    }
+}
+
+#[test]
+fn exam_cnn_parameters_per_layer_from_tensors() {
+    let s = run(&exam_cnn(), "3x40x40", 1).unwrap();
+    let params: Vec<u64> = s.rows.iter().map(|r| r.counts.trainable).collect();
+    // conv1: 10·3·3·3 + 10 = 280; conv2: 10·10·5·5 + 10 = 2510;
+    // fc1: 1000·50, no bias = 50000; fc2: 50·10 + 10 = 510.
+    assert_eq!(params, vec![280, 0, 0, 2510, 0, 0, 0, 50000, 0, 510]);
+    // 280 + 2510 + 50000 + 510. The correction's "53600" is an arithmetic slip.
+    assert_eq!(s.total_params(), 53_300);
+    assert_eq!(s.non_trainable(), 0);
+}
+
+#[test]
+fn exam_cnn_shapes_from_forward_pass() {
+    let s = run(&exam_cnn(), "3x40x40", 2).unwrap();
+    let shapes: Vec<Vec<usize>> = s.rows.iter().map(|r| r.output.0.clone()).collect();
+    assert_eq!(
+        shapes,
+        vec![
+            vec![2, 10, 40, 40], // (40 + 2 − 3)/1 + 1 = 40
+            vec![2, 10, 40, 40],
+            vec![2, 10, 20, 20],
+            vec![2, 10, 20, 20], // (20 + 4 − 5)/1 + 1 = 20
+            vec![2, 10, 20, 20],
+            vec![2, 10, 10, 10],
+            vec![2, 1000],
+            vec![2, 50],
+            vec![2, 50],
+            vec![2, 10],
+        ]
+    );
+}
+
+#[test]
+fn exam_cnn_mult_adds_as_torchinfo_counts() {
+    let s = run(&exam_cnn(), "3x40x40", 1).unwrap();
+    // conv: params × H_out × W_out; linear: params.
+    assert_eq!(s.mult_adds(), 280 * 1600 + 2510 * 400 + 50_000 + 510);
+}
+
+#[test]
+fn inputs_that_fit() {
+    // Each reaches 10x10x10 = 1000 before the view (10x5x20 for 3x20x80).
+    for input in [
+        "3x40x40",
+        "3x20x80",
+        "3x80x20",
+        "3x41x41",
+        "3x43x43",
+        "(3, 8, 200)",
+    ] {
+        let s = run(&exam_cnn(), input, 1).unwrap_or_else(|e| panic!("{input}: {e}"));
+        assert_eq!(s.output().0, vec![1, 10], "{input}");
+    }
+}
+
+#[test]
+fn inputs_that_do_not_fit_name_the_layer() {
+    let cnn = exam_cnn();
+    // 32 → 16 → 8: 10x8x8 = 640 reaches the view.
+    let (at, msg) = mismatch_at(&cnn, "3x32x32");
+    assert_eq!(at, 7);
+    for part in [
+        "x.view(-1, 1000)",
+        "1000 features per sample",
+        "conv2",
+        "10x8x8 = 640",
+        "3x32x32",
+    ] {
+        assert!(msg.contains(part), "missing `{part}` in: {msg}");
+    }
+    // One channel instead of three.
+    let (at, msg) = mismatch_at(&cnn, "1x40x40");
+    assert_eq!(at, 1);
+    assert!(
+        msg.contains("3 input channels") && msg.contains("conv1"),
+        "{msg}"
+    );
+    // No channel dimension at all.
+    let (at, msg) = mismatch_at(&cnn, "40x40");
+    assert_eq!(at, 1);
+    assert!(msg.contains("channels x height x width"), "{msg}");
+    // 2 → conv1 2 → pool 1 → conv2 (1 + 4 − 5) + 1 = 1 → pool 2 does not fit in 1.
+    let (at, msg) = mismatch_at(&cnn, "3x2x2");
+    assert_eq!(at, 6);
+    assert!(msg.contains("at least 2"), "{msg}");
+    // 2000 features per sample: PyTorch would silently mix samples; refused and explained.
+    let (at, msg) = mismatch_at(&cnn, "3x80x40");
+    assert_eq!(at, 7);
+    assert!(msg.contains("2000") && msg.contains("mixed"), "{msg}");
+    // 250 per sample: a view only works on batches that glue 4 samples per row.
+    let (_, msg) = mismatch_at(&cnn, "3x20x20");
+    assert!(msg.contains("250") && msg.contains("4 samples"), "{msg}");
+}
+
+const EVERY_KIND: &str = r#"(
+    id: "every_kind",
+    input: [3, 40, 40],
+    layers: [
+        (name: "conv", layer: Conv2d(in: 3, out: 8, kernel: 3, stride: 2)),
+        (name: "bn", layer: BatchNorm2d(features: 8)),
+        (layer: Tanh),
+        (layer: AvgPool2d(kernel: 3, stride: 2)),
+        (layer: MaxPool2d(kernel: 2)),
+        (layer: Dropout(p: 0.25)),
+        (layer: Flatten),
+        (name: "fc", layer: Linear(in: 128, out: 5, bias: false)),
+        (layer: Sigmoid),
+        (name: "head", layer: Linear(in: 5, out: 3)),
+        (layer: Softmax(dim: 1)),
+    ],
+)"#;
+
+#[test]
+fn every_layer_kind_counts_and_shapes() {
+    let spec = parse_model(EVERY_KIND).unwrap();
+    let s = run(&spec, "3x40x40", 1).unwrap();
+    let got: Vec<(u64, u64, Vec<usize>)> = s
+        .rows
+        .iter()
+        .map(|r| (r.counts.trainable, r.counts.buffers, r.output.0.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (8 * 3 * 9 + 8, 0, vec![1, 8, 19, 19]), // (40 − 3)/2 + 1 = 19
+            (16, 16, vec![1, 8, 19, 19]),           // γ, β trainable; running mean, var buffers
+            (0, 0, vec![1, 8, 19, 19]),
+            (0, 0, vec![1, 8, 9, 9]), // (19 − 3)/2 + 1 = 9
+            (0, 0, vec![1, 8, 4, 4]), // (9 − 2)/2 + 1 = 4
+            (0, 0, vec![1, 8, 4, 4]),
+            (0, 0, vec![1, 128]),
+            (640, 0, vec![1, 5]),
+            (0, 0, vec![1, 5]),
+            (18, 0, vec![1, 3]),
+            (0, 0, vec![1, 3]),
+        ]
+    );
+}
+
+#[test]
+fn linear_on_unflattened_input_is_explained() {
+    let spec = parse_model(
+        r#"(id: "m", input: [3, 8, 8], layers: [(name: "conv", layer: Conv2d(in: 3, out: 4, kernel: 1)), (name: "fc", layer: Linear(in: 256, out: 2))])"#,
+    )
+    .unwrap();
+    let (at, msg) = mismatch_at(&spec, "3x8x8");
+    assert_eq!(at, 2);
+    // 4x8x8 reaches fc, whose last dimension is 8, not 256 = 4·8·8.
+    assert!(
+        msg.contains("256 features") && msg.contains("last dimension 8"),
+        "{msg}"
+    );
+    assert!(msg.contains("flatten"), "{msg}");
+}
+
+#[test]
+fn memory_budget_refuses_before_allocating() {
+    let huge = parse_model(
+        r#"(id: "huge", input: [100000], layers: [(name: "fc", layer: Linear(in: 100000, out: 100000))])"#,
+    )
+    .unwrap();
+    // 10^10 weights × 4 bytes = 40 GB, far over 512 MiB.
+    match inspect(&huge, None, 1, DEFAULT_BUDGET_BYTES) {
+        Err(InspectError::Plan(e @ PlanError::OverBudget { .. })) => {
+            let msg = e.to_string();
+            assert!(
+                msg.contains("Refused before allocating") && msg.contains("512.0 MiB"),
+                "{msg}"
+            );
+        }
+        other => panic!("expected a budget refusal, got {other:?}"),
+    }
+    // A huge input on a small model: activations over budget.
+    let err = run(&exam_cnn(), "3x20000x20000", 1).unwrap_err();
+    assert!(
+        matches!(err, InspectError::Plan(PlanError::OverBudget { .. })),
+        "{err:?}"
+    );
+    // A configurable budget: the exam CNN fits in 512 MiB but not in 100 KiB.
+    let err = inspect(&exam_cnn(), None, 1, 100 * 1024).unwrap_err();
+    assert!(matches!(
+        err,
+        InspectError::Plan(PlanError::OverBudget { .. })
+    ));
+}
+
+#[test]
+fn absurd_sizes_do_not_overflow() {
+    let spec = parse_model(&format!(
+        r#"(id: "absurd", input: [3, 4, 4], layers: [(name: "c", layer: Conv2d(in: 3, out: {}, kernel: {}))])"#,
+        usize::MAX / 2,
+        usize::MAX / 3
+    ))
+    .unwrap();
+    assert!(matches!(
+        inspect(&spec, None, 1, DEFAULT_BUDGET_BYTES),
+        Err(InspectError::Plan(PlanError::OverBudget { .. }))
+    ));
+}
+
+#[test]
+fn perceptron_has_23_parameters() {
+    let p = builtin_models()
+        .into_iter()
+        .find(|m| m.id == "perceptron")
+        .unwrap();
+    let s = inspect(&p, None, 1, DEFAULT_BUDGET_BYTES).unwrap();
+    assert_eq!(s.total_params(), 22 + 1);
+    assert_eq!(s.output(), &Shape(vec![1, 1]));
+}
+
+#[test]
+fn spec_defects_are_named() {
+    let unnamed =
+        parse_model(r#"(id: "m", input: [4], layers: [(layer: Linear(in: 4, out: 2))])"#).unwrap();
+    let e = unnamed.validate().unwrap_err().to_string();
+    assert!(e.contains("give it a name"), "{e}");
+    let dup = parse_model(
+        r#"(id: "m", input: [4], layers: [(name: "a", layer: Linear(in: 4, out: 4)), (name: "a", layer: Linear(in: 4, out: 2))])"#,
+    )
+    .unwrap();
+    assert!(dup
+        .validate()
+        .unwrap_err()
+        .to_string()
+        .contains("used twice"));
+    let view = parse_model(r#"(id: "m", input: [4], layers: [(layer: View(2, 2))])"#).unwrap();
+    assert!(view
+        .validate()
+        .unwrap_err()
+        .to_string()
+        .contains("view(-1, N)"));
+}
+
+#[test]
+fn rendered_code_is_the_exams() {
+    // Typed from the correction's listing of question 4 (its indentation normalised).
+    let expected = "\
+class CNN(nn.Module):
+    def __init__(self):
+        super(CNN, self).__init__()
+        self.conv1 = nn.Conv2d(3, 10, kernel_size=3, padding=1)
+        self.conv2 = nn.Conv2d(10, 10, kernel_size=5, padding=2)
+        self.fc1 = nn.Linear(1000, 50, bias=False)
+        self.fc2 = nn.Linear(50, 10)
+    def forward(self, x):
+        x = self.conv1(x)
+        x = F.relu(x)
+        x = F.max_pool2d(x, 2)
+        x = self.conv2(x)
+        x = F.relu(x)
+        x = F.max_pool2d(x, 2)
+        x = x.view(-1, 1000)
+        x = F.relu(self.fc1(x))
+        x = self.fc2(x)
+        return x
+";
+    assert_eq!(mltutor::codegen::pytorch_code(&exam_cnn()), expected);
+}
+
+#[test]
+fn linear_evidence_matches_the_formula() {
+    let p = builtin_models()
+        .into_iter()
+        .find(|m| m.id == "perceptron")
+        .unwrap();
+    let ev = mltutor::engine::linear_evidence(&p, 7).unwrap();
+    assert_eq!(ev.x.len(), 22);
+    assert_eq!(ev.w.len(), 22);
+    // The term-by-term sum is plain Rust arithmetic, independent of candle's matmul.
+    assert!(
+        (ev.candle_output as f64 - ev.term_by_term).abs() < 1e-5,
+        "{ev:?}"
+    );
+    // PyTorch's default init bound for fan_in 22: 1/sqrt(22).
+    let bound = 1.0 / 22f32.sqrt();
+    assert!(ev.w.iter().all(|w| w.abs() <= bound) && ev.b.abs() <= bound);
+}
