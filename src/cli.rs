@@ -1,5 +1,6 @@
 //! Command-line interface: `mltutor [inspect|check|answers|train|bench]`.
 
+use crate::i18n::Lang;
 use crate::plan::DEFAULT_BUDGET_BYTES;
 use crate::shape::{parse_shape, Shape};
 use crate::spec::{builtin_models, parse_model, ModelSpec};
@@ -26,6 +27,21 @@ pub struct Cli {
 pub enum Command {
     /// Print a model's summary: per-layer output shapes, parameters and mult-adds.
     Inspect(InspectArgs),
+    /// Validate question packs: syntax (file:line:col), schema, and computed answers.
+    Check {
+        /// Pack files (RON).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Print a pack's answer key, every computed answer computed live.
+    Answers {
+        /// A pack file; default: the built-in exam.
+        #[arg(long, value_name = "FILE")]
+        pack: Option<PathBuf>,
+        /// Language of the built-in exam: fr or en (default: the locale's).
+        #[arg(long, value_name = "LANG")]
+        lang: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -54,6 +70,10 @@ pub fn run(cli: Cli) -> ExitCode {
     let budget = cli.memory_budget.saturating_mul(1024 * 1024);
     match cli.command {
         Some(Command::Inspect(a)) => cmd_inspect(a, budget),
+        Some(Command::Check { files }) => cmd_check(&files, budget),
+        Some(Command::Answers { pack, lang }) => {
+            cmd_answers(pack.as_deref(), lang.as_deref(), budget)
+        }
         None => {
             eprintln!("The interactive tutor is not built yet; try `mltutor inspect`.");
             ExitCode::from(USAGE)
@@ -135,4 +155,47 @@ fn cmd_inspect(a: InspectArgs, budget: u64) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+fn cmd_check(files: &[PathBuf], budget: u64) -> ExitCode {
+    let mut failed = false;
+    for f in files {
+        let name = f.display().to_string();
+        match crate::pack::load_pack(f, budget) {
+            Ok(pack) => println!(
+                "{name}: ok — {} questions, {} models",
+                pack.questions.len(),
+                pack.models.len()
+            ),
+            Err(e) => {
+                failed = true;
+                eprintln!("{}", e.render(&name));
+            }
+        }
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn cmd_answers(path: Option<&Path>, lang: Option<&str>, budget: u64) -> ExitCode {
+    let lang = crate::i18n::Lang::resolve(lang);
+    let pack = match path {
+        None => crate::pack::builtin_pack(lang.code()),
+        Some(p) => match crate::pack::load_pack(p, budget) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("{}", e.render(&p.display().to_string()));
+                return ExitCode::from(USAGE);
+            }
+        },
+    };
+    let facts = crate::grade::Facts::compute(&pack, budget);
+    print!(
+        "{}",
+        crate::key::answer_key(&pack, &facts, Lang::from_code(&pack.meta.language))
+    );
+    ExitCode::SUCCESS
 }

@@ -4,10 +4,15 @@
 //! The core (specs, shape arithmetic, candle engine, summaries) works headlessly; the CLI
 //! and the terminal interface are thin layers on top.
 
+pub mod answer;
 pub mod cli;
 pub mod codegen;
 pub mod engine;
+pub mod grade;
+pub mod i18n;
+pub mod key;
 pub mod numfmt;
+pub mod pack;
 pub mod plan;
 pub mod shape;
 pub mod spec;

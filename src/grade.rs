@@ -1,0 +1,583 @@
+//! Grading: pure functions from a question, an answer and the model facts to a score in
+//! [0, 1] with feedback. Computed questions are graded against candle's results, so any
+//! valid answer is accepted because it is checked, not matched against a list.
+
+use crate::answer::{parse_number, parse_number_answer, NumberAnswer};
+use crate::pack::{Ask, Expected, Kind, NumericTarget, Pack, Question};
+use crate::shape::{parse_shape, Shape};
+use crate::spec::ModelSpec;
+use crate::summary::{inspect, Summary};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// What a student answered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Answer {
+    /// Free text, and the key points the student ticked when comparing with the reference.
+    Open { text: String, ticked: Vec<usize> },
+    /// Selected option indices (for `Choice` and parameter-free questions).
+    Choice(Vec<usize>),
+    /// Typed text of a number or a shape.
+    Typed(String),
+    /// Step indices in the order the student put them.
+    Order(Vec<usize>),
+}
+
+/// One piece of feedback, rendered in the interface language by `i18n`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Feedback {
+    Unreadable(String),
+    /// Open question: key points ticked out of total.
+    KeyPoints {
+        ticked: usize,
+        total: usize,
+    },
+    /// An option the student chose, with whether it is correct and the teacher's comment.
+    Chose {
+        option: String,
+        correct: bool,
+        comment: String,
+    },
+    /// A correct option the student left out.
+    Missed {
+        option: String,
+    },
+    NumberRight {
+        got: f64,
+    },
+    NumberWrong {
+        got: f64,
+        expected: String,
+    },
+    /// Order: how many steps are in a correctly ordered subsequence, and the first misplaced.
+    Order {
+        in_order: usize,
+        total: usize,
+        first_misplaced: Option<(usize, String, String)>,
+    },
+    /// Per-layer parameter counts that sum to the total.
+    Counts {
+        rows: Vec<(String, u64)>,
+        total: u64,
+        got: Option<u64>,
+    },
+    ShapeRight {
+        shape: Shape,
+    },
+    ShapeWrong {
+        got: Shape,
+        expected: Shape,
+    },
+    /// The student's input runs: the output shape of each layer.
+    Runs {
+        input: Shape,
+        trace: Vec<(String, Shape)>,
+    },
+    /// The student's input breaks: why, in words.
+    Breaks {
+        input: Shape,
+        why: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grade {
+    pub score: f64,
+    pub feedback: Vec<Feedback>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Verdict {
+    Correct,
+    Partial,
+    Wrong,
+}
+
+impl Grade {
+    fn new(score: f64, feedback: Vec<Feedback>) -> Self {
+        Self {
+            score: score.clamp(0.0, 1.0),
+            feedback,
+        }
+    }
+    pub fn verdict(&self) -> Verdict {
+        verdict(self.score)
+    }
+}
+
+pub fn verdict(score: f64) -> Verdict {
+    if score >= 0.999 {
+        Verdict::Correct
+    } else if score <= 0.001 {
+        Verdict::Wrong
+    } else {
+        Verdict::Partial
+    }
+}
+
+/// The facts of every model of a pack, computed once with candle.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    pub models: HashMap<String, (ModelSpec, Summary)>,
+    pub budget: u64,
+}
+
+impl Facts {
+    /// Instantiate and run each model of the pack; models that fail are left out (`check`
+    /// reports them).
+    pub fn compute(pack: &Pack, budget: u64) -> Self {
+        let models = pack
+            .models
+            .iter()
+            .filter_map(|m| {
+                inspect(m, None, 1, budget)
+                    .ok()
+                    .map(|s| (m.id.clone(), (m.clone(), s)))
+            })
+            .collect();
+        Self { models, budget }
+    }
+}
+
+/// A computed question's answer, derived from the model.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ComputedAnswer {
+    Count {
+        total: u64,
+        rows: Vec<(String, u64)>,
+    },
+    /// Distinct operations of the model, and which have no parameters.
+    Free {
+        options: Vec<String>,
+        free: Vec<bool>,
+    },
+    Shape(Shape),
+    /// Any input that runs; the model's own input is one.
+    Input(Shape),
+}
+
+/// Derive the answer of a computed question.
+pub fn computed_answer(
+    spec: &ModelSpec,
+    facts: &Summary,
+    ask: &Ask,
+) -> Result<ComputedAnswer, String> {
+    match ask {
+        Ask::ParameterCount { layers } => {
+            let rows: Vec<(String, u64)> = facts
+                .rows
+                .iter()
+                .filter(|r| r.counts.trainable + r.counts.buffers > 0)
+                .filter(|r| layers.is_empty() || layers.contains(&r.label))
+                .map(|r| (r.label.clone(), r.counts.trainable))
+                .collect();
+            for l in layers {
+                if !facts.rows.iter().any(|r| &r.label == l) {
+                    return Err(format!("no layer named `{l}` in model `{}`", spec.id));
+                }
+            }
+            let total = rows.iter().map(|(_, n)| n).sum();
+            Ok(ComputedAnswer::Count { total, rows })
+        }
+        Ask::ParameterFree => {
+            let mut options: Vec<String> = Vec::new();
+            let mut free: Vec<bool> = Vec::new();
+            for r in &facts.rows {
+                if !options.contains(&r.label) {
+                    options.push(r.label.clone());
+                    free.push(r.counts.trainable + r.counts.buffers == 0);
+                }
+            }
+            Ok(ComputedAnswer::Free { options, free })
+        }
+        Ask::OutputShape { after } => {
+            let row = if after.is_empty() {
+                facts.rows.last()
+            } else {
+                facts.rows.iter().find(|r| &r.label == after)
+            }
+            .ok_or_else(|| format!("no layer named `{after}` in model `{}`", spec.id))?;
+            Ok(ComputedAnswer::Shape(Shape(
+                row.output.dims()[1..].to_vec(),
+            )))
+        }
+        Ask::InputShape => Ok(ComputedAnswer::Input(Shape(spec.input.clone()))),
+    }
+}
+
+fn normalise_op(s: &str) -> String {
+    let s = s.trim().to_lowercase();
+    let s = s.trim_start_matches("self.");
+    let s = s
+        .trim_start_matches("f.")
+        .trim_start_matches("torch.")
+        .trim_start_matches("nn.");
+    s.split('(')
+        .next()
+        .unwrap_or("")
+        .replace('_', "")
+        .trim()
+        .to_string()
+}
+
+/// Where a teacher's stated answer disagrees with the computation, say so.
+pub fn disagreement(
+    spec: &ModelSpec,
+    ask: &Ask,
+    computed: &ComputedAnswer,
+    expected: &Expected,
+    budget: u64,
+) -> Option<String> {
+    match (computed, expected) {
+        (ComputedAnswer::Count { total, rows }, Expected::Count(n)) => (total != n).then(|| {
+            let parts: Vec<String> = rows.iter().map(|(l, c)| format!("{l} {c}")).collect();
+            format!(
+                "the teacher expects {n}, but the model has {total} parameters ({})",
+                parts.join(" + ")
+            )
+        }),
+        (ComputedAnswer::Free { options, free }, Expected::Layers(names)) => {
+            let mut chosen = vec![false; options.len()];
+            for n in names {
+                match options
+                    .iter()
+                    .position(|o| normalise_op(o) == normalise_op(n))
+                {
+                    Some(i) => chosen[i] = true,
+                    None => {
+                        return Some(format!(
+                            "the expected layer `{n}` is not in the model ({})",
+                            options.join(", ")
+                        ))
+                    }
+                }
+            }
+            let missing: Vec<&str> = options
+                .iter()
+                .zip(free.iter().zip(&chosen))
+                .filter(|(_, (f, c))| **f && !**c)
+                .map(|(o, _)| o.as_str())
+                .collect();
+            let wrong: Vec<&str> = options
+                .iter()
+                .zip(free.iter().zip(&chosen))
+                .filter(|(_, (f, c))| !**f && **c)
+                .map(|(o, _)| o.as_str())
+                .collect();
+            if wrong.is_empty() && missing.is_empty() {
+                None
+            } else {
+                let mut msg =
+                    String::from("the expected parameter-free layers disagree with the model:");
+                if !wrong.is_empty() {
+                    msg += &format!(" {} have parameters;", wrong.join(", "));
+                }
+                if !missing.is_empty() {
+                    msg += &format!(" {} also have none;", missing.join(", "));
+                }
+                Some(msg.trim_end_matches(';').to_string())
+            }
+        }
+        (ComputedAnswer::Shape(s), Expected::Shape(t)) => match parse_shape(t) {
+            Err(e) => Some(format!("expected shape `{t}`: {e}")),
+            Ok(t) if &t != s => Some(format!("the teacher expects {t}, but the model gives {s}")),
+            Ok(_) => None,
+        },
+        (ComputedAnswer::Input(_), Expected::Shape(t)) => match parse_shape(t) {
+            Err(e) => Some(format!("expected shape `{t}`: {e}")),
+            Ok(t) => inspect(spec, Some(&t), 1, budget)
+                .err()
+                .map(|e| format!("the teacher's input {t} does not run: {e}")),
+        },
+        _ => Some(format!(
+            "`expected` does not suit the question asked ({ask:?})"
+        )),
+    }
+}
+
+/// Grade an answer. `InputShape` questions run the model on the student's shape, which may
+/// take a moment for big inputs: call it off the UI thread.
+pub fn grade(q: &Question, answer: &Answer, facts: &Facts) -> Grade {
+    match (&q.kind, answer) {
+        (Kind::Open { key_points, .. }, Answer::Open { ticked, .. }) => {
+            let total = key_points.len().max(1);
+            let n = ticked.iter().filter(|i| **i < total).count().min(total);
+            Grade::new(
+                n as f64 / total as f64,
+                vec![Feedback::KeyPoints { ticked: n, total }],
+            )
+        }
+        (
+            Kind::Choice {
+                multiple,
+                options,
+                need,
+            },
+            Answer::Choice(sel),
+        ) => {
+            let texts: Vec<(String, bool, String)> = options
+                .iter()
+                .map(|o| (o.text.clone(), o.correct, o.feedback.clone()))
+                .collect();
+            grade_choice(*multiple, &texts, sel, *need)
+        }
+        (Kind::Numeric { target, .. }, Answer::Typed(t)) => grade_numeric(target, t),
+        (Kind::Order { steps }, Answer::Order(order)) => grade_order(steps, order),
+        (Kind::Computed { model, ask, .. }, answer) => match facts.models.get(model) {
+            None => Grade::new(
+                0.0,
+                vec![Feedback::Unreadable(format!(
+                    "model `{model}` is unavailable"
+                ))],
+            ),
+            Some((spec, summary)) => grade_computed(spec, summary, ask, answer, facts.budget),
+        },
+        _ => Grade::new(
+            0.0,
+            vec![Feedback::Unreadable(
+                "this answer does not suit the question".into(),
+            )],
+        ),
+    }
+}
+
+fn grade_choice(
+    multiple: bool,
+    options: &[(String, bool, String)],
+    sel: &[usize],
+    need: Option<usize>,
+) -> Grade {
+    let mut sel: Vec<usize> = sel.iter().copied().filter(|i| *i < options.len()).collect();
+    sel.sort_unstable();
+    sel.dedup();
+    let n_correct = need
+        .unwrap_or_else(|| options.iter().filter(|o| o.1).count())
+        .max(1);
+    let mut feedback = Vec::new();
+    let mut right = 0usize;
+    let mut wrong = 0usize;
+    for &i in &sel {
+        let (text, correct, comment) = &options[i];
+        if *correct {
+            right += 1;
+        } else {
+            wrong += 1;
+        }
+        feedback.push(Feedback::Chose {
+            option: text.clone(),
+            correct: *correct,
+            comment: comment.clone(),
+        });
+    }
+    for (i, (text, correct, _)) in options.iter().enumerate() {
+        // With `need`, unpicked correct options are alternatives, not omissions.
+        if *correct && !sel.contains(&i) && (need.is_none() || right < n_correct) {
+            feedback.push(Feedback::Missed {
+                option: text.clone(),
+            });
+        }
+    }
+    let score = if multiple {
+        // Partial credit per correct option, negative credit per wrong one (floored at 0).
+        (right.min(n_correct) as f64 - wrong as f64) / n_correct as f64
+    } else if sel.len() == 1 && right == 1 {
+        1.0
+    } else {
+        0.0
+    };
+    Grade::new(score, feedback)
+}
+
+pub(crate) fn fmt_num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        let g = crate::numfmt::group(v.abs() as u64, ',');
+        if v < 0.0 {
+            format!("-{g}")
+        } else {
+            g
+        }
+    } else {
+        format!("{v}")
+    }
+}
+
+fn grade_numeric(target: &NumericTarget, text: &str) -> Grade {
+    let got = match parse_number_answer(text) {
+        Ok(g) => g,
+        Err(e) => return Grade::new(0.0, vec![Feedback::Unreadable(e.to_string())]),
+    };
+    let (inside, expected) = match target {
+        NumericTarget::Value { value, abs, rel } => {
+            let tol = abs.max(rel * value.abs());
+            let ok = move |x: f64| (x - value).abs() <= tol + 1e-9 * value.abs().max(1.0);
+            (Box::new(ok) as Box<dyn Fn(f64) -> bool>, fmt_num(*value))
+        }
+        NumericTarget::Range { min, max } => {
+            let (min, max) = (*min, *max);
+            (
+                Box::new(move |x: f64| x >= min && x <= max) as Box<dyn Fn(f64) -> bool>,
+                format!("{} – {}", fmt_num(min), fmt_num(max)),
+            )
+        }
+    };
+    match got {
+        NumberAnswer::Value(v) if inside(v) => {
+            Grade::new(1.0, vec![Feedback::NumberRight { got: v }])
+        }
+        NumberAnswer::Value(v) => Grade::new(0.0, vec![Feedback::NumberWrong { got: v, expected }]),
+        NumberAnswer::Range(a, b) => {
+            let score = match (inside(a), inside(b)) {
+                (true, true) => 1.0,
+                (true, false) | (false, true) => 0.5,
+                _ => 0.0,
+            };
+            let fb = if score == 1.0 {
+                Feedback::NumberRight { got: a }
+            } else {
+                Feedback::NumberWrong {
+                    got: if inside(a) { b } else { a },
+                    expected,
+                }
+            };
+            Grade::new(score, vec![fb])
+        }
+    }
+}
+
+/// Length of the longest increasing subsequence: the steps already in the right order.
+fn longest_in_order(order: &[usize]) -> usize {
+    let mut tails: Vec<usize> = Vec::new();
+    for &x in order {
+        match tails.binary_search(&x) {
+            Ok(_) => {}
+            Err(i) if i == tails.len() => tails.push(x),
+            Err(i) => tails[i] = x,
+        }
+    }
+    tails.len()
+}
+
+fn grade_order(steps: &[String], order: &[usize]) -> Grade {
+    let n = steps.len();
+    let valid = order.len() == n && {
+        let mut s = order.to_vec();
+        s.sort_unstable();
+        s.iter().enumerate().all(|(i, v)| i == *v)
+    };
+    if !valid {
+        return Grade::new(
+            0.0,
+            vec![Feedback::Unreadable(
+                "the steps must each be placed once".into(),
+            )],
+        );
+    }
+    let in_order = longest_in_order(order);
+    let first_misplaced = order
+        .iter()
+        .enumerate()
+        .find(|(pos, s)| *pos != **s)
+        .map(|(pos, s)| (pos + 1, steps[*s].clone(), steps[pos].clone()));
+    Grade::new(
+        in_order as f64 / n as f64,
+        vec![Feedback::Order {
+            in_order,
+            total: n,
+            first_misplaced,
+        }],
+    )
+}
+
+fn grade_computed(
+    spec: &ModelSpec,
+    facts: &Summary,
+    ask: &Ask,
+    answer: &Answer,
+    budget: u64,
+) -> Grade {
+    let computed = match computed_answer(spec, facts, ask) {
+        Ok(c) => c,
+        Err(e) => return Grade::new(0.0, vec![Feedback::Unreadable(e)]),
+    };
+    match (&computed, answer) {
+        (ComputedAnswer::Count { total, rows }, Answer::Typed(t)) => match parse_number(t) {
+            Err(e) => Grade::new(0.0, vec![Feedback::Unreadable(e.to_string())]),
+            Ok(v) => {
+                let right = v == *total as f64;
+                let got = (v >= 0.0 && v.fract() == 0.0 && v < 1e18).then_some(v as u64);
+                let fb = Feedback::Counts {
+                    rows: rows.clone(),
+                    total: *total,
+                    got,
+                };
+                Grade::new(if right { 1.0 } else { 0.0 }, vec![fb])
+            }
+        },
+        (ComputedAnswer::Free { options, free }, Answer::Choice(sel)) => {
+            let opts: Vec<(String, bool, String)> = options
+                .iter()
+                .zip(free)
+                .map(|(o, f)| (o.clone(), *f, String::new()))
+                .collect();
+            grade_choice(true, &opts, sel, None)
+        }
+        (ComputedAnswer::Shape(expected), Answer::Typed(t)) => match parse_shape(t) {
+            Err(e) => Grade::new(0.0, vec![Feedback::Unreadable(e.to_string())]),
+            Ok(got) => {
+                // A leading batch dimension of 1 is accepted too.
+                let same = &got == expected
+                    || (got.dims().len() == expected.dims().len() + 1
+                        && got.dims()[0] == 1
+                        && &got.dims()[1..] == expected.dims());
+                if same {
+                    Grade::new(
+                        1.0,
+                        vec![Feedback::ShapeRight {
+                            shape: expected.clone(),
+                        }],
+                    )
+                } else {
+                    Grade::new(
+                        0.0,
+                        vec![Feedback::ShapeWrong {
+                            got,
+                            expected: expected.clone(),
+                        }],
+                    )
+                }
+            }
+        },
+        (ComputedAnswer::Input(_), Answer::Typed(t)) => grade_input_shape(spec, t, budget),
+        _ => Grade::new(
+            0.0,
+            vec![Feedback::Unreadable(
+                "this answer does not suit the question".into(),
+            )],
+        ),
+    }
+}
+
+/// Run the model on the student's input shape: the trace when it runs, the reason when not.
+pub fn grade_input_shape(spec: &ModelSpec, text: &str, budget: u64) -> Grade {
+    let input = match parse_shape(text) {
+        Ok(s) => s,
+        Err(e) => return Grade::new(0.0, vec![Feedback::Unreadable(e.to_string())]),
+    };
+    match inspect(spec, Some(&input), 1, budget) {
+        Ok(s) => {
+            let trace = s
+                .rows
+                .iter()
+                .map(|r| (r.label.clone(), r.output.clone()))
+                .collect();
+            Grade::new(1.0, vec![Feedback::Runs { input, trace }])
+        }
+        Err(e) => Grade::new(
+            0.0,
+            vec![Feedback::Breaks {
+                input,
+                why: e.to_string(),
+            }],
+        ),
+    }
+}

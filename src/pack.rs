@@ -1,0 +1,508 @@
+//! Question packs: the RON files teachers write, their loading and validation.
+
+use crate::plan::{plan, DEFAULT_BUDGET_BYTES};
+use crate::shape::{parse_shape, Shape};
+use crate::spec::{ron_options, ModelSpec};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// The pack format this build reads.
+pub const PACK_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pack {
+    pub version: u32,
+    pub meta: Meta,
+    /// Models built into mltutor that the pack uses by id (`exam_cnn`, `perceptron`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub builtin_models: Vec<String>,
+    /// Models defined in the pack itself.
+    #[serde(default)]
+    pub models: Vec<ModelSpec>,
+    pub questions: Vec<Question>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub course: String,
+    #[serde(default)]
+    pub author: String,
+    /// `en`, `fr`.
+    pub language: String,
+    #[serde(default)]
+    pub licence: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    /// Stable id: progress is saved under it.
+    pub id: String,
+    /// How the exam numbers it (`4a`).
+    #[serde(default)]
+    pub number: String,
+    #[serde(default)]
+    pub title: String,
+    /// Plain text; lines between ``` fences are code.
+    pub statement: String,
+    /// A model whose generated PyTorch code is shown with the statement.
+    #[serde(default)]
+    pub code: Option<String>,
+    /// Revealed one at a time.
+    #[serde(default)]
+    pub hints: Vec<String>,
+    /// The worked correction shown after answering.
+    #[serde(default)]
+    pub correction: String,
+    /// Live evidence computed beside the reference.
+    #[serde(default)]
+    pub evidence: Option<Evidence>,
+    pub kind: Kind,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Evidence {
+    /// candle's output of `nn.Linear(n, 1)` on a random x beside Σ wᵢxᵢ + b.
+    LinearFormula(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Kind {
+    /// Free text: never graded by matching; the student ticks the key points covered.
+    Open {
+        reference: String,
+        #[serde(default)]
+        key_points: Vec<String>,
+    },
+    Choice {
+        #[serde(default)]
+        multiple: bool,
+        options: Vec<ChoiceOption>,
+        /// For "give two qualities": correct picks needed for full credit (default: all).
+        #[serde(default)]
+        need: Option<usize>,
+    },
+    Numeric {
+        target: NumericTarget,
+        #[serde(default)]
+        unit: String,
+    },
+    /// Steps listed in the right order; shown shuffled.
+    Order { steps: Vec<String> },
+    /// The answer is derived from a model with candle.
+    Computed {
+        model: String,
+        ask: Ask,
+        /// What the teacher expects; `check` compares it with the computation.
+        #[serde(default)]
+        expected: Option<Expected>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChoiceOption {
+    pub text: String,
+    #[serde(default)]
+    pub correct: bool,
+    #[serde(default)]
+    pub feedback: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum NumericTarget {
+    /// `value` within `abs` or `rel` (relative) tolerance; both 0 means exact.
+    Value {
+        value: f64,
+        #[serde(default)]
+        abs: f64,
+        #[serde(default)]
+        rel: f64,
+    },
+    /// Any value in [min, max], e.g. an order of magnitude.
+    Range { min: f64, max: f64 },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Ask {
+    /// Parameters of the whole model, or of the named layers.
+    ParameterCount {
+        #[serde(default)]
+        layers: Vec<String>,
+    },
+    /// Which operations have no parameters (options generated from the model).
+    ParameterFree,
+    /// The output shape of one sample after the named layer (the last one when empty).
+    OutputShape {
+        #[serde(default)]
+        after: String,
+    },
+    /// An input shape for which the model runs; any answer is checked by running it.
+    InputShape,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Expected {
+    Count(u64),
+    Layers(Vec<String>),
+    Shape(String),
+}
+
+/// A problem found in a pack.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Issue {
+    /// The question concerned, if any.
+    pub question: Option<String>,
+    pub message: String,
+}
+
+impl std::fmt::Display for Issue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.question {
+            Some(q) => write!(f, "question `{q}`: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// Why a pack could not be loaded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PackError {
+    Io(String),
+    /// A RON syntax or schema error at a position.
+    Syntax {
+        line: usize,
+        col: usize,
+        message: String,
+        /// The offending line of the file.
+        source_line: String,
+    },
+    Invalid(Vec<Issue>),
+}
+
+impl PackError {
+    /// `file:line:col: message`, then the line and a caret; or one line per issue.
+    pub fn render(&self, file: &str) -> String {
+        match self {
+            PackError::Io(e) => format!("{file}: {e}"),
+            PackError::Syntax {
+                line,
+                col,
+                message,
+                source_line,
+            } => {
+                let caret = " ".repeat(col.saturating_sub(1));
+                format!("{file}:{line}:{col}: {message}\n    {source_line}\n    {caret}^")
+            }
+            PackError::Invalid(issues) => issues
+                .iter()
+                .map(|i| format!("{file}: {i}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct VersionProbe {
+    version: Option<u32>,
+}
+
+/// Parse a pack's text (no semantic validation).
+pub fn parse_pack(text: &str) -> Result<Pack, PackError> {
+    // The version is read first so a newer pack gets "unsupported version", not a
+    // confusing complaint about fields this build does not know.
+    if let Ok(VersionProbe { version }) = ron_options().from_str::<VersionProbe>(text) {
+        match version {
+            Some(PACK_VERSION) => {}
+            Some(v) => {
+                return Err(PackError::Invalid(vec![Issue {
+                    question: None,
+                    message: format!(
+                        "unsupported pack version {v}: this mltutor reads version {PACK_VERSION}"
+                    ),
+                }]))
+            }
+            None => {
+                return Err(PackError::Invalid(vec![Issue {
+                    question: None,
+                    message: format!(
+                        "the pack has no `version` field: add `version: {PACK_VERSION},`"
+                    ),
+                }]))
+            }
+        }
+    }
+    let mut pack = ron_options().from_str::<Pack>(text).map_err(|e| {
+        let line = e.position.line;
+        let source_line = text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .unwrap_or("")
+            .to_string();
+        PackError::Syntax {
+            line,
+            col: e.position.col,
+            message: explain_ron_error(&e.code),
+            source_line,
+        }
+    })?;
+    let builtins = crate::spec::builtin_models();
+    let mut unknown = Vec::new();
+    for id in &pack.builtin_models {
+        match builtins.iter().find(|m| &m.id == id) {
+            Some(m) => pack.models.push(m.clone()),
+            None => unknown.push(Issue {
+                question: None,
+                message: format!(
+                    "unknown built-in model `{id}` (built in: {})",
+                    builtins
+                        .iter()
+                        .map(|m| m.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }),
+        }
+    }
+    if unknown.is_empty() {
+        Ok(pack)
+    } else {
+        Err(PackError::Invalid(unknown))
+    }
+}
+
+/// ron's message, with a did-you-mean for unknown names.
+fn explain_ron_error(code: &ron::Error) -> String {
+    let suggest = |found: &str, expected: &[&str]| {
+        expected
+            .iter()
+            .map(|c| (strsim::jaro_winkler(found, c), *c))
+            .filter(|(s, _)| *s > 0.75)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, c)| format!(" (did you mean `{c}`?)"))
+            .unwrap_or_default()
+    };
+    match code {
+        ron::Error::NoSuchStructField {
+            expected, found, ..
+        } => format!(
+            "unknown field `{found}`{}; expected one of: {}",
+            suggest(found, expected),
+            expected.join(", ")
+        ),
+        ron::Error::NoSuchEnumVariant {
+            expected, found, ..
+        } => format!(
+            "unknown variant `{found}`{}; expected one of: {}",
+            suggest(found, expected),
+            expected.join(", ")
+        ),
+        other => other.to_string(),
+    }
+}
+
+/// Load and validate a pack file. Never writes to it.
+pub fn load_pack(path: &Path, budget: u64) -> Result<Pack, PackError> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| PackError::Io(format!("cannot read: {e}")))?;
+    let pack = parse_pack(&text)?;
+    let issues = validate(&pack, budget);
+    if issues.is_empty() {
+        Ok(pack)
+    } else {
+        Err(PackError::Invalid(issues))
+    }
+}
+
+/// The built-in exam packs.
+pub const EXAM_EN: &str = include_str!("../questions/ml-test1.en.ron");
+pub const EXAM_FR: &str = include_str!("../questions/ml-test1.fr.ron");
+
+/// The built-in exam in `lang` (`fr` or anything else for English).
+pub fn builtin_pack(lang: &str) -> Pack {
+    let text = if lang == "fr" { EXAM_FR } else { EXAM_EN };
+    parse_pack(text).expect("built-in packs parse (tested)")
+}
+
+impl Pack {
+    pub fn model(&self, id: &str) -> Option<&ModelSpec> {
+        self.models.iter().find(|m| m.id == id)
+    }
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.id == id)
+    }
+}
+
+/// Semantic checks; computed questions are computed with candle and compared with what the
+/// teacher expects.
+pub fn validate(pack: &Pack, budget: u64) -> Vec<Issue> {
+    let mut issues = Vec::new();
+    let general = |m: String| Issue {
+        question: None,
+        message: m,
+    };
+    if pack.questions.is_empty() {
+        issues.push(general("the pack has no questions".into()));
+    }
+    let mut model_ids = std::collections::HashSet::new();
+    for m in &pack.models {
+        if !model_ids.insert(m.id.as_str()) {
+            issues.push(general(format!("model id `{}` is used twice", m.id)));
+        }
+        if let Err(e) = m.validate() {
+            issues.push(general(e.to_string()));
+        } else if let Err(e) = plan(m, &Shape(m.input.clone()), 2, budget) {
+            issues.push(general(format!(
+                "model `{}` does not run on its own input: {e}",
+                m.id
+            )));
+        }
+    }
+    let mut ids = std::collections::HashSet::new();
+    for q in &pack.questions {
+        let mut issue = |m: String| {
+            issues.push(Issue {
+                question: Some(q.id.clone()),
+                message: m,
+            })
+        };
+        if q.id.trim().is_empty() {
+            issue("the id is empty".into());
+        }
+        if !ids.insert(q.id.as_str()) {
+            issue("this id is used by another question".into());
+        }
+        if q.statement.trim().is_empty() {
+            issue("the statement is empty".into());
+        }
+        if let Some(c) = &q.code {
+            if pack.model(c).is_none() {
+                issue(format!("code refers to unknown model `{c}`{}", known(pack)));
+            }
+        }
+        if let Some(Evidence::LinearFormula(m)) = &q.evidence {
+            match pack.model(m) {
+                None => issue(format!(
+                    "evidence refers to unknown model `{m}`{}",
+                    known(pack)
+                )),
+                Some(spec) => {
+                    if let Err(e) = crate::engine::linear_evidence(spec, 0) {
+                        issue(format!("evidence: {e}"));
+                    }
+                }
+            }
+        }
+        for e in kind_issues(pack, &q.kind, budget) {
+            issue(e);
+        }
+    }
+    issues
+}
+
+fn known(pack: &Pack) -> String {
+    if pack.models.is_empty() {
+        " (the pack defines no models)".into()
+    } else {
+        let ids: Vec<&str> = pack.models.iter().map(|m| m.id.as_str()).collect();
+        format!(" (known: {})", ids.join(", "))
+    }
+}
+
+fn kind_issues(pack: &Pack, kind: &Kind, budget: u64) -> Vec<String> {
+    let mut out = Vec::new();
+    match kind {
+        Kind::Open { reference, .. } => {
+            if reference.trim().is_empty() {
+                out.push("an open question needs a reference answer".into());
+            }
+        }
+        Kind::Choice {
+            multiple,
+            options,
+            need,
+        } => {
+            let correct = options.iter().filter(|o| o.correct).count();
+            if options.len() < 2 {
+                out.push("a choice needs at least two options".into());
+            }
+            if correct == 0 {
+                out.push("a choice with no correct option".into());
+            }
+            if let Some(n) = need {
+                if *n == 0 || *n > correct {
+                    out.push(format!(
+                        "`need: {n}` must be between 1 and the {correct} correct options"
+                    ));
+                }
+            }
+            if !multiple && correct > 1 {
+                out.push(format!(
+                    "a single-answer choice has {correct} correct options: set `multiple: true` or keep one"
+                ));
+            }
+        }
+        Kind::Numeric { target, .. } => match target {
+            NumericTarget::Value { value, abs, rel } => {
+                if !value.is_finite() || *abs < 0.0 || *rel < 0.0 {
+                    out.push("a numeric value must be finite with non-negative tolerances".into());
+                }
+            }
+            NumericTarget::Range { min, max } => {
+                if !(min.is_finite() && max.is_finite() && min <= max) {
+                    out.push(format!(
+                        "a numeric range needs min ≤ max (got {min} to {max})"
+                    ));
+                }
+            }
+        },
+        Kind::Order { steps } => {
+            if steps.len() < 2 {
+                out.push("an order question needs at least two steps".into());
+            }
+        }
+        Kind::Computed {
+            model,
+            ask,
+            expected,
+        } => {
+            let Some(spec) = pack.model(model) else {
+                out.push(format!("unknown model `{model}`{}", known(pack)));
+                return out;
+            };
+            let facts = match crate::summary::inspect(spec, None, 1, budget) {
+                Ok(f) => f,
+                Err(e) => {
+                    out.push(format!("model `{model}` does not run: {e}"));
+                    return out;
+                }
+            };
+            match crate::grade::computed_answer(spec, &facts, ask) {
+                Err(e) => out.push(e),
+                Ok(answer) => {
+                    if let Some(exp) = expected {
+                        if let Some(e) = crate::grade::disagreement(spec, ask, &answer, exp, budget)
+                        {
+                            out.push(e);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Parse a teacher's expected shape, for messages.
+pub fn expected_shape(text: &str) -> Result<Shape, String> {
+    parse_shape(text).map_err(|e| format!("expected shape `{text}`: {e}"))
+}
+
+/// The default budget, re-exported for callers that validate built-in packs.
+pub const BUDGET: u64 = DEFAULT_BUDGET_BYTES;
