@@ -247,7 +247,7 @@ pub fn parse_pack(text: &str) -> Result<Pack, PackError> {
             .to_string();
         PackError::Syntax {
             line,
-            col: e.position.col,
+            col: token_start(&e.code, &source_line, e.position.col),
             message: explain_ron_error(&e.code),
             source_line,
         }
@@ -274,6 +274,22 @@ pub fn parse_pack(text: &str) -> Result<Pack, PackError> {
         Ok(pack)
     } else {
         Err(PackError::Invalid(unknown))
+    }
+}
+
+/// ron reports an unknown name's position just after it; point at its first character.
+fn token_start(code: &ron::Error, line: &str, col: usize) -> usize {
+    let found = match code {
+        ron::Error::NoSuchStructField { found, .. }
+        | ron::Error::NoSuchEnumVariant { found, .. } => found,
+        _ => return col,
+    };
+    let chars: Vec<char> = line.chars().collect();
+    let end = col.saturating_sub(1).min(chars.len());
+    let before: String = chars[..end].iter().collect();
+    match before.rfind(found.as_str()) {
+        Some(byte) => before[..byte].chars().count() + 1,
+        None => col,
     }
 }
 
@@ -478,8 +494,10 @@ fn kind_issues(pack: &Pack, kind: &Kind, budget: u64) -> Vec<String> {
             };
             let facts = match crate::summary::inspect(spec, None, 1, budget) {
                 Ok(f) => f,
-                Err(e) => {
-                    out.push(format!("model `{model}` does not run: {e}"));
+                Err(_) => {
+                    out.push(format!(
+                        "uses model `{model}`, which does not run (see above)"
+                    ));
                     return out;
                 }
             };

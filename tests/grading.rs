@@ -1,0 +1,212 @@
+//! Every kind graded right, wrong and partly right, against the built-in exam.
+
+use mltutor::grade::{grade, Answer, Facts, Feedback, Verdict};
+use mltutor::pack::{builtin_pack, BUDGET};
+use proptest::prelude::*;
+
+fn setup() -> (mltutor::pack::Pack, Facts) {
+    let pack = builtin_pack("en");
+    let facts = Facts::compute(&pack, BUDGET);
+    (pack, facts)
+}
+
+fn score(id: &str, a: Answer) -> (f64, Vec<Feedback>) {
+    let (pack, facts) = setup();
+    let g = grade(pack.question(id).unwrap(), &a, &facts);
+    (g.score, g.feedback)
+}
+
+fn typed(s: &str) -> Answer {
+    Answer::Typed(s.into())
+}
+
+#[test]
+fn parameter_count_accepts_every_spelling_of_53300() {
+    for s in ["53300", "53 300", "53,300", "5.33e4", "53\u{202f}300"] {
+        assert_eq!(score("q4a", typed(s)).0, 1.0, "{s}");
+    }
+    // The source correction's figure is wrong: graded wrong, with the per-layer evidence.
+    let (s, fb) = score("q4a", typed("53600"));
+    assert_eq!(s, 0.0);
+    match &fb[0] {
+        Feedback::Counts { rows, total, got } => {
+            assert_eq!(*total, 53_300);
+            assert_eq!(*got, Some(53_600));
+            let labels: Vec<&str> = rows.iter().map(|(l, _)| l.as_str()).collect();
+            assert_eq!(labels, ["conv1", "conv2", "fc1", "fc2"]);
+        }
+        other => panic!("{other:?}"),
+    }
+    for bad in ["", "lots", "😀", "3x40x40"] {
+        let (s, fb) = score("q4a", typed(bad));
+        assert_eq!(s, 0.0);
+        assert!(matches!(fb[0], Feedback::Unreadable(_)), "{bad}: {fb:?}");
+    }
+}
+
+#[test]
+fn parameter_free_operations_partial_credit() {
+    let (pack, facts) = setup();
+    let q = pack.question("q4b").unwrap();
+    // Options are generated from the model, in forward order of first appearance.
+    let (spec, summary) = &facts.models["exam_cnn"];
+    let ask = match &q.kind {
+        mltutor::pack::Kind::Computed { ask, .. } => ask,
+        _ => unreachable!(),
+    };
+    let options = match mltutor::grade::computed_answer(spec, summary, ask).unwrap() {
+        mltutor::grade::ComputedAnswer::Free { options, .. } => options,
+        _ => unreachable!(),
+    };
+    assert_eq!(
+        options,
+        [
+            "conv1",
+            "F.relu",
+            "F.max_pool2d",
+            "conv2",
+            "x.view(-1, 1000)",
+            "fc1",
+            "fc2"
+        ]
+    );
+    let idx = |name: &str| options.iter().position(|o| o == name).unwrap();
+    let g = |sel: Vec<usize>| grade(q, &Answer::Choice(sel), &facts);
+    assert_eq!(
+        g(vec![
+            idx("F.relu"),
+            idx("F.max_pool2d"),
+            idx("x.view(-1, 1000)")
+        ])
+        .verdict(),
+        Verdict::Correct
+    );
+    // The correction's "F.relu and max_pool2d": 2 of 3.
+    let two = g(vec![idx("F.relu"), idx("F.max_pool2d")]);
+    assert!((two.score - 2.0 / 3.0).abs() < 1e-9);
+    // A layer with weights picked costs a correct one.
+    let with_wrong = g(vec![idx("F.relu"), idx("F.max_pool2d"), idx("conv1")]);
+    assert!((with_wrong.score - 1.0 / 3.0).abs() < 1e-9);
+    assert_eq!(g(vec![idx("fc1")]).verdict(), Verdict::Wrong);
+}
+
+#[test]
+fn input_shape_is_checked_by_running_the_model() {
+    for ok in ["3x40x40", "(3, 20, 80)", "3 80 20", "3x41x43"] {
+        let (s, fb) = score("q4c", typed(ok));
+        assert_eq!(s, 1.0, "{ok}: {fb:?}");
+        assert!(matches!(&fb[0], Feedback::Runs { trace, .. } if trace.len() == 10));
+    }
+    let (s, fb) = score("q4c", typed("3x32x32"));
+    assert_eq!(s, 0.0);
+    match &fb[0] {
+        Feedback::Breaks { why, .. } => assert!(why.contains("640"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+    let (s, fb) = score("q4c", typed("3x99999x99999"));
+    assert_eq!(s, 0.0);
+    assert!(
+        matches!(&fb[0], Feedback::Breaks { why, .. } if why.contains("budget")),
+        "{fb:?}"
+    );
+    assert!(matches!(
+        score("q4c", typed("big")).1[0],
+        Feedback::Unreadable(_)
+    ));
+}
+
+#[test]
+fn numeric_range_for_the_gpu_speed_up() {
+    for ok in [
+        "x10",
+        "×100",
+        "50",
+        "10 to 100",
+        "entre 10 et 100",
+        "10-100",
+    ] {
+        assert_eq!(score("q6", typed(ok)).0, 1.0, "{ok}");
+    }
+    assert_eq!(score("q6", typed("x2")).0, 0.0);
+    assert_eq!(score("q6", typed("1000")).0, 0.0);
+    // A range reaching beyond the target: half credit.
+    assert_eq!(score("q6", typed("10 to 1000")).0, 0.5);
+}
+
+#[test]
+fn order_partial_credit_by_longest_ordered_subsequence() {
+    assert_eq!(score("q2", Answer::Order(vec![0, 1, 2, 3, 4])).0, 1.0);
+    // Swapping the loss and the gradients: 0,1,3,4 stay in order → 4/5.
+    let (s, fb) = score("q2", Answer::Order(vec![0, 1, 3, 2, 4]));
+    assert!((s - 0.8).abs() < 1e-9);
+    match &fb[0] {
+        Feedback::Order {
+            first_misplaced: Some((pos, put, should)),
+            ..
+        } => {
+            assert_eq!(*pos, 3);
+            assert!(
+                put.contains("gradients") && should.contains("loss"),
+                "{put} / {should}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // Fully reversed: only one step is "in order" → 1/5.
+    assert!((score("q2", Answer::Order(vec![4, 3, 2, 1, 0])).0 - 0.2).abs() < 1e-9);
+    // Not a permutation.
+    assert_eq!(score("q2", Answer::Order(vec![0, 0, 1, 2, 3])).0, 0.0);
+}
+
+#[test]
+fn single_choice() {
+    assert_eq!(score("q5", Answer::Choice(vec![0])).0, 1.0);
+    let (s, fb) = score("q5", Answer::Choice(vec![1]));
+    assert_eq!(s, 0.0);
+    assert!(fb.iter().any(|f| matches!(f, Feedback::Chose { correct: false, comment, .. } if comment.contains("training data"))));
+    assert_eq!(score("q5", Answer::Choice(vec![0, 1])).0, 0.0);
+    assert_eq!(score("q5", Answer::Choice(vec![])).0, 0.0);
+}
+
+#[test]
+fn multiple_choice_with_two_needed() {
+    // Any two of the four qualities earn full credit; one earns half; a wrong pick costs half.
+    assert_eq!(score("q8", Answer::Choice(vec![0, 1])).0, 1.0);
+    assert_eq!(score("q8", Answer::Choice(vec![2, 3])).0, 1.0);
+    assert_eq!(score("q8", Answer::Choice(vec![0])).0, 0.5);
+    assert_eq!(score("q8", Answer::Choice(vec![0, 4])).0, 0.0);
+    assert_eq!(score("q8", Answer::Choice(vec![0, 1, 4])).0, 0.5);
+    assert_eq!(score("q8", Answer::Choice(vec![99])).0, 0.0);
+}
+
+#[test]
+fn open_questions_are_self_rated_by_key_points() {
+    // Question 1 has six key points.
+    let a = |t: Vec<usize>| Answer::Open {
+        text: "f links x to y".into(),
+        ticked: t,
+    };
+    assert_eq!(score("q1", a(vec![0, 1, 2, 3, 4, 5])).0, 1.0);
+    assert!((score("q1", a(vec![0, 2, 4])).0 - 0.5).abs() < 1e-9);
+    assert_eq!(score("q1", a(vec![])).0, 0.0);
+}
+
+proptest! {
+    #[test]
+    fn number_parser_never_panics(s in "\\PC{0,40}") {
+        let _ = mltutor::answer::parse_number_answer(&s);
+    }
+
+    #[test]
+    fn number_parser_never_panics_on_numberish(s in "[0-9 ,.eE+x×^*−-]{0,24}") {
+        let _ = mltutor::answer::parse_number_answer(&s);
+    }
+
+    #[test]
+    fn grouped_integers_read_back(n in 0u64..10_000_000_000) {
+        let grouped = mltutor::numfmt::group(n, ' ');
+        prop_assert_eq!(mltutor::answer::parse_number(&grouped).unwrap(), n as f64);
+        let commas = mltutor::numfmt::group(n, ',');
+        prop_assert_eq!(mltutor::answer::parse_number(&commas).unwrap(), n as f64);
+    }
+}
