@@ -18,6 +18,21 @@ use std::process::ExitCode;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Interface (and built-in exam) language: fr or en; default: the locale's, else English.
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// Open another question pack instead of the built-in exam.
+    #[arg(long, value_name = "FILE")]
+    pub pack: Option<PathBuf>,
+    /// self-check (feedback after each answer) or exam (feedback after submission).
+    #[arg(long, default_value = "self-check", value_name = "MODE")]
+    pub mode: crate::progress::Mode,
+    /// Where progress and reports are kept (also $MLTUTOR_DATA_DIR).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Exam mode: time limit in minutes, shown on screen; the exam is submitted when it runs out.
+    #[arg(long, value_name = "MIN")]
+    pub time_limit: Option<u64>,
     /// Memory budget in MiB for any model and its activations.
     #[arg(long, global = true, default_value_t = DEFAULT_BUDGET_BYTES / (1024 * 1024), value_name = "MIB")]
     pub memory_budget: u64,
@@ -33,6 +48,10 @@ pub enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// Train a model on a generated data set, headless: a line per epoch and a summary.
+    Train(TrainArgs),
+    /// Measure training (or inference) throughput: a warm-up, then the median of timed runs.
+    Bench(BenchArgs),
     /// Print a pack's answer key, every computed answer computed live.
     Answers {
         /// A pack file; default: the built-in exam.
@@ -63,6 +82,67 @@ pub struct InspectArgs {
     pub code: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    #[arg(long, value_name = "FILE")]
+    pub pack: Option<PathBuf>,
+    #[arg(long, value_name = "ID")]
+    pub model: Option<String>,
+    #[arg(long, default_value = "cpu", value_name = "cpu|cuda")]
+    pub device: crate::engine::DeviceChoice,
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub epochs: usize,
+    #[arg(long, default_value_t = 64, value_name = "N")]
+    pub batch: usize,
+    #[arg(long, default_value_t = 0.05, value_name = "X")]
+    pub lr: f64,
+    #[arg(long, default_value = "sgd", value_name = "sgd|adamw")]
+    pub optimizer: crate::engine::OptimizerKind,
+    /// SGD momentum.
+    #[arg(long, default_value_t = 0.9, value_name = "X")]
+    pub momentum: f64,
+    #[arg(long, default_value_t = 2000, value_name = "N")]
+    pub train_size: usize,
+    #[arg(long, default_value_t = 500, value_name = "N")]
+    pub val_size: usize,
+    /// Data-set flaws: pixel noise (std), label noise (share), balance (1 = balanced), duplication (share).
+    #[arg(long, default_value_t = 0.15, value_name = "X")]
+    pub pixel_noise: f32,
+    #[arg(long, default_value_t = 0.0, value_name = "X")]
+    pub label_noise: f32,
+    #[arg(long, default_value_t = 1.0, value_name = "X")]
+    pub imbalance: f32,
+    #[arg(long, default_value_t = 0.0, value_name = "X")]
+    pub duplication: f32,
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub seed: u64,
+    /// Write metrics as JSON lines (one per epoch).
+    #[arg(long, value_name = "FILE")]
+    pub metrics: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    #[arg(long, value_name = "FILE")]
+    pub pack: Option<PathBuf>,
+    #[arg(long, value_name = "ID")]
+    pub model: Option<String>,
+    #[arg(long, default_value_t = 64, value_name = "N")]
+    pub batch: usize,
+    #[arg(long, default_value = "cpu", value_name = "cpu|cuda")]
+    pub device: crate::engine::DeviceChoice,
+    #[arg(long, default_value = "sgd", value_name = "sgd|adamw")]
+    pub optimizer: crate::engine::OptimizerKind,
+    /// train or infer.
+    #[arg(long, default_value = "train", value_name = "MODE")]
+    pub mode: String,
+    /// Samples per timed run.
+    #[arg(long, default_value_t = 4096, value_name = "N")]
+    pub samples: usize,
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub runs: usize,
+}
+
 /// Exit code for a usage or file problem.
 const USAGE: u8 = 2;
 
@@ -74,9 +154,35 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Answers { pack, lang }) => {
             cmd_answers(pack.as_deref(), lang.as_deref(), budget)
         }
+        Some(Command::Train(a)) => crate::headless::cmd_train(a),
+        Some(Command::Bench(a)) => crate::headless::cmd_bench(a),
         None => {
-            eprintln!("The interactive tutor is not built yet; try `mltutor inspect`.");
-            ExitCode::from(USAGE)
+            let lang = Lang::resolve(cli.lang.as_deref());
+            let pack = match &cli.pack {
+                None => crate::pack::builtin_pack(lang.code()),
+                Some(p) => match crate::pack::load_pack(p, budget) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        eprintln!("{}", e.render(&p.display().to_string()));
+                        return ExitCode::from(USAGE);
+                    }
+                },
+            };
+            let opts = crate::tui::TuiOptions {
+                pack,
+                lang,
+                mode: cli.mode,
+                data_dir: crate::progress::data_dir(cli.data_dir.as_deref()),
+                time_limit_min: cli.time_limit,
+                budget,
+            };
+            match crate::tui::run(opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: the terminal interface failed: {e}");
+                    ExitCode::from(1)
+                }
+            }
         }
     }
 }

@@ -110,8 +110,9 @@ fn seeded_var(
     shape: &[usize],
     values: Vec<f32>,
     device: &Device,
+    dtype: DType,
 ) -> CandleResult<Tensor> {
-    let t = Tensor::from_vec(values, shape, device)?;
+    let t = Tensor::from_vec(values, shape, device)?.to_dtype(dtype)?;
     let var = Var::from_tensor(&t)?;
     let out = var.as_tensor().clone();
     varmap
@@ -126,6 +127,16 @@ impl Network {
     /// Instantiate `spec` on `device`, weights drawn from a generator seeded with `seed`.
     /// Call `plan` first: it refuses sizes beyond the memory budget.
     pub fn new(spec: &ModelSpec, seed: u64, device: &Device) -> CandleResult<Self> {
+        Self::with_dtype(spec, seed, device, DType::F32)
+    }
+
+    /// As `new`, with variables of `dtype` (F64 for finite-difference gradient checks).
+    pub fn with_dtype(
+        spec: &ModelSpec,
+        seed: u64,
+        device: &Device,
+        dtype: DType,
+    ) -> CandleResult<Self> {
         let varmap = VarMap::new();
         let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
         let mut layers = Vec::with_capacity(spec.layers.len());
@@ -140,6 +151,7 @@ impl Network {
                     shape,
                     uniform(rng, n, bound),
                     device,
+                    dtype,
                 )
             };
             let layer = match &l.layer {
@@ -196,12 +208,19 @@ impl Network {
                         &[c],
                         vec![1.0; c],
                         device,
+                        dtype,
                     )?;
-                    let b =
-                        seeded_var(&varmap, format!("{name}.bias"), &[c], vec![0.0; c], device)?;
+                    let b = seeded_var(
+                        &varmap,
+                        format!("{name}.bias"),
+                        &[c],
+                        vec![0.0; c],
+                        device,
+                        dtype,
+                    )?;
                     // Running statistics are buffers, as in PyTorch: not in the trainable map.
-                    let mean = Tensor::zeros(c, DType::F32, device)?;
-                    let var_ = Tensor::ones(c, DType::F32, device)?;
+                    let mean = Tensor::zeros(c, dtype, device)?;
+                    let var_ = Tensor::ones(c, dtype, device)?;
                     Layer::BatchNorm(candle_nn::BatchNorm::new(c, mean, var_, w, b, 1e-5)?)
                 }
                 LayerKind::ReLU => Layer::ReLU,
@@ -298,7 +317,7 @@ fn apply(layer: &Layer, x: &Tensor, train: bool) -> CandleResult<Tensor> {
             let d = if *dim < 0 { rank + dim } else { *dim };
             candle_nn::ops::softmax(x, d as usize)
         }
-        Layer::MaxPool { kernel, stride } => x.max_pool2d_with_stride(*kernel, *stride),
+        Layer::MaxPool { kernel, stride } => max_pool2d(x, *kernel, *stride),
         Layer::AvgPool { kernel, stride } => x.avg_pool2d_with_stride(*kernel, *stride),
         Layer::Flatten => x.flatten_from(1),
         Layer::View(n) => {
@@ -316,6 +335,29 @@ fn apply(layer: &Layer, x: &Tensor, train: bool) -> CandleResult<Tensor> {
             }
         }
     }
+}
+
+/// Max-pooling whose gradient is right.
+///
+/// candle 0.11.1's `max_pool2d` backward scales the gradient at each window's maximum by
+/// 1/k² (0.25 for a 2x2 window; PyTorch gives 1.0). With stride == kernel the pooling is
+/// computed instead as a reshape and a max over each window, whose backward sends the whole
+/// gradient to the maximum. Proved by `tests/gradients.rs::max_pool_gradient_is_one_at_the_maximum`
+/// and the finite-difference checks there.
+fn max_pool2d(x: &Tensor, kernel: usize, stride: usize) -> CandleResult<Tensor> {
+    if kernel != stride {
+        // Forward only: candle refuses this backward with a clear error.
+        return x.max_pool2d_with_stride(kernel, stride);
+    }
+    let (n, c, h, w) = x.dims4()?;
+    let (oh, ow) = (h / kernel, w / kernel);
+    // PyTorch drops the rows and columns that do not fill a window.
+    let x = if oh * kernel != h || ow * kernel != w {
+        x.narrow(2, 0, oh * kernel)?.narrow(3, 0, ow * kernel)?
+    } else {
+        x.clone()
+    };
+    x.reshape((n, c, oh, kernel, ow, kernel))?.max(5)?.max(3)
 }
 
 /// Evidence for `nn.Linear(n, 1)`: candle's output on a random x beside Σ wᵢxᵢ + b computed
@@ -375,4 +417,157 @@ pub fn linear_evidence(spec: &ModelSpec, seed: u64) -> CandleResult<LinearEviden
         candle_output,
         term_by_term,
     })
+}
+
+/// Which optimizer a training run uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OptimizerKind {
+    #[default]
+    Sgd,
+    AdamW,
+}
+
+impl std::str::FromStr for OptimizerKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "sgd" => Ok(OptimizerKind::Sgd),
+            "adamw" | "adam" => Ok(OptimizerKind::AdamW),
+            other => Err(format!("unknown optimizer `{other}`: use sgd or adamw")),
+        }
+    }
+}
+
+impl std::fmt::Display for OptimizerKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            OptimizerKind::Sgd => "sgd",
+            OptimizerKind::AdamW => "adamw",
+        })
+    }
+}
+
+/// SGD with momentum as PyTorch defines it: v ← μ·v + g, p ← p − lr·v (candle's SGD has
+/// no momentum).
+struct SgdMomentum {
+    vars: Vec<Var>,
+    velocity: Vec<Option<Tensor>>,
+    lr: f64,
+    momentum: f64,
+}
+
+impl SgdMomentum {
+    fn step(&mut self, grads: &candle_core::backprop::GradStore) -> CandleResult<()> {
+        for (var, v) in self.vars.iter().zip(self.velocity.iter_mut()) {
+            let Some(g) = grads.get(var) else { continue };
+            let update = match v.take() {
+                Some(prev) if self.momentum > 0.0 => ((prev * self.momentum)? + g)?,
+                _ => g.clone(),
+            };
+            var.set(&(var.as_tensor() - (&update * self.lr)?)?)?;
+            if self.momentum > 0.0 {
+                *v = Some(update);
+            }
+        }
+        Ok(())
+    }
+}
+
+enum Optim {
+    Sgd(SgdMomentum),
+    AdamW(candle_nn::AdamW),
+}
+
+/// A model being trained: forward, cross-entropy, backward and optimizer step.
+pub struct TrainSession {
+    net: Network,
+    optim: Optim,
+    sample_shape: Vec<usize>,
+}
+
+/// Training hyper-parameters the engine needs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OptimSettings {
+    pub kind: OptimizerKind,
+    pub lr: f64,
+    pub momentum: f64,
+    pub weight_decay: f64,
+}
+
+impl TrainSession {
+    pub fn new(
+        spec: &ModelSpec,
+        seed: u64,
+        device: &Device,
+        o: OptimSettings,
+    ) -> CandleResult<Self> {
+        let net = Network::new(spec, seed, device)?;
+        let vars = net.varmap.all_vars();
+        let optim = match o.kind {
+            OptimizerKind::Sgd => Optim::Sgd(SgdMomentum {
+                velocity: vec![None; vars.len()],
+                vars,
+                lr: o.lr,
+                momentum: o.momentum,
+            }),
+            OptimizerKind::AdamW => {
+                use candle_nn::Optimizer;
+                let params = candle_nn::ParamsAdamW {
+                    lr: o.lr,
+                    weight_decay: o.weight_decay,
+                    ..Default::default()
+                };
+                Optim::AdamW(candle_nn::AdamW::new(vars, params)?)
+            }
+        };
+        Ok(Self {
+            net,
+            optim,
+            sample_shape: spec.input.clone(),
+        })
+    }
+
+    fn batch(&self, xs: &[f32], ys: &[u32]) -> CandleResult<(Tensor, Tensor)> {
+        let n = ys.len();
+        let mut dims = vec![n];
+        dims.extend_from_slice(&self.sample_shape);
+        let x = Tensor::from_slice(xs, dims, self.net.device())?;
+        let y = Tensor::from_slice(ys, n, self.net.device())?;
+        Ok((x, y))
+    }
+
+    /// One optimisation step on a batch; returns the batch's mean loss.
+    pub fn step(&mut self, xs: &[f32], ys: &[u32]) -> CandleResult<f32> {
+        let (x, y) = self.batch(xs, ys)?;
+        let logits = self.net.forward(&x, true)?;
+        let loss = candle_nn::loss::cross_entropy(&logits, &y)?;
+        let grads = loss.backward()?;
+        match &mut self.optim {
+            Optim::Sgd(s) => s.step(&grads)?,
+            Optim::AdamW(a) => {
+                use candle_nn::Optimizer;
+                a.step(&grads)?
+            }
+        }
+        loss.to_scalar::<f32>()
+    }
+
+    /// Summed loss and number of correct predictions on a batch, without training.
+    pub fn evaluate(&self, xs: &[f32], ys: &[u32]) -> CandleResult<(f64, usize)> {
+        let (x, y) = self.batch(xs, ys)?;
+        let logits = self.net.forward(&x, false)?;
+        let loss = candle_nn::loss::cross_entropy(&logits, &y)?.to_scalar::<f32>()? as f64;
+        let pred = logits.argmax(1)?.to_vec1::<u32>()?;
+        let correct = pred.iter().zip(ys).filter(|(p, y)| p == y).count();
+        Ok((loss * ys.len() as f64, correct))
+    }
+
+    /// Inference only: the forward pass and the predicted classes.
+    pub fn predict(&self, xs: &[f32], n: usize) -> CandleResult<Vec<u32>> {
+        let mut dims = vec![n];
+        dims.extend_from_slice(&self.sample_shape);
+        let x = Tensor::from_slice(xs, dims, self.net.device())?;
+        self.net.forward(&x, false)?.argmax(1)?.to_vec1::<u32>()
+    }
 }

@@ -62,7 +62,35 @@ pub struct Question {
     /// Live evidence computed beside the reference.
     #[serde(default)]
     pub evidence: Option<Evidence>,
+    /// The training lab this question illustrates (key `t`).
+    #[serde(default)]
+    pub lab: Option<LabPreset>,
     pub kind: Kind,
+}
+
+/// Labs tied to the exam's questions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum LabPreset {
+    /// A plain training run of the model.
+    #[default]
+    Train,
+    /// Train on a tiny set until the validation loss turns up: overfitting made visible.
+    Validation,
+    /// Samples/s on CPU and, when available, on CUDA.
+    Speedup,
+    /// A clean data set beside a flawed one.
+    DataQuality,
+}
+
+impl Question {
+    /// The model a lab started from this question trains.
+    pub fn lab_model<'a>(&self, pack: &'a Pack) -> Option<&'a ModelSpec> {
+        let id = match &self.kind {
+            Kind::Computed { model, .. } => Some(model.as_str()),
+            _ => self.code.as_deref(),
+        }?;
+        pack.model(id).filter(|m| m.id != "perceptron")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

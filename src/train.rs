@@ -1,0 +1,358 @@
+//! Training runs: a worker thread that trains a model on a generated data set and reports
+//! through a channel. A stop request takes effect before the next step.
+
+use crate::data::{generate, DataConfig, Dataset};
+use crate::engine::{open_device, DeviceChoice, OptimSettings, OptimizerKind, TrainSession};
+use crate::spec::ModelSpec;
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use serde::{Deserialize, Serialize};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Sender;
+use std::sync::Arc;
+use std::time::Instant;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainConfig {
+    pub model: ModelSpec,
+    pub device: DeviceChoice,
+    pub epochs: usize,
+    pub batch: usize,
+    pub lr: f64,
+    pub optimizer: OptimizerKind,
+    pub momentum: f64,
+    pub weight_decay: f64,
+    pub data: DataConfig,
+    /// Seeds the weights and the batch order.
+    pub seed: u64,
+    /// A label shown with the run (the lab compares runs side by side).
+    pub label: String,
+}
+
+impl TrainConfig {
+    pub fn new(model: ModelSpec) -> Self {
+        Self {
+            model,
+            device: DeviceChoice::Cpu,
+            epochs: 5,
+            batch: 64,
+            lr: 0.05,
+            optimizer: OptimizerKind::Sgd,
+            momentum: 0.9,
+            weight_decay: 0.01,
+            data: DataConfig::default(),
+            seed: 0,
+            label: "clean".into(),
+        }
+    }
+
+    /// Check settings before a run; the message says what to change.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.epochs == 0 || self.epochs > 10_000 {
+            return Err("epochs must be between 1 and 10000".into());
+        }
+        if self.batch == 0 || self.batch > 4096 {
+            return Err("the batch size must be between 1 and 4096".into());
+        }
+        if !(self.lr > 0.0 && self.lr <= 10.0) {
+            return Err("the learning rate must be in (0, 10]".into());
+        }
+        if !(0.0..1.0).contains(&self.momentum) {
+            return Err("momentum must be in [0, 1)".into());
+        }
+        if self.data.train_size == 0
+            || self.data.train_size > 200_000
+            || self.data.val_size == 0
+            || self.data.val_size > 50_000
+        {
+            return Err("the training set needs 1 to 200000 samples, validation 1 to 50000".into());
+        }
+        Ok(())
+    }
+}
+
+/// What a run reports.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TrainEvent {
+    Started {
+        label: String,
+        device: String,
+        train_size: usize,
+        val_size: usize,
+        steps_per_epoch: usize,
+        epochs: usize,
+    },
+    Step {
+        epoch: usize,
+        step: usize,
+        loss: f32,
+        samples_per_s: f64,
+    },
+    Epoch(EpochMetrics),
+    Finished(RunSummary),
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EpochMetrics {
+    pub epoch: usize,
+    pub step: usize,
+    pub train_loss: f64,
+    pub val_loss: f64,
+    pub val_accuracy: f64,
+    pub samples_per_s: f64,
+    pub elapsed_s: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunSummary {
+    pub label: String,
+    pub epochs_done: usize,
+    pub best_epoch: usize,
+    pub best_val_loss: f64,
+    pub final_accuracy: f64,
+    pub elapsed_s: f64,
+    pub samples_per_s: f64,
+    pub stopped: bool,
+}
+
+fn evaluate(session: &TrainSession, data: &Dataset, batch: usize) -> Result<(f64, f64), String> {
+    let mut xs = Vec::new();
+    let mut ys = Vec::new();
+    let (mut loss, mut correct) = (0.0, 0usize);
+    let idx: Vec<usize> = (0..data.len()).collect();
+    for chunk in idx.chunks(batch.max(1)) {
+        data.gather(chunk, &mut xs, &mut ys);
+        let (l, c) = session.evaluate(&xs, &ys).map_err(|e| e.to_string())?;
+        loss += l;
+        correct += c;
+    }
+    Ok((loss / data.len() as f64, correct as f64 / data.len() as f64))
+}
+
+/// Train according to `cfg`, calling `report` with each event; `stop` is checked before
+/// every step. Returns the summary (also reported as `Finished`).
+pub fn run(
+    cfg: &TrainConfig,
+    stop: &AtomicBool,
+    report: &mut dyn FnMut(TrainEvent),
+) -> Result<RunSummary, String> {
+    cfg.validate()?;
+    let budget = crate::plan::DEFAULT_BUDGET_BYTES;
+    crate::plan::plan(
+        &cfg.model,
+        &crate::shape::Shape(cfg.model.input.clone()),
+        cfg.batch,
+        budget,
+    )
+    .map_err(|e| e.to_string())?;
+    let classes = crate::summary::inspect(&cfg.model, None, 1, budget)
+        .map_err(|e| e.to_string())?
+        .output()
+        .dims()
+        .last()
+        .copied()
+        .unwrap_or(0);
+    let (train, val) = generate(&cfg.model.input, classes, &cfg.data)?;
+    let device = open_device(cfg.device)?;
+    let settings = OptimSettings {
+        kind: cfg.optimizer,
+        lr: cfg.lr,
+        momentum: cfg.momentum,
+        weight_decay: cfg.weight_decay,
+    };
+    let mut session =
+        TrainSession::new(&cfg.model, cfg.seed, &device, settings).map_err(|e| e.to_string())?;
+    let steps_per_epoch = train.len().div_ceil(cfg.batch);
+    report(TrainEvent::Started {
+        label: cfg.label.clone(),
+        device: cfg.device.to_string(),
+        train_size: train.len(),
+        val_size: val.len(),
+        steps_per_epoch,
+        epochs: cfg.epochs,
+    });
+    let mut rng = rand::rngs::StdRng::seed_from_u64(cfg.seed.wrapping_add(1));
+    let mut order: Vec<usize> = (0..train.len()).collect();
+    let (mut xs, mut ys) = (Vec::new(), Vec::new());
+    let start = Instant::now();
+    let mut train_time = 0.0f64;
+    let mut samples_done = 0usize;
+    let mut step = 0usize;
+    let mut best = (0usize, f64::INFINITY);
+    let mut last_acc = 0.0;
+    let mut epochs_done = 0;
+    let mut stopped = false;
+    'epochs: for epoch in 1..=cfg.epochs {
+        order.shuffle(&mut rng);
+        let (mut loss_sum, mut seen) = (0.0f64, 0usize);
+        for chunk in order.chunks(cfg.batch) {
+            if stop.load(Ordering::Relaxed) {
+                stopped = true;
+                break 'epochs;
+            }
+            train.gather(chunk, &mut xs, &mut ys);
+            let t = Instant::now();
+            let loss = session
+                .step(&xs, &ys)
+                .map_err(|e| format!("training step failed: {e}"))?;
+            train_time += t.elapsed().as_secs_f64();
+            if !loss.is_finite() {
+                return Err(format!(
+                    "the loss became {loss} at epoch {epoch}: the learning rate {} is too high for this model",
+                    cfg.lr
+                ));
+            }
+            step += 1;
+            samples_done += chunk.len();
+            loss_sum += loss as f64 * chunk.len() as f64;
+            seen += chunk.len();
+            report(TrainEvent::Step {
+                epoch,
+                step,
+                loss,
+                samples_per_s: samples_done as f64 / train_time.max(1e-9),
+            });
+        }
+        let (val_loss, val_accuracy) = evaluate(&session, &val, cfg.batch.max(256))?;
+        if val_loss < best.1 {
+            best = (epoch, val_loss);
+        }
+        last_acc = val_accuracy;
+        epochs_done = epoch;
+        report(TrainEvent::Epoch(EpochMetrics {
+            epoch,
+            step,
+            train_loss: loss_sum / seen.max(1) as f64,
+            val_loss,
+            val_accuracy,
+            samples_per_s: samples_done as f64 / train_time.max(1e-9),
+            elapsed_s: start.elapsed().as_secs_f64(),
+        }));
+    }
+    let summary = RunSummary {
+        label: cfg.label.clone(),
+        epochs_done,
+        best_epoch: best.0,
+        best_val_loss: best.1,
+        final_accuracy: last_acc,
+        elapsed_s: start.elapsed().as_secs_f64(),
+        samples_per_s: samples_done as f64 / train_time.max(1e-9),
+        stopped,
+    };
+    report(TrainEvent::Finished(summary.clone()));
+    Ok(summary)
+}
+
+/// A run on its own thread.
+pub struct TrainHandle {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl TrainHandle {
+    pub fn stop(&self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+    pub fn is_finished(&self) -> bool {
+        self.thread.as_ref().is_none_or(|t| t.is_finished())
+    }
+    pub fn join(mut self) {
+        self.stop();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Start `cfg` on a worker thread; events are mapped with `wrap` and sent on `tx`.
+pub fn spawn<M: Send + 'static>(
+    cfg: TrainConfig,
+    tx: Sender<M>,
+    wrap: fn(TrainEvent) -> M,
+) -> TrainHandle {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    let thread = std::thread::Builder::new()
+        .name("mltutor-train".into())
+        .spawn(move || {
+            let mut send = |e: TrainEvent| {
+                let _ = tx.send(wrap(e));
+            };
+            if let Err(e) = run(&cfg, &flag, &mut send) {
+                send(TrainEvent::Failed(e));
+            }
+        })
+        .ok();
+    TrainHandle { stop, thread }
+}
+
+/// Training throughput on random data, as `../shared/bench/torch_reference.py` measures it:
+/// one warm-up run, then `runs` timed runs of `samples` samples; samples/s per run.
+pub fn bench(
+    model: &ModelSpec,
+    device: DeviceChoice,
+    batch: usize,
+    optimizer: OptimizerKind,
+    infer: bool,
+    samples: usize,
+    runs: usize,
+    on_run: &mut dyn FnMut(usize, f64),
+) -> Result<Vec<f64>, String> {
+    use rand_distr::{Distribution, Normal};
+    let device = open_device(device)?;
+    let lr = if optimizer == OptimizerKind::Sgd {
+        0.01
+    } else {
+        1e-3
+    };
+    let settings = OptimSettings {
+        kind: optimizer,
+        lr,
+        momentum: 0.0,
+        weight_decay: 0.01,
+    };
+    crate::plan::plan(
+        model,
+        &crate::shape::Shape(model.input.clone()),
+        batch,
+        crate::plan::DEFAULT_BUDGET_BYTES,
+    )
+    .map_err(|e| e.to_string())?;
+    let classes = crate::summary::inspect(model, None, 1, crate::plan::DEFAULT_BUDGET_BYTES)
+        .map_err(|e| e.to_string())?
+        .output()
+        .dims()
+        .last()
+        .copied()
+        .unwrap_or(1) as u32;
+    let mut session = TrainSession::new(model, 0, &device, settings).map_err(|e| e.to_string())?;
+    let steps = (samples / batch).max(1);
+    let n: usize = model.input.iter().product::<usize>() * batch * steps;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    let normal = Normal::new(0.0f32, 1.0).expect("unit normal");
+    let x: Vec<f32> = (0..n).map(|_| normal.sample(&mut rng)).collect();
+    let y: Vec<u32> = (0..batch * steps)
+        .map(|i| (i as u32 * 7 + 3) % classes.max(1))
+        .collect();
+    let per = n / steps;
+    let mut rates = Vec::new();
+    for run in 0..=runs {
+        let t = Instant::now();
+        for s in 0..steps {
+            let xs = &x[s * per..(s + 1) * per];
+            let ys = &y[s * batch..(s + 1) * batch];
+            if infer {
+                session.predict(xs, batch).map_err(|e| e.to_string())?;
+            } else {
+                session.step(xs, ys).map_err(|e| e.to_string())?;
+            }
+        }
+        let rate = (steps * batch) as f64 / t.elapsed().as_secs_f64();
+        if run > 0 {
+            on_run(run, rate);
+            rates.push(rate);
+        }
+    }
+    Ok(rates)
+}

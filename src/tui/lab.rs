@@ -1,0 +1,436 @@
+//! The training lab: run settings validated as typed, a queue of runs, and a bounded
+//! store of the curves they report.
+
+use super::app::Effect;
+use crate::engine::{DeviceChoice, CUDA_BUILT};
+use crate::pack::{LabPreset, Pack, Question};
+use crate::train::{EpochMetrics, RunSummary, TrainConfig, TrainEvent};
+use crossterm::event::{KeyCode, KeyEvent};
+
+/// At most this many points per series; older points are merged pairwise beyond it, so a
+/// long run keeps its whole shape in bounded memory.
+pub const SERIES_CAP: usize = 600;
+
+/// A series of (x, y) points with bounded length.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Series {
+    pub points: Vec<(f64, f64)>,
+}
+
+impl Series {
+    pub fn push(&mut self, x: f64, y: f64) {
+        self.points.push((x, y));
+        if self.points.len() > SERIES_CAP {
+            self.points = self
+                .points
+                .chunks(2)
+                .map(|c| {
+                    let n = c.len() as f64;
+                    (
+                        c.iter().map(|p| p.0).sum::<f64>() / n,
+                        c.iter().map(|p| p.1).sum::<f64>() / n,
+                    )
+                })
+                .collect();
+        }
+    }
+    /// Exponential moving average, the smoothed line drawn over the raw one.
+    pub fn smoothed(&self, alpha: f64) -> Vec<(f64, f64)> {
+        let mut out = Vec::with_capacity(self.points.len());
+        let mut acc: Option<f64> = None;
+        for &(x, y) in &self.points {
+            let v = match acc {
+                None => y,
+                Some(a) => a + alpha * (y - a),
+            };
+            acc = Some(v);
+            out.push((x, v));
+        }
+        out
+    }
+}
+
+/// One run's curves and state.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Run {
+    pub label: String,
+    pub device: String,
+    /// Training loss per step, x in epochs (fractional).
+    pub train_loss: Series,
+    pub val_loss: Series,
+    pub val_acc: Series,
+    pub epochs: usize,
+    pub steps_per_epoch: usize,
+    pub epoch: usize,
+    pub step: usize,
+    pub samples_per_s: f64,
+    pub elapsed_s: f64,
+    pub summary: Option<RunSummary>,
+    pub error: Option<String>,
+    pub last_epoch: Option<EpochMetrics>,
+}
+
+impl Run {
+    /// Progress within the run, 0 to 1.
+    pub fn progress(&self) -> f64 {
+        let total = (self.epochs * self.steps_per_epoch).max(1);
+        (self.step as f64 / total as f64).min(1.0)
+    }
+    pub fn eta_s(&self) -> Option<f64> {
+        let p = self.progress();
+        (p > 0.0 && self.summary.is_none()).then(|| self.elapsed_s * (1.0 - p) / p)
+    }
+}
+
+/// The editable settings, in display order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Epochs,
+    Batch,
+    Lr,
+    Optimizer,
+    TrainSize,
+    PixelNoise,
+    LabelNoise,
+    Imbalance,
+    Duplication,
+    Device,
+}
+
+pub const FIELDS: [Field; 10] = [
+    Field::Epochs,
+    Field::Batch,
+    Field::Lr,
+    Field::Optimizer,
+    Field::TrainSize,
+    Field::PixelNoise,
+    Field::LabelNoise,
+    Field::Imbalance,
+    Field::Duplication,
+    Field::Device,
+];
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LabState {
+    pub preset: LabPreset,
+    pub config: Option<TrainConfig>,
+    /// Field texts as typed; validated on each key.
+    pub texts: Vec<String>,
+    pub cursor: usize,
+    pub editing_field: bool,
+    pub error: Option<String>,
+    pub runs: Vec<Run>,
+    pub queue: Vec<TrainConfig>,
+    pub running: bool,
+    pub log_scale: bool,
+    pub status: Option<String>,
+}
+
+impl LabState {
+    pub fn running(&self) -> bool {
+        self.running
+    }
+    pub fn editing(&self) -> bool {
+        self.editing_field
+    }
+
+    /// Open the lab for a question (its preset) or from the menu.
+    pub fn prepare(&mut self, from: Option<&Question>, pack: &Pack) {
+        let preset = from.and_then(|q| q.lab).unwrap_or(LabPreset::Train);
+        if self.config.is_some() && (self.running || preset == self.preset) {
+            return;
+        }
+        let model = from
+            .and_then(|q| q.lab_model(pack))
+            .or_else(|| pack.models.iter().find(|m| m.id == "exam_cnn"))
+            .or_else(|| pack.models.first())
+            .cloned();
+        let Some(model) = model else {
+            self.error = Some("this pack has no model to train".into());
+            return;
+        };
+        let mut cfg = TrainConfig::new(model);
+        cfg.data.train_size = 1500;
+        cfg.data.val_size = 300;
+        match preset {
+            LabPreset::Validation => {
+                // A tiny, noisy set and many epochs: the validation loss turns up.
+                cfg.data.train_size = 120;
+                cfg.data.pixel_noise = 0.6;
+                cfg.epochs = 40;
+                cfg.batch = 16;
+                cfg.lr = 0.05;
+            }
+            LabPreset::Speedup => cfg.epochs = 1,
+            LabPreset::DataQuality => {
+                cfg.epochs = 6;
+                cfg.data.label_noise = 0.3;
+            }
+            LabPreset::Train => {}
+        }
+        self.preset = preset;
+        self.texts = FIELDS.iter().map(|f| field_text(&cfg, *f)).collect();
+        self.config = Some(cfg);
+        self.error = None;
+    }
+
+    /// Parse every field into a config, or say which field is wrong and why.
+    pub fn parsed(&self) -> Result<TrainConfig, String> {
+        let mut cfg = self.config.clone().ok_or("no model")?;
+        for (f, t) in FIELDS.iter().zip(&self.texts) {
+            let t = t.trim();
+            let num = |lo: f64, hi: f64| -> Result<f64, String> {
+                let v = crate::answer::parse_number(t)
+                    .map_err(|e| format!("{}: {e}", field_name(*f)))?;
+                if v < lo || v > hi {
+                    return Err(format!("{} must be between {lo} and {hi}", field_name(*f)));
+                }
+                Ok(v)
+            };
+            match f {
+                Field::Epochs => cfg.epochs = num(1.0, 1000.0)? as usize,
+                Field::Batch => cfg.batch = num(1.0, 1024.0)? as usize,
+                Field::Lr => cfg.lr = num(1e-6, 10.0)?,
+                Field::Optimizer => cfg.optimizer = t.parse()?,
+                Field::TrainSize => cfg.data.train_size = num(10.0, 100_000.0)? as usize,
+                Field::PixelNoise => cfg.data.pixel_noise = num(0.0, 5.0)? as f32,
+                Field::LabelNoise => cfg.data.label_noise = num(0.0, 0.9)? as f32,
+                Field::Imbalance => cfg.data.imbalance = num(0.01, 1.0)? as f32,
+                Field::Duplication => cfg.data.duplication = num(0.0, 0.95)? as f32,
+                Field::Device => cfg.device = t.parse()?,
+            }
+        }
+        if cfg.device == DeviceChoice::Cuda && !CUDA_BUILT {
+            return Err(
+                "device: this build has no CUDA (cargo build --release --features cuda); use cpu"
+                    .into(),
+            );
+        }
+        Ok(cfg)
+    }
+
+    /// The runs a preset starts: one, or a clean and a flawed one side by side.
+    fn plan_runs(&self, cfg: TrainConfig) -> Vec<TrainConfig> {
+        match self.preset {
+            LabPreset::DataQuality => {
+                let mut clean = cfg.clone();
+                clean.data.label_noise = 0.0;
+                clean.data.imbalance = 1.0;
+                clean.data.duplication = 0.0;
+                clean.label = "clean".into();
+                let mut flawed = cfg;
+                flawed.label = "flawed".into();
+                vec![clean, flawed]
+            }
+            LabPreset::Speedup => {
+                let mut cpu = cfg.clone();
+                cpu.device = DeviceChoice::Cpu;
+                cpu.label = "cpu".into();
+                let mut runs = vec![cpu];
+                if CUDA_BUILT {
+                    let mut gpu = cfg;
+                    gpu.device = DeviceChoice::Cuda;
+                    gpu.label = "cuda".into();
+                    runs.push(gpu);
+                }
+                runs
+            }
+            _ => {
+                let mut c = cfg;
+                c.label = format!("run {}", self.runs.len() + 1);
+                vec![c]
+            }
+        }
+    }
+
+    fn start_next(&mut self) -> Vec<Effect> {
+        if self.queue.is_empty() {
+            self.running = false;
+            return Vec::new();
+        }
+        let cfg = self.queue.remove(0);
+        self.running = true;
+        self.runs.push(Run {
+            label: cfg.label.clone(),
+            epochs: cfg.epochs,
+            ..Default::default()
+        });
+        vec![Effect::StartTraining(cfg)]
+    }
+
+    pub fn on_key(&mut self, k: KeyEvent, _pack: &Pack) -> Vec<Effect> {
+        if self.editing_field {
+            match k.code {
+                KeyCode::Enter | KeyCode::Esc | KeyCode::Tab => self.editing_field = false,
+                KeyCode::Backspace => {
+                    self.texts[self.cursor].pop();
+                }
+                KeyCode::Char(c)
+                    if !c.is_control() && self.texts[self.cursor].chars().count() < 24 =>
+                {
+                    self.texts[self.cursor].push(c)
+                }
+                _ => {}
+            }
+            self.error = self.parsed().err();
+            return Vec::new();
+        }
+        match k.code {
+            KeyCode::Up | KeyCode::Char('k') => self.cursor = self.cursor.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.cursor = (self.cursor + 1).min(FIELDS.len() - 1)
+            }
+            KeyCode::Enter | KeyCode::Char('e') => match FIELDS[self.cursor] {
+                Field::Optimizer | Field::Device => self.cycle(),
+                _ => self.editing_field = !self.texts.is_empty(),
+            },
+            KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right => self.cycle(),
+            KeyCode::Char('l') => self.log_scale = !self.log_scale,
+            KeyCode::Char('s') if !self.running => match self.parsed() {
+                Ok(cfg) => {
+                    self.error = None;
+                    if self.preset != LabPreset::Train {
+                        self.runs.clear();
+                    }
+                    self.queue = self.plan_runs(cfg);
+                    return self.start_next();
+                }
+                Err(e) => self.error = Some(e),
+            },
+            KeyCode::Char('x') if self.running => {
+                self.queue.clear();
+                self.status = Some("stopping…".into());
+                return vec![Effect::StopTraining];
+            }
+            KeyCode::Char('c') if !self.running => self.runs.clear(),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn cycle(&mut self) {
+        let t = &mut self.texts[self.cursor];
+        match FIELDS[self.cursor] {
+            Field::Optimizer => {
+                *t = if t == "sgd" {
+                    "adamw".into()
+                } else {
+                    "sgd".into()
+                }
+            }
+            Field::Device => {
+                *t = if t == "cpu" {
+                    "cuda".into()
+                } else {
+                    "cpu".into()
+                }
+            }
+            _ => {}
+        }
+        self.error = self.parsed().err();
+    }
+
+    pub fn tick(&mut self) {}
+
+    pub fn on_event(&mut self, ev: TrainEvent) -> Vec<Effect> {
+        let Some(run) = self.runs.last_mut() else {
+            return Vec::new();
+        };
+        match ev {
+            TrainEvent::Started {
+                device,
+                steps_per_epoch,
+                epochs,
+                ..
+            } => {
+                run.device = device;
+                run.steps_per_epoch = steps_per_epoch;
+                run.epochs = epochs;
+            }
+            TrainEvent::Step {
+                epoch,
+                step,
+                loss,
+                samples_per_s,
+            } => {
+                run.epoch = epoch;
+                run.step = step;
+                run.samples_per_s = samples_per_s;
+                let x = step as f64 / run.steps_per_epoch.max(1) as f64;
+                run.train_loss.push(x, loss as f64);
+            }
+            TrainEvent::Epoch(m) => {
+                run.val_loss.push(m.epoch as f64, m.val_loss);
+                run.val_acc.push(m.epoch as f64, m.val_accuracy);
+                run.elapsed_s = m.elapsed_s;
+                run.last_epoch = Some(m);
+            }
+            TrainEvent::Finished(s) => {
+                run.elapsed_s = s.elapsed_s;
+                run.summary = Some(s);
+                self.status = None;
+                return self.start_next();
+            }
+            TrainEvent::Failed(e) => {
+                run.error = Some(e);
+                self.queue.clear();
+                self.running = false;
+            }
+        }
+        Vec::new()
+    }
+}
+
+pub fn field_name(f: Field) -> &'static str {
+    match f {
+        Field::Epochs => "epochs",
+        Field::Batch => "batch size",
+        Field::Lr => "learning rate",
+        Field::Optimizer => "optimizer",
+        Field::TrainSize => "training samples",
+        Field::PixelNoise => "pixel noise",
+        Field::LabelNoise => "label noise",
+        Field::Imbalance => "balance",
+        Field::Duplication => "duplication",
+        Field::Device => "device",
+    }
+}
+
+fn field_text(c: &TrainConfig, f: Field) -> String {
+    match f {
+        Field::Epochs => c.epochs.to_string(),
+        Field::Batch => c.batch.to_string(),
+        Field::Lr => c.lr.to_string(),
+        Field::Optimizer => c.optimizer.to_string(),
+        Field::TrainSize => c.data.train_size.to_string(),
+        Field::PixelNoise => c.data.pixel_noise.to_string(),
+        Field::LabelNoise => c.data.label_noise.to_string(),
+        Field::Imbalance => c.data.imbalance.to_string(),
+        Field::Duplication => c.data.duplication.to_string(),
+        Field::Device => c.device.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn series_stays_bounded_and_keeps_its_range() {
+        let mut s = Series::default();
+        for i in 0..10_000 {
+            s.push(i as f64, (i % 7) as f64);
+        }
+        assert!(s.points.len() <= SERIES_CAP);
+        assert!(s.points.first().unwrap().0 < 10.0 && s.points.last().unwrap().0 > 9_900.0);
+    }
+
+    #[test]
+    fn smoothing_follows_a_constant() {
+        let mut s = Series::default();
+        for i in 0..20 {
+            s.push(i as f64, 2.0);
+        }
+        assert!(s.smoothed(0.2).iter().all(|p| (p.1 - 2.0).abs() < 1e-12));
+    }
+}

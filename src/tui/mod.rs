@@ -1,0 +1,120 @@
+//! The terminal interface: a thin layer over the headless core.
+
+pub mod app;
+pub mod lab;
+pub mod runtime;
+pub mod text;
+pub mod view;
+
+use crate::grade::Facts;
+use crate::i18n::Lang;
+use crate::pack::Pack;
+use crate::progress::{load, progress_path, Loaded, Mode};
+use app::{Msg, State};
+use std::path::PathBuf;
+use std::sync::mpsc::{channel, Sender};
+use std::sync::Arc;
+
+/// What the student asked for on the command line.
+pub struct TuiOptions {
+    pub pack: Pack,
+    pub lang: Lang,
+    pub mode: Mode,
+    pub data_dir: PathBuf,
+    pub time_limit_min: Option<u64>,
+    pub budget: u64,
+}
+
+/// Build the initial state and runtime pieces shared by the binary and the tests.
+pub fn prepare(opts: &TuiOptions, tx: Sender<Msg>) -> (State, runtime::Runtime, Vec<app::Effect>) {
+    let pack = Arc::new(opts.pack.clone());
+    let facts = Arc::new(Facts::compute(&pack, opts.budget));
+    let mut state = State::new(pack.clone(), facts.clone(), opts.lang, opts.mode);
+    state.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    state.exam.limit_secs = opts.time_limit_min.map(|m| m * 60);
+    let path = progress_path(&opts.data_dir, &pack.meta.id, opts.mode);
+    let mut effects = Vec::new();
+    match load(&path) {
+        Loaded::Fresh => {}
+        Loaded::Resumed(p) => {
+            effects = state.resume(&p);
+            state.status = Some(
+                opts.lang
+                    .t(
+                        "Welcome back: your answers were restored (c continues).",
+                        "Bon retour : vos réponses ont été restaurées (c pour reprendre).",
+                    )
+                    .into(),
+            );
+        }
+        Loaded::MovedAside(to, why) => {
+            state.status = Some(format!(
+                "{} {} ({why})",
+                opts.lang.t(
+                    "The saved progress could not be read and was moved aside to",
+                    "La progression enregistrée était illisible ; elle a été mise de côté dans"
+                ),
+                to.display()
+            ));
+        }
+    }
+    let rt = runtime::Runtime::new(tx, pack, facts, path, opts.data_dir.join("reports"));
+    (state, rt, effects)
+}
+
+/// Run the interface in the real terminal. The terminal is restored on every exit path:
+/// `ratatui::init` installs a panic hook that restores it, and the guard covers errors.
+pub fn run(opts: TuiOptions) -> std::io::Result<()> {
+    // Leave the interface a core: bound the compute threads of training runs.
+    if std::env::var_os("RAYON_NUM_THREADS").is_none() {
+        let n = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
+        // SAFETY: no other thread exists yet at this point of start-up.
+        std::env::set_var(
+            "RAYON_NUM_THREADS",
+            (n.saturating_sub(1)).max(1).to_string(),
+        );
+    }
+    let (tx, rx) = channel();
+    let (mut state, mut rt, effects) = prepare(&opts, tx.clone());
+    for e in effects {
+        rt.execute(e);
+    }
+    struct Restore;
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            ratatui::restore();
+        }
+    }
+    let mut terminal = ratatui::init();
+    let _restore = Restore;
+    let input_tx = tx.clone();
+    std::thread::Builder::new()
+        .name("mltutor-input".into())
+        .spawn(move || loop {
+            let msg = match crossterm::event::read() {
+                Ok(crossterm::event::Event::Key(k)) => Msg::Key(k),
+                Ok(crossterm::event::Event::Resize(w, h)) => Msg::Resize(w, h),
+                Ok(_) => continue,
+                Err(_) => break,
+            };
+            if input_tx.send(msg).is_err() {
+                break;
+            }
+        })?;
+    if opts.mode == Mode::Exam {
+        let tick_tx = tx.clone();
+        std::thread::Builder::new()
+            .name("mltutor-clock".into())
+            .spawn(move || loop {
+                std::thread::sleep(std::time::Duration::from_secs(1));
+                if tick_tx.send(Msg::Tick).is_err() {
+                    break;
+                }
+            })?;
+    }
+    drop(tx);
+    runtime::run_loop(&mut terminal, &mut state, &rx, &mut rt)?;
+    Ok(())
+}

@@ -1,0 +1,159 @@
+//! A small text editor: one line for numbers and shapes, several for open answers.
+
+/// Lines of text and a cursor (row, column in characters).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TextInput {
+    lines: Vec<String>,
+    row: usize,
+    col: usize,
+    pub multiline: bool,
+}
+
+/// Longest answer kept: protects the interface from a pasted novel.
+const MAX_CHARS: usize = 10_000;
+
+impl TextInput {
+    pub fn new(multiline: bool) -> Self {
+        Self {
+            lines: vec![String::new()],
+            row: 0,
+            col: 0,
+            multiline,
+        }
+    }
+
+    pub fn with_text(multiline: bool, text: &str) -> Self {
+        let mut t = Self::new(multiline);
+        for c in text.chars() {
+            if c == '\n' {
+                t.newline();
+            } else {
+                t.insert(c);
+            }
+        }
+        t
+    }
+
+    pub fn text(&self) -> String {
+        self.lines.join("\n")
+    }
+    pub fn lines(&self) -> &[String] {
+        &self.lines
+    }
+    pub fn cursor(&self) -> (usize, usize) {
+        (self.row, self.col)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.lines.iter().all(|l| l.is_empty())
+    }
+    fn len(&self) -> usize {
+        self.lines.iter().map(|l| l.chars().count() + 1).sum()
+    }
+    fn byte(&self, col: usize) -> usize {
+        let l = &self.lines[self.row];
+        l.char_indices().nth(col).map(|(i, _)| i).unwrap_or(l.len())
+    }
+    fn line_chars(&self) -> usize {
+        self.lines[self.row].chars().count()
+    }
+
+    pub fn insert(&mut self, c: char) {
+        if c.is_control() || self.len() >= MAX_CHARS {
+            return;
+        }
+        let at = self.byte(self.col);
+        self.lines[self.row].insert(at, c);
+        self.col += 1;
+    }
+    pub fn newline(&mut self) {
+        if !self.multiline || self.len() >= MAX_CHARS {
+            return;
+        }
+        let at = self.byte(self.col);
+        let rest = self.lines[self.row].split_off(at);
+        self.row += 1;
+        self.lines.insert(self.row, rest);
+        self.col = 0;
+    }
+    pub fn backspace(&mut self) {
+        if self.col > 0 {
+            self.col -= 1;
+            let at = self.byte(self.col);
+            self.lines[self.row].remove(at);
+        } else if self.row > 0 {
+            let line = self.lines.remove(self.row);
+            self.row -= 1;
+            self.col = self.line_chars();
+            self.lines[self.row].push_str(&line);
+        }
+    }
+    pub fn delete(&mut self) {
+        if self.col < self.line_chars() {
+            let at = self.byte(self.col);
+            self.lines[self.row].remove(at);
+        } else if self.row + 1 < self.lines.len() {
+            let next = self.lines.remove(self.row + 1);
+            self.lines[self.row].push_str(&next);
+        }
+    }
+    pub fn left(&mut self) {
+        if self.col > 0 {
+            self.col -= 1;
+        } else if self.row > 0 {
+            self.row -= 1;
+            self.col = self.line_chars();
+        }
+    }
+    pub fn right(&mut self) {
+        if self.col < self.line_chars() {
+            self.col += 1;
+        } else if self.row + 1 < self.lines.len() {
+            self.row += 1;
+            self.col = 0;
+        }
+    }
+    pub fn up(&mut self) {
+        if self.row > 0 {
+            self.row -= 1;
+            self.col = self.col.min(self.line_chars());
+        }
+    }
+    pub fn down(&mut self) {
+        if self.row + 1 < self.lines.len() {
+            self.row += 1;
+            self.col = self.col.min(self.line_chars());
+        }
+    }
+    pub fn home(&mut self) {
+        self.col = 0;
+    }
+    pub fn end(&mut self) {
+        self.col = self.line_chars();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editing_with_unicode() {
+        let mut t = TextInput::new(false);
+        for c in "3×40×40".chars() {
+            t.insert(c);
+        }
+        t.left();
+        t.backspace();
+        assert_eq!(t.text(), "3×40×0");
+        t.newline(); // ignored on one line
+        t.home();
+        t.delete();
+        assert_eq!(t.text(), "×40×0");
+        let mut m = TextInput::with_text(true, "ab\ncd");
+        assert_eq!(m.cursor(), (1, 2));
+        m.home();
+        m.backspace();
+        assert_eq!(m.text(), "abcd");
+        assert_eq!(m.cursor(), (0, 2));
+    }
+}
