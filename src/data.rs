@@ -181,7 +181,7 @@ pub fn generate(
         sample_shape: shape.to_vec(),
         classes,
     };
-    let mut vrng = StdRng::seed_from_u64(cfg.seed ^ 0x5eed_0f_7a11);
+    let mut vrng = StdRng::seed_from_u64(cfg.seed ^ 0x005e_ed0f_7a11);
     for i in 0..cfg.val_size {
         let y = i % classes;
         val.x.extend(make(&mut vrng, y));

@@ -571,3 +571,113 @@ impl TrainSession {
         self.net.forward(&x, false)?.argmax(1)?.to_vec1::<u32>()
     }
 }
+
+/// One variable's gradient compared with finite differences.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GradCheck {
+    /// `input`, or a variable name such as `conv1.weight`.
+    pub name: String,
+    pub max_abs_err: f64,
+    pub max_abs_grad: f64,
+}
+
+fn normal_values(rng: &mut rand::rngs::StdRng, n: usize) -> Vec<f64> {
+    use rand_distr::Distribution;
+    let d = rand_distr::Normal::new(0.0, 1.0).expect("unit normal");
+    (0..n).map(|_| d.sample(rng)).collect()
+}
+
+/// Compare candle's backward with central finite differences, in f64, for the input and
+/// every variable of `spec`: the gradient of Σ r ⊙ f(x) for a fixed random r.
+pub fn gradient_check(
+    spec: &ModelSpec,
+    batch: usize,
+    seed: u64,
+    train: bool,
+) -> CandleResult<Vec<GradCheck>> {
+    let dev = Device::Cpu;
+    let net = Network::with_dtype(spec, seed, &dev, DType::F64)?;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed.wrapping_add(17));
+    let mut dims = vec![batch];
+    dims.extend_from_slice(&spec.input);
+    let n: usize = dims.iter().product();
+    let x0 = normal_values(&mut rng, n);
+    let x = Var::from_tensor(&Tensor::from_vec(x0.clone(), dims.as_slice(), &dev)?)?;
+    let out = net.forward(x.as_tensor(), train)?;
+    let r = Tensor::from_vec(normal_values(&mut rng, out.elem_count()), out.dims(), &dev)?;
+    let objective = |x: &Tensor| -> CandleResult<f64> {
+        (net.forward(x, train)? * &r)?.sum_all()?.to_scalar::<f64>()
+    };
+    let grads = (out * &r)?.sum_all()?.backward()?;
+    let eps = 1e-6;
+    let compare = |name: String, analytic: Vec<f64>, numeric: Vec<f64>| GradCheck {
+        name,
+        max_abs_err: analytic
+            .iter()
+            .zip(&numeric)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max),
+        max_abs_grad: numeric.iter().map(|v| v.abs()).fold(0.0, f64::max),
+    };
+    let mut report = Vec::new();
+    let gx = match grads.get(x.as_tensor()) {
+        Some(g) => g.flatten_all()?.to_vec1::<f64>()?,
+        None => vec![0.0; n],
+    };
+    let mut fd = Vec::with_capacity(n);
+    for i in 0..n {
+        let mut plus = x0.clone();
+        plus[i] += eps;
+        let mut minus = x0.clone();
+        minus[i] -= eps;
+        let fp = objective(&Tensor::from_vec(plus, dims.as_slice(), &dev)?)?;
+        let fm = objective(&Tensor::from_vec(minus, dims.as_slice(), &dev)?)?;
+        fd.push((fp - fm) / (2.0 * eps));
+    }
+    report.push(compare("input".into(), gx, fd));
+    let mut vars: Vec<(String, Var)> = net
+        .varmap
+        .data()
+        .lock()
+        .map_err(|_| CandleError::Msg("variable store poisoned".into()))?
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    vars.sort_by(|a, b| a.0.cmp(&b.0));
+    for (name, var) in vars {
+        let original = var.as_tensor().copy()?;
+        let values = original.flatten_all()?.to_vec1::<f64>()?;
+        let analytic = match grads.get(var.as_tensor()) {
+            Some(g) => g.flatten_all()?.to_vec1::<f64>()?,
+            None => vec![0.0; values.len()],
+        };
+        let mut numeric = Vec::with_capacity(values.len());
+        for i in 0..values.len() {
+            let mut v = values.clone();
+            v[i] += eps;
+            var.set(&Tensor::from_vec(v.clone(), original.dims(), &dev)?)?;
+            let fp = objective(x.as_tensor())?;
+            v[i] -= 2.0 * eps;
+            var.set(&Tensor::from_vec(v, original.dims(), &dev)?)?;
+            let fm = objective(x.as_tensor())?;
+            numeric.push((fp - fm) / (2.0 * eps));
+        }
+        var.set(&original)?;
+        report.push(compare(name, analytic, numeric));
+    }
+    Ok(report)
+}
+
+/// The gradient of Σ f(x) with respect to the input x (one sample of `spec.input`).
+pub fn input_gradient(spec: &ModelSpec, x: Vec<f64>) -> CandleResult<Vec<f64>> {
+    let dev = Device::Cpu;
+    let net = Network::with_dtype(spec, 0, &dev, DType::F64)?;
+    let mut dims = vec![1];
+    dims.extend_from_slice(&spec.input);
+    let x = Var::from_tensor(&Tensor::from_vec(x, dims.as_slice(), &dev)?)?;
+    let grads = net.forward(x.as_tensor(), true)?.sum_all()?.backward()?;
+    match grads.get(x.as_tensor()) {
+        Some(g) => g.flatten_all()?.to_vec1::<f64>(),
+        None => Ok(vec![0.0; x.elem_count()]),
+    }
+}

@@ -174,20 +174,20 @@ pub fn cmd_bench(a: BenchArgs) -> ExitCode {
                 .unwrap_or(1)
         });
     let mut on_run = |run: usize, rate: f64| eprintln!("run {run}: {rate:.1} samples/s");
-    match crate::train::bench(
-        &spec,
-        a.device,
-        a.batch,
-        a.optimizer,
+    let spec = crate::train::BenchSpec {
+        model: spec,
+        device: a.device,
+        batch: a.batch,
+        optimizer: a.optimizer,
         infer,
-        a.samples,
-        a.runs,
-        &mut on_run,
-    ) {
+        samples: a.samples,
+        runs: a.runs,
+    };
+    match crate::train::bench(&spec, &mut on_run) {
         Ok(mut rates) => {
             rates.sort_by(f64::total_cmp);
             let median = rates[rates.len() / 2];
-            eprintln!("model {} on {}", spec.id, a.device);
+            eprintln!("model {} on {}", spec.model.id, a.device);
             println!(
                 "RESULT mode={} batch={} optimizer={} threads={threads} samples_per_s={median:.1} min={:.1} max={:.1}",
                 a.mode,

@@ -51,7 +51,7 @@ impl Report {
             language: s.pack.meta.language.clone(),
             mode: s.mode.slug().into(),
             elapsed_secs: s.exam.elapsed_secs,
-            total: rows.iter().map(|r| r.score).sum(),
+            total: rows.iter().map(|r| r.score).fold(0.0, |a, b| a + b),
             out_of: rows.len(),
             rows,
         }

@@ -287,19 +287,34 @@ pub fn spawn<M: Send + 'static>(
     TrainHandle { stop, thread }
 }
 
+/// What `bench` measures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BenchSpec {
+    pub model: ModelSpec,
+    pub device: DeviceChoice,
+    pub batch: usize,
+    pub optimizer: OptimizerKind,
+    /// Forward passes only, instead of training steps.
+    pub infer: bool,
+    /// Samples per timed run.
+    pub samples: usize,
+    pub runs: usize,
+}
+
 /// Training throughput on random data, as `../shared/bench/torch_reference.py` measures it:
 /// one warm-up run, then `runs` timed runs of `samples` samples; samples/s per run.
-pub fn bench(
-    model: &ModelSpec,
-    device: DeviceChoice,
-    batch: usize,
-    optimizer: OptimizerKind,
-    infer: bool,
-    samples: usize,
-    runs: usize,
-    on_run: &mut dyn FnMut(usize, f64),
-) -> Result<Vec<f64>, String> {
+pub fn bench(b: &BenchSpec, on_run: &mut dyn FnMut(usize, f64)) -> Result<Vec<f64>, String> {
     use rand_distr::{Distribution, Normal};
+    let BenchSpec {
+        model,
+        device,
+        batch,
+        optimizer,
+        infer,
+        samples,
+        runs,
+    } = b.clone();
+    let model = &model;
     let device = open_device(device)?;
     let lr = if optimizer == OptimizerKind::Sgd {
         0.01

@@ -426,7 +426,12 @@ impl State {
     /// Questions answered, and the total score so far.
     pub fn totals(&self) -> (usize, f64) {
         let answered = self.questions.iter().filter(|q| q.answer.is_some()).count();
-        let score = self.questions.iter().filter_map(|q| q.score).sum();
+        // fold from +0.0: an empty float sum is -0.0.
+        let score = self
+            .questions
+            .iter()
+            .filter_map(|q| q.score)
+            .fold(0.0, |a, b| a + b);
         (answered, score)
     }
 
@@ -781,7 +786,10 @@ impl State {
         match k.code {
             KeyCode::Char('q') => return self.ask_quit(),
             KeyCode::Char('?') => self.help = true,
-            KeyCode::Esc | KeyCode::Left | KeyCode::Char('h') => self.screen = Screen::List,
+            KeyCode::Esc | KeyCode::Left | KeyCode::Char('h') => {
+                self.screen = Screen::List;
+                self.status = None;
+            }
             KeyCode::Up | KeyCode::Char('k') => {
                 self.list_cursor = self.list_cursor.saturating_sub(1)
             }
@@ -840,6 +848,7 @@ impl State {
             KeyCode::Esc => {
                 self.screen = Screen::List;
                 self.list_cursor = self.current;
+                self.status = None;
                 return vec![self.save()];
             }
             KeyCode::Tab => self.focus = self.next_pane(true),
@@ -1005,6 +1014,8 @@ impl State {
 
     fn open_lab(&mut self, from: Option<usize>) {
         self.lab_return = self.screen;
+        self.status = None;
+        self.editing = false;
         self.lab
             .prepare(from.map(|i| &self.pack.questions[i]), &self.pack);
         self.screen = Screen::Lab;

@@ -161,6 +161,12 @@ fn draw_header(f: &mut Frame, area: Rect, s: &State, t: Theme) {
 pub fn keys(s: &State) -> Vec<(&'static str, &'static str)> {
     let l = s.lang;
     let mut v: Vec<(&'static str, &'static str)> = Vec::new();
+    let typing = (s.screen == Screen::Question && s.editing)
+        || (s.screen == Screen::Lab && s.lab.editing_field);
+    if !typing {
+        v.push(("?", l.t("help", "aide")));
+        v.push(("q", l.t("quit", "quitter")));
+    }
     match s.screen {
         Screen::List => {
             v.push(("↑↓ j k", l.t("move", "se déplacer")));
@@ -262,12 +268,6 @@ pub fn keys(s: &State) -> Vec<(&'static str, &'static str)> {
             v.push(("Esc", l.t("back", "retour")));
         }
     }
-    if !(s.screen == Screen::Question && s.editing)
-        && !(s.screen == Screen::Lab && s.lab.editing_field)
-    {
-        v.push(("?", l.t("help", "aide")));
-        v.push(("q", l.t("quit", "quitter")));
-    }
     v
 }
 
@@ -279,13 +279,19 @@ fn draw_footer(f: &mut Frame, area: Rect, s: &State, t: Theme) {
         .clone()
         .or_else(|| s.lab.status.clone())
         .unwrap_or_default();
-    f.render_widget(Paragraph::new(Span::styled(msg, t.partial())), status);
     let mut spans = Vec::new();
     for (k, what) in keys(s) {
         spans.push(Span::styled(format!(" {k} "), t.accent()));
         spans.push(Span::raw(format!("{what} ")));
     }
-    f.render_widget(Paragraph::new(Line::from(spans)), hints);
+    let hints_para = Paragraph::new(Line::from(spans)).wrap(Wrap { trim: true });
+    if msg.is_empty() {
+        // No message: the key hints may use both lines.
+        f.render_widget(hints_para, area);
+    } else {
+        f.render_widget(Paragraph::new(Span::styled(msg, t.partial())), status);
+        f.render_widget(hints_para, hints);
+    }
 }
 
 fn state_text(s: &State, i: usize) -> (String, Style) {
@@ -822,6 +828,7 @@ fn draw_question(f: &mut Frame, area: Rect, s: &State, t: Theme) {
     if let Some(side) = side {
         f.render_widget(
             Paragraph::new(model_text(s, q, t))
+                .wrap(Wrap { trim: false })
                 .scroll((st.scroll[2], 0))
                 .block(pane_block(
                     format!(" {} ", s.lang.t("Model (live)", "Modèle (en direct)")),
@@ -1159,7 +1166,9 @@ fn draw_lab_charts(f: &mut Frame, loss_area: Rect, acc_area: Rect, s: &State, t:
             y
         }
     };
-    let mut owned: Vec<(String, Vec<(f64, f64)>, Style, bool)> = Vec::new();
+    // (legend, points, style, drawn as dots)
+    type Curve = (String, Vec<(f64, f64)>, Style, bool);
+    let mut owned: Vec<Curve> = Vec::new();
     for (i, run) in lab.runs.iter().enumerate() {
         let c = colours[i % colours.len()];
         let raw: Vec<(f64, f64)> = run
@@ -1194,7 +1203,9 @@ fn draw_lab_charts(f: &mut Frame, loss_area: Rect, acc_area: Rect, s: &State, t:
             true,
         ));
     }
-    let (mut xmax, mut ymin, mut ymax) = (1.0f64, f64::INFINITY, f64::NEG_INFINITY);
+    // The x axis spans the whole run, so curves grow instead of being rescaled.
+    let planned = lab.runs.iter().map(|r| r.epochs).max().unwrap_or(1).max(1) as f64;
+    let (mut xmax, mut ymin, mut ymax) = (planned, f64::INFINITY, f64::NEG_INFINITY);
     for (_, pts, _, _) in &owned {
         for &(x, y) in pts {
             xmax = xmax.max(x);
@@ -1265,7 +1276,8 @@ fn draw_lab_charts(f: &mut Frame, loss_area: Rect, acc_area: Rect, s: &State, t:
     } else {
         f.render_widget(chart, loss_area);
     }
-    let accs: Vec<(String, Vec<(f64, f64)>, Style)> = lab
+    type AccCurve = (String, Vec<(f64, f64)>, Style);
+    let accs: Vec<AccCurve> = lab
         .runs
         .iter()
         .enumerate()

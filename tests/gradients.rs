@@ -1,0 +1,163 @@
+//! Gradients that are right: candle's backward of every layer kind against central finite
+//! differences (in f64), and the max-pooling hazard of candle 0.11.1.
+
+use mltutor::engine::{gradient_check, input_gradient};
+use mltutor::spec::parse_model;
+
+fn check(ron: &str, train: bool) {
+    let spec = parse_model(ron).unwrap();
+    let report = gradient_check(&spec, 2, 3, train).unwrap();
+    assert!(!report.is_empty());
+    for g in &report {
+        let tol = 1e-5 * g.max_abs_grad.max(1.0);
+        assert!(
+            g.max_abs_err < tol,
+            "{}: {} ({g:?}) in {}",
+            spec.id,
+            g.name,
+            spec.id
+        );
+        // The check would be vacuous if every gradient were zero.
+        assert!(
+            g.max_abs_grad > 1e-6,
+            "{}: {} has a zero gradient",
+            spec.id,
+            g.name
+        );
+    }
+}
+
+#[test]
+fn conv2d_with_stride_and_padding() {
+    check(
+        r#"(id: "conv", input: [2, 5, 5], layers: [(name: "c", layer: Conv2d(in: 2, out: 3, kernel: 3, stride: 2, padding: 1))])"#,
+        true,
+    );
+}
+
+#[test]
+fn linear_with_and_without_bias() {
+    check(
+        r#"(id: "lin", input: [6], layers: [(name: "a", layer: Linear(in: 6, out: 4)), (name: "b", layer: Linear(in: 4, out: 3, bias: false))])"#,
+        true,
+    );
+}
+
+#[test]
+fn activations() {
+    for act in ["ReLU", "Sigmoid", "Tanh", "Softmax(dim: 1)"] {
+        check(
+            &format!(
+                r#"(id: "{act}", input: [5], layers: [(name: "a", layer: Linear(in: 5, out: 4)), (layer: {act})])"#
+            ),
+            true,
+        );
+    }
+}
+
+#[test]
+fn max_pool_avg_pool_view_flatten() {
+    check(
+        r#"(id: "pools", input: [2, 6, 6], layers: [
+            (name: "c", layer: Conv2d(in: 2, out: 2, kernel: 1)),
+            (layer: MaxPool2d(kernel: 2)),
+            (layer: AvgPool2d(kernel: 3)),
+            (layer: View(-1, 2)),
+            (name: "a", layer: Linear(in: 2, out: 2)),
+        ])"#,
+        true,
+    );
+    check(
+        r#"(id: "odd", input: [1, 5, 5], layers: [
+            (name: "c", layer: Conv2d(in: 1, out: 2, kernel: 1)),
+            (layer: MaxPool2d(kernel: 2)),
+            (layer: Flatten),
+            (name: "a", layer: Linear(in: 8, out: 2)),
+        ])"#,
+        true,
+    );
+}
+
+#[test]
+fn batch_norm_in_training_mode_and_dropout_at_evaluation() {
+    check(
+        // No conv bias: BatchNorm's mean subtraction cancels it, so its gradient is 0.
+        r#"(id: "bn", input: [2, 3, 3], layers: [
+            (name: "c", layer: Conv2d(in: 2, out: 2, kernel: 1, bias: false)),
+            (name: "bn", layer: BatchNorm2d(features: 2)),
+            (layer: Flatten),
+            (name: "a", layer: Linear(in: 18, out: 2)),
+        ])"#,
+        true,
+    );
+    check(
+        r#"(id: "drop", input: [4], layers: [(name: "a", layer: Linear(in: 4, out: 3)), (layer: Dropout(p: 0.5))])"#,
+        false,
+    );
+}
+
+#[test]
+fn the_exam_cnn_end_to_end_on_a_small_input() {
+    // Same layers as the exam, on an input small enough for finite differences.
+    check(
+        r#"(id: "small_exam", input: [3, 8, 8], layers: [
+            (name: "conv1", layer: Conv2d(in: 3, out: 2, kernel: 3, padding: 1)),
+            (layer: ReLU), (layer: MaxPool2d(kernel: 2)),
+            (name: "conv2", layer: Conv2d(in: 2, out: 2, kernel: 5, padding: 2)),
+            (layer: ReLU), (layer: MaxPool2d(kernel: 2)),
+            (layer: View(-1, 8)),
+            (name: "fc1", layer: Linear(in: 8, out: 4, bias: false)), (layer: ReLU, inline: true),
+            (name: "fc2", layer: Linear(in: 4, out: 3)),
+        ])"#,
+        true,
+    );
+}
+
+/// d Σ max_pool2d(x, 2) / dx on a 4x4 input: 1 at each window's maximum, 0 elsewhere
+/// (PyTorch's answer, and the definition of the max's derivative).
+#[test]
+fn max_pool_gradient_is_one_at_the_maximum() {
+    let spec =
+        parse_model(r#"(id: "pool", input: [1, 4, 4], layers: [(layer: MaxPool2d(kernel: 2))])"#)
+            .unwrap();
+    let x: Vec<f64> = vec![
+        1.0, 5.0, 2.0, 0.0, //
+        3.0, 4.0, 9.0, 1.0, //
+        0.5, 0.2, 7.0, 8.0, //
+        6.0, 0.1, 3.0, 2.0,
+    ];
+    let g = input_gradient(&spec, x).unwrap();
+    let expected = vec![
+        0.0, 1.0, 0.0, 0.0, //
+        0.0, 0.0, 1.0, 0.0, //
+        0.0, 0.0, 0.0, 1.0, //
+        1.0, 0.0, 0.0, 0.0,
+    ];
+    assert_eq!(g, expected);
+}
+
+/// The hazard itself: stock candle 0.11.1 returns 0.25 at each maximum. If this test fails
+/// after a candle upgrade, the workaround in `engine::max_pool2d` may be removed.
+#[test]
+fn stock_candle_max_pool_backward_is_scaled_by_a_quarter() {
+    use candle_core::{Device, Tensor, Var};
+    let x = Var::from_tensor(
+        &Tensor::arange(0f32, 16., &Device::Cpu)
+            .unwrap()
+            .reshape((1, 1, 4, 4))
+            .unwrap(),
+    )
+    .unwrap();
+    let y = x.as_tensor().max_pool2d(2).unwrap().sum_all().unwrap();
+    let g = y.backward().unwrap();
+    let g = g
+        .get(x.as_tensor())
+        .unwrap()
+        .flatten_all()
+        .unwrap()
+        .to_vec1::<f32>()
+        .unwrap();
+    // The maxima of the windows are at 5, 7, 13 and 15.
+    assert_eq!(g[5], 0.25);
+    assert_eq!(g[15], 0.25);
+}
