@@ -453,6 +453,20 @@ impl State {
     fn submit_current(&mut self) -> Vec<Effect> {
         let i = self.current;
         let q = self.pack.questions[i].clone();
+        // After submission only the self-rating of open answers may change.
+        let rating = matches!(q.kind, Kind::Open { .. }) && self.questions[i].revealed;
+        if self.mode == Mode::Exam && self.exam.submitted && !rating {
+            self.editing = false;
+            self.status = Some(
+                self.lang
+                    .t(
+                        "The exam is submitted: answers can no longer change.",
+                        "L'épreuve est remise : les réponses ne peuvent plus changer.",
+                    )
+                    .into(),
+            );
+            return Vec::new();
+        }
         let Some(answer) = self.questions[i].current_answer(&q) else {
             return Vec::new();
         };
@@ -538,12 +552,15 @@ impl State {
         }
     }
 
-    fn open_question(&mut self, i: usize) {
+    /// Open question `i`; from the list, an unanswered text question opens ready to type,
+    /// while n/p browse without typing (so the next n is not typed into an answer).
+    fn open_question(&mut self, i: usize, start_typing: bool) {
         self.current = i.min(self.questions.len().saturating_sub(1));
         self.list_cursor = self.current;
         self.screen = Screen::Question;
         self.focus = Pane::Answer;
-        self.editing = text_kind(self.question()).is_some() && self.qs().answer.is_none();
+        self.editing =
+            start_typing && text_kind(self.question()).is_some() && self.qs().answer.is_none();
         self.status = None;
     }
 
@@ -758,7 +775,7 @@ impl State {
             KeyCode::Home | KeyCode::Char('g') => self.list_cursor = 0,
             KeyCode::End | KeyCode::Char('G') => self.list_cursor = n.saturating_sub(1),
             KeyCode::Enter | KeyCode::Right | KeyCode::Char('l') => {
-                self.open_question(self.list_cursor)
+                self.open_question(self.list_cursor, true)
             }
             KeyCode::Char('c') => {
                 // Continue: the first unanswered question from where the student left off.
@@ -767,7 +784,7 @@ impl State {
                     .map(|d| (start + d) % n)
                     .find(|&i| self.questions[i].answer.is_none())
                     .unwrap_or(start);
-                self.open_question(next);
+                self.open_question(next, true);
             }
             KeyCode::Char('s') if self.mode == Mode::Exam && !self.exam.submitted => {
                 self.confirm = Some(Confirm::Submit)
@@ -797,7 +814,7 @@ impl State {
                 self.list_cursor =
                     (self.list_cursor + 1).min(self.questions.len().saturating_sub(1))
             }
-            KeyCode::Enter => self.open_question(self.list_cursor),
+            KeyCode::Enter => self.open_question(self.list_cursor, true),
             _ => {}
         }
         Vec::new()
@@ -854,11 +871,11 @@ impl State {
             KeyCode::Tab => self.focus = self.next_pane(true),
             KeyCode::BackTab => self.focus = self.next_pane(false),
             KeyCode::Char('n') | KeyCode::Right | KeyCode::PageDown if self.current + 1 < n => {
-                self.open_question(self.current + 1);
+                self.open_question(self.current + 1, false);
                 return vec![self.save()];
             }
             KeyCode::Char('p') | KeyCode::Left | KeyCode::PageUp if self.current > 0 => {
-                self.open_question(self.current - 1);
+                self.open_question(self.current - 1, false);
                 return vec![self.save()];
             }
             KeyCode::Char('h') => {

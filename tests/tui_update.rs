@@ -1,0 +1,359 @@
+//! The pure `update`: navigation, answering each kind, both modes, save and resume.
+
+mod common;
+use common::*;
+use crossterm::event::KeyCode;
+use mltutor::grade::{Answer, Verdict};
+use mltutor::i18n::Lang;
+use mltutor::progress::Mode;
+use mltutor::tui::app::{Confirm, Effect, Msg, Pane, Screen};
+
+fn saves(effects: &[Effect]) -> bool {
+    effects.iter().any(|e| matches!(e, Effect::Save(_)))
+}
+
+#[test]
+fn navigation_between_list_and_questions() {
+    let mut s = state(Lang::En, Mode::SelfCheck);
+    assert_eq!(s.screen, Screen::List);
+    press(&mut s, "jjj");
+    assert_eq!(s.list_cursor, 3);
+    press(&mut s, "k");
+    assert_eq!(s.list_cursor, 2);
+    s.update(key(KeyCode::Enter));
+    assert_eq!((s.screen, s.current), (Screen::Question, 2));
+    // Text questions open ready to type; Esc stops typing, then n/p move.
+    assert!(s.editing);
+    s.update(key(KeyCode::Esc));
+    press(&mut s, "n");
+    assert_eq!(s.current, 3);
+    press(&mut s, "p");
+    assert_eq!(s.current, 2);
+    s.update(key(KeyCode::Esc));
+    s.update(key(KeyCode::Esc));
+    assert_eq!(s.screen, Screen::List);
+    // Help opens and closes.
+    press(&mut s, "?");
+    assert!(s.help);
+    s.update(key(KeyCode::Esc));
+    assert!(!s.help);
+}
+
+#[test]
+fn parameter_count_graded_at_once_in_self_check() {
+    let mut s = state(Lang::En, Mode::SelfCheck);
+    open(&mut s, "q4a");
+    let e = press(&mut s, "53 600\n");
+    assert!(saves(&e));
+    assert_eq!(s.qs().verdict(), Some(Verdict::Wrong));
+    // Retry is allowed.
+    s.update(key(KeyCode::Enter));
+    for _ in 0..6 {
+        s.update(key(KeyCode::Backspace));
+    }
+    press(&mut s, "5.33e4\n");
+    assert_eq!(s.qs().verdict(), Some(Verdict::Correct));
+    assert_eq!(s.focus, Pane::Feedback);
+}
+
+#[test]
+fn empty_answers_are_not_submitted() {
+    let mut s = state(Lang::En, Mode::SelfCheck);
+    open(&mut s, "q6");
+    let e = press(&mut s, "\n");
+    assert!(e.is_empty());
+    assert!(s.qs().answer.is_none());
+    assert!(s.status.is_some());
+}
+
+#[test]
+fn choice_single_and_multiple() {
+    let mut s = state(Lang::En, Mode::SelfCheck);
+    open(&mut s, "q5");
+    press(&mut s, "j ");
+    press(&mut s, "k ");
+    press(&mut s, "\n");
+    assert_eq!(s.qs().answer, Some(Answer::Choice(vec![0])));
+    assert_eq!(s.qs().verdict(), Some(Verdict::Correct));
+    open(&mut s, "q8");
+    press(&mut s, " jjjj \n"); // a quality and "sorted by class"
+    assert_eq!(s.qs().answer, Some(Answer::Choice(vec![0, 4])));
+    assert_eq!(s.qs().verdict(), Some(Verdict::Wrong));
+}
+
+#[test]
+fn parameter_free_options_come_from_the_model() {
+    let mut s = state(Lang::En, Mode::SelfCheck);
+    open(&mut s, "q4b");
+    assert_eq!(s.qs().options.len(), 7);
+    // F.relu (1), F.max_pool2d (2), x.view (4)
+    press(&mut s, "j j jj \n");
+    assert_eq!(s.qs().verdict(), Some(Verdict::Correct));
+}
+
+#[test]
+fn order_steps_are_moved_into_place() {
+    let mut s = state(Lang::En, Mode::SelfCheck);
+    open(&mut s, "q2");
+    let mut order = s.qs().order.clone();
+    assert_ne!(order, vec![0, 1, 2, 3, 4], "shown shuffled");
+    // Selection sort with K: bring step k to position k.
+    for k in 0..order.len() {
+        let pos = order.iter().position(|&x| x == k).unwrap();
+        while s.qs().cursor < pos {
+            press(&mut s, "j");
+        }
+        while s.qs().cursor > pos {
+            press(&mut s, "k");
+        }
+        for _ in k..pos {
+            press(&mut s, "K");
+        }
+        order = s.qs().order.clone();
+        assert_eq!(order[k], k);
+    }
+    press(&mut s, "\n");
+    assert_eq!(s.qs().score, Some(1.0));
+}
+
+#[test]
+fn open_question_reveal_then_self_rate() {
+    let mut s = state(Lang::En, Mode::SelfCheck);
+    open(&mut s, "q1");
+    assert!(s.editing && s.qs().input.multiline);
+    press(&mut s, "x and y, a function f\nexpressiveness");
+    assert_eq!(s.qs().input.text(), "x and y, a function f\nexpressiveness");
+    s.update(ctrl('s'));
+    assert!(s.qs().revealed);
+    assert!(s.qs().score.is_none());
+    press(&mut s, " jj \n"); // tick key points 1 and 3 of 6
+    assert!((s.qs().score.unwrap() - 2.0 / 6.0).abs() < 1e-9);
+}
+
+#[test]
+fn input_shape_is_graded_off_thread_and_traced_live() {
+    let mut s = state(Lang::En, Mode::SelfCheck);
+    open(&mut s, "q4c");
+    let typed = press(&mut s, "3x20x80");
+    let seqs: Vec<u64> = typed
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Trace { seq, .. } => Some(*seq),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(seqs.len(), 7, "one trace per edit");
+    // A stale trace is ignored; the newest is kept.
+    s.update(Msg::Traced {
+        index: s.current,
+        seq: seqs[0],
+        trace: mltutor::tui::app::LiveTrace::Unreadable("old".into()),
+    });
+    assert!(s.qs().trace.is_none());
+    let e = press(&mut s, "\n");
+    assert!(s.qs().pending);
+    run_grades(&mut s, e);
+    assert!(!s.qs().pending);
+    assert_eq!(s.qs().verdict(), Some(Verdict::Correct));
+}
+
+#[test]
+fn hints_one_at_a_time_and_counted() {
+    let mut s = state(Lang::En, Mode::SelfCheck);
+    open(&mut s, "q4a");
+    s.update(key(KeyCode::Esc));
+    press(&mut s, "h");
+    assert_eq!(s.qs().hints_shown, 1);
+    press(&mut s, "hhhh");
+    assert_eq!(s.qs().hints_shown, 3);
+}
+
+#[test]
+fn exam_mode_defers_feedback_until_submission() {
+    let mut s = state(Lang::En, Mode::Exam);
+    open(&mut s, "q4a");
+    press(&mut s, "53300\n");
+    assert!(s.qs().answer.is_some() && s.qs().score.is_none());
+    assert!(!s.feedback_visible());
+    open(&mut s, "q4c");
+    let e = press(&mut s, "3x40x40\n");
+    assert!(
+        !e.iter().any(|e| matches!(e, Effect::Grade { .. })),
+        "no grading before submission"
+    );
+    s.update(key(KeyCode::Esc));
+    s.update(key(KeyCode::Esc));
+    press(&mut s, "s");
+    assert_eq!(s.confirm, Some(Confirm::Submit));
+    let e = press(&mut s, "y");
+    assert_eq!(s.screen, Screen::Report);
+    // The input shape is graded by the worker; the report waits for it.
+    assert!(!e.iter().any(|e| matches!(e, Effect::Export(_))));
+    let e = run_grades(&mut s, e);
+    let report = e.iter().find_map(|e| match e {
+        Effect::Export(r) => Some(r.clone()),
+        _ => None,
+    });
+    let report = report.expect("exported once every grade is in");
+    assert_eq!(report.total, 2.0);
+    assert_eq!(report.out_of, 9);
+    let q4a = report.rows.iter().find(|r| r.id == "q4a").unwrap();
+    assert_eq!(q4a.score, 1.0);
+    assert!(report.markdown().contains("**Total: 2.00 / 9**"));
+    // Answers are frozen; open answers may still be rated against the reference.
+    open(&mut s, "q6");
+    press(&mut s, "\nx10\n");
+    assert!(s.qs().answer.is_none());
+    open(&mut s, "q1");
+    s.update(key(KeyCode::Esc));
+    press(&mut s, "r \n");
+    assert!((s.qs().score.unwrap() - 1.0 / 6.0).abs() < 1e-9);
+}
+
+#[test]
+fn exam_time_limit_submits() {
+    let mut s = state(Lang::En, Mode::Exam);
+    s.exam.limit_secs = Some(3);
+    s.update(Msg::Tick);
+    s.update(Msg::Tick);
+    assert!(!s.exam.submitted);
+    let e = s.update(Msg::Tick);
+    assert!(s.exam.submitted);
+    assert!(e.iter().any(|e| matches!(e, Effect::Export(_))));
+}
+
+#[test]
+fn save_and_resume() {
+    let mut s = state(Lang::En, Mode::SelfCheck);
+    open(&mut s, "q4a");
+    press(&mut s, "53300\n");
+    open(&mut s, "q5");
+    press(&mut s, " \n");
+    open(&mut s, "q6");
+    press(&mut s, "x1"); // a draft, not submitted
+    let p = s.progress();
+    assert_eq!(p.questions.len(), 3);
+    assert_eq!(p.questions["q6"].draft, "x1");
+    assert_eq!(p.last_question.as_deref(), Some("q6"));
+    let json = serde_json::to_string(&p).unwrap();
+
+    let mut r = state(Lang::En, Mode::SelfCheck);
+    let effects = r.resume(&serde_json::from_str(&json).unwrap());
+    assert!(effects.is_empty(), "cheap grades are rebuilt at once");
+    let pack = r.pack.clone();
+    let i = |id: &str| pack.questions.iter().position(|q| q.id == id).unwrap();
+    assert_eq!(r.questions[i("q4a")].verdict(), Some(Verdict::Correct));
+    assert!(
+        !r.questions[i("q4a")].feedback.is_empty(),
+        "feedback rebuilt"
+    );
+    assert_eq!(r.questions[i("q5")].score, Some(1.0));
+    assert_eq!(r.questions[i("q6")].input.text(), "x1");
+    assert_eq!(r.current, i("q6"));
+    // Continue opens the first unanswered question from where the student left off.
+    press(&mut r, "c");
+    assert_eq!(r.current, i("q6"));
+}
+
+#[test]
+fn quitting_asks_first_while_an_answer_is_typed() {
+    let mut s = state(Lang::En, Mode::SelfCheck);
+    open(&mut s, "q6");
+    press(&mut s, "10");
+    s.update(key(KeyCode::Esc));
+    press(&mut s, "q");
+    assert_eq!(s.confirm, Some(Confirm::Quit));
+    press(&mut s, "n");
+    assert!(!s.quit && s.confirm.is_none());
+    press(&mut s, "q");
+    let e = press(&mut s, "y");
+    assert!(s.quit);
+    assert!(saves(&e) && e.contains(&Effect::Quit));
+    // Nothing typed: q quits at once.
+    let mut t = state(Lang::En, Mode::SelfCheck);
+    let e = press(&mut t, "q");
+    assert!(t.quit && e.contains(&Effect::Quit));
+}
+
+#[test]
+fn reset_one_question_and_the_whole_pack() {
+    let mut s = state(Lang::En, Mode::SelfCheck);
+    open(&mut s, "q6");
+    press(&mut s, "x10\n");
+    assert!(s.qs().answer.is_some());
+    press(&mut s, "Ry");
+    assert!(s.qs().answer.is_none());
+    press(&mut s, "\u{1b}\u{1b}");
+    open(&mut s, "q5");
+    press(&mut s, " \n\u{1b}");
+    press(&mut s, "Ry");
+    assert_eq!(s.screen, Screen::List);
+    assert!(s.questions.iter().all(|q| q.answer.is_none()));
+}
+
+#[test]
+fn the_lab_opens_from_a_question_with_its_preset() {
+    use mltutor::pack::LabPreset;
+    let mut s = state(Lang::En, Mode::SelfCheck);
+    open(&mut s, "q5");
+    press(&mut s, "t");
+    assert_eq!(s.screen, Screen::Lab);
+    assert_eq!(s.lab.preset, LabPreset::Validation);
+    // Settings are validated as typed.
+    press(&mut s, "e");
+    s.update(key(KeyCode::Backspace));
+    s.update(key(KeyCode::Backspace));
+    press(&mut s, "abc");
+    assert!(s.lab.error.as_deref().unwrap_or("").contains("epochs"));
+    for _ in 0..3 {
+        s.update(key(KeyCode::Backspace));
+    }
+    press(&mut s, "3\n");
+    assert!(s.lab.error.is_none());
+    let e = press(&mut s, "s");
+    let cfg = e
+        .iter()
+        .find_map(|e| match e {
+            Effect::StartTraining(c) => Some(c.clone()),
+            _ => None,
+        })
+        .expect("a run starts");
+    assert_eq!(cfg.epochs, 3);
+    assert_eq!(
+        cfg.data.train_size, 120,
+        "the validation lab trains on a tiny set"
+    );
+    assert!(s.lab.running);
+    let e = press(&mut s, "x");
+    assert!(e.contains(&Effect::StopTraining));
+    s.update(key(KeyCode::Esc));
+    assert_eq!(s.screen, Screen::Question);
+}
+
+#[test]
+fn data_quality_lab_queues_a_clean_and_a_flawed_run() {
+    use mltutor::train::{RunSummary, TrainEvent};
+    let mut s = state(Lang::En, Mode::SelfCheck);
+    open(&mut s, "q8");
+    press(&mut s, "ts");
+    assert_eq!(s.lab.runs.len(), 1);
+    assert_eq!(s.lab.runs[0].label, "clean");
+    let done = RunSummary {
+        label: "clean".into(),
+        epochs_done: 1,
+        best_epoch: 1,
+        best_val_loss: 1.0,
+        final_accuracy: 0.5,
+        elapsed_s: 1.0,
+        samples_per_s: 100.0,
+        stopped: false,
+    };
+    let e = s.update(Msg::Lab(TrainEvent::Finished(done)));
+    match &e[..] {
+        [Effect::StartTraining(c)] => {
+            assert_eq!(c.label, "flawed");
+            assert!(c.data.label_noise > 0.0);
+        }
+        other => panic!("{other:?}"),
+    }
+}
