@@ -491,8 +491,8 @@ impl State {
                     self.status = Some(
                         self.lang
                             .t(
-                                "Compare with the reference: Space ticks each key point you covered, Enter records.",
-                                "Comparez avec la référence : Espace coche chaque point clé couvert, Entrée enregistre.",
+                                "Compare with the reference: Space ticks a point covered, Enter records.",
+                                "Comparez à la référence : Espace coche un point couvert, Entrée valide.",
                             )
                             .into(),
                     );

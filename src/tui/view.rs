@@ -865,18 +865,15 @@ fn draw_report(f: &mut Frame, area: Rect, s: &State, t: Theme) {
         let (state, style) = state_text(s, i);
         let mut spans = vec![
             Span::raw(format!(
-                "{:>4}  {:<40}",
+                "{:>4}  {:<34}",
                 q.number,
-                q.title.chars().take(40).collect::<String>()
+                q.title.chars().take(33).collect::<String>()
             )),
             Span::styled(state, style),
         ];
-        if matches!(q.kind, Kind::Open { .. }) {
+        if matches!(q.kind, Kind::Open { .. }) && s.questions[i].answer.is_some() {
             spans.push(Span::styled(
-                format!(
-                    "  {}",
-                    l.t("(open: rate it yourself)", "(ouverte : à auto-évaluer)")
-                ),
+                format!("  {}", l.t("(self-rated)", "(auto-évaluée)")),
                 t.dim(),
             ));
         }

@@ -1,0 +1,149 @@
+//! Every screen rendered on ratatui's TestBackend, at 80x24 and 120x40, in English and
+//! French, plus a tiny area. Snapshots are reviewed text files under tests/snapshots/.
+
+mod common;
+use common::*;
+use crossterm::event::KeyCode;
+use mltutor::i18n::Lang;
+use mltutor::progress::Mode;
+use mltutor::tui::app::State;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+fn render(s: &State, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| mltutor::tui::view::draw(f, s)).unwrap();
+    t.backend().to_string()
+}
+
+/// Snapshot a screen at both sizes.
+fn snap(name: &str, s: &State) {
+    let lang = s.lang.code();
+    for (w, h) in [(80, 24), (120, 40)] {
+        insta::assert_snapshot!(format!("{name}_{lang}_{w}x{h}"), render(s, w, h));
+    }
+}
+
+fn each_lang(f: impl Fn(Lang)) {
+    f(Lang::En);
+    f(Lang::Fr);
+}
+
+#[test]
+fn question_list() {
+    each_lang(|l| {
+        let mut s = state(l, Mode::SelfCheck);
+        open(&mut s, "q4a");
+        press(&mut s, "53300\n\u{1b}");
+        open(&mut s, "q5");
+        press(&mut s, "j \n\u{1b}");
+        snap("list", &s);
+    });
+}
+
+#[test]
+fn computed_question_with_feedback() {
+    each_lang(|l| {
+        let mut s = state(l, Mode::SelfCheck);
+        open(&mut s, "q4a");
+        press(&mut s, "53600\n");
+        snap("q4a_feedback", &s);
+    });
+}
+
+#[test]
+fn input_shape_question_typing() {
+    each_lang(|l| {
+        let mut s = state(l, Mode::SelfCheck);
+        open(&mut s, "q4c");
+        press(&mut s, "3x32x32");
+        let spec = s.facts.models["exam_cnn"].0.clone();
+        let why = mltutor::summary::inspect(
+            &spec,
+            Some(&mltutor::shape::parse_shape("3x32x32").unwrap()),
+            1,
+            mltutor::pack::BUDGET,
+        )
+        .unwrap_err()
+        .to_string();
+        let seq = s.trace_seq;
+        let i = s.current;
+        s.update(mltutor::tui::app::Msg::Traced {
+            index: i,
+            seq,
+            trace: mltutor::tui::app::LiveTrace::Breaks(why),
+        });
+        snap("q4c_typing", &s);
+    });
+}
+
+#[test]
+fn order_question() {
+    each_lang(|l| {
+        let mut s = state(l, Mode::SelfCheck);
+        open(&mut s, "q2");
+        press(&mut s, "h");
+        snap("q2_order", &s);
+    });
+}
+
+#[test]
+fn open_question_self_rating() {
+    each_lang(|l| {
+        let mut s = state(l, Mode::SelfCheck);
+        open(&mut s, "q3");
+        press(&mut s, "w.x + b");
+        s.update(ctrl('s'));
+        press(&mut s, " ");
+        snap("q3_rating", &s);
+    });
+}
+
+#[test]
+fn exam_report() {
+    each_lang(|l| {
+        let mut s = state(l, Mode::Exam);
+        s.exam.limit_secs = Some(1800);
+        open(&mut s, "q4a");
+        press(&mut s, "53300\n\u{1b}");
+        snap("exam_question", &s);
+        press(&mut s, "\u{1b}sy");
+        snap("exam_report", &s);
+    });
+}
+
+#[test]
+fn help_and_confirm() {
+    each_lang(|l| {
+        let mut s = state(l, Mode::SelfCheck);
+        press(&mut s, "?");
+        snap("help_list", &s);
+        s.update(key(KeyCode::Esc));
+        press(&mut s, "R");
+        snap("confirm_reset", &s);
+    });
+}
+
+#[test]
+fn training_lab() {
+    each_lang(|l| {
+        let mut s = state(l, Mode::SelfCheck);
+        open(&mut s, "q8");
+        press(&mut s, "t");
+        snap("lab_idle", &s);
+    });
+}
+
+#[test]
+fn tiny_terminal_gets_a_message_not_a_garbled_screen() {
+    for l in [Lang::En, Lang::Fr] {
+        let s = state(l, Mode::SelfCheck);
+        for (w, h) in [(79, 24), (80, 23), (20, 5), (1, 1)] {
+            let out = render(&s, w, h);
+            if w >= 20 {
+                assert!(out.contains("80x24"), "{w}x{h}: {out}");
+            }
+        }
+        insta::assert_snapshot!(format!("tiny_{}", l.code()), render(&s, 40, 8));
+    }
+}
