@@ -1,0 +1,179 @@
+//! End-to-end tests of the built binary in a pseudo-terminal: keys are typed, the screen
+//! is read through a vt100 parser, and each wait is for a screen condition with a deadline.
+
+use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+struct Session {
+    parser: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+}
+
+impl Session {
+    fn start(data_dir: &std::path::Path, args: &[&str]) -> Self {
+        Self::start_sized(data_dir, args, 40, 120)
+    }
+
+    fn start_sized(data_dir: &std::path::Path, args: &[&str], rows: u16, cols: u16) -> Self {
+        let pty = native_pty_system();
+        let pair = pty
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_mltutor"));
+        cmd.args(args);
+        cmd.env("MLTUTOR_DATA_DIR", data_dir);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("NO_COLOR", "1");
+        let child = pair.slave.spawn_command(cmd).expect("spawn mltutor");
+        drop(pair.slave);
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let p = parser.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                p.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        let writer = pair.master.take_writer().expect("writer");
+        Self {
+            parser,
+            writer,
+            child,
+            _master: pair.master,
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    /// Wait until the screen shows `text`, or fail after the deadline with the screen.
+    fn wait_for(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if self.screen().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!(
+            "`{text}` never appeared; the screen was:\n{}",
+            self.screen()
+        );
+    }
+
+    fn keys(&mut self, bytes: &str) {
+        self.writer.write_all(bytes.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    /// Wait for the process to exit, with a deadline.
+    fn wait_exit(&mut self) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.success();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        panic!("mltutor did not exit; the screen was:\n{}", self.screen());
+    }
+}
+
+const DOWN: &str = "\x1b[B";
+const ENTER: &str = "\r";
+
+#[test]
+fn answer_the_parameter_count_and_see_it_graded() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Session::start(dir.path(), &["--lang", "en"]);
+    s.wait_for("Counting weights");
+    s.keys(&format!("{DOWN}{DOWN}{DOWN}"));
+    s.keys(ENTER);
+    s.wait_for("How many weights");
+    s.keys("53 300");
+    s.wait_for("> 53 300");
+    s.keys(ENTER);
+    s.wait_for("Correct — 100%");
+    s.wait_for("Counted from candle's tensors");
+    // The side panel shows the per-layer counts once answered.
+    s.wait_for("50,000");
+    s.keys("q");
+    assert!(s.wait_exit());
+}
+
+#[test]
+fn progress_is_saved_on_quit_and_restored_on_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Session::start(dir.path(), &["--lang", "fr"]);
+    s.wait_for("Compter les poids");
+    // Question 6 (GPU speed-up) is the eighth in the list.
+    for _ in 0..7 {
+        s.keys(DOWN);
+    }
+    s.keys(ENTER);
+    s.wait_for("speed-up");
+    s.keys("x10");
+    s.keys(ENTER);
+    s.wait_for("Juste");
+    s.keys("\x1b");
+    s.wait_for("Questions");
+    s.keys("q");
+    assert!(s.wait_exit());
+    let saved = std::fs::read_to_string(dir.path().join("enm-ml-test1.self-check.json")).unwrap();
+    assert!(saved.contains("\"q6\"") && saved.contains("x10"), "{saved}");
+
+    let mut again = Session::start(dir.path(), &["--lang", "fr"]);
+    again.wait_for("Bon retour");
+    again.wait_for("Juste (100%)");
+    again.keys("q");
+    assert!(again.wait_exit());
+}
+
+#[test]
+fn a_training_run_moves_while_keys_are_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Session::start(dir.path(), &["--lang", "en"]);
+    s.wait_for("Counting weights");
+    s.keys("t");
+    s.wait_for("Training lab");
+    // A short run: 1 epoch of 200 samples.
+    s.keys("e\x7f\x7f1\r");
+    for _ in 0..4 {
+        s.keys("j");
+    }
+    s.keys("e\x7f\x7f\x7f\x7f200\r");
+    s.wait_for("training samples 200");
+    s.keys("s");
+    s.wait_for("samples/s");
+    // The interface answers keys while training: the help opens and closes.
+    s.keys("?");
+    s.wait_for("Esc or ? closes this help");
+    s.keys("\x1b");
+    s.wait_for("best epoch 1");
+    s.keys("q");
+    assert!(s.wait_exit());
+}
+
+#[test]
+fn a_tiny_terminal_gets_a_message_and_quits_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Session::start_sized(dir.path(), &["--lang", "en"], 10, 50);
+    s.wait_for("Terminal too small");
+    s.keys("q");
+    assert!(s.wait_exit());
+}
