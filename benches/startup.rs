@@ -12,7 +12,10 @@ fn main() {
     let _ = Command::new(bin).arg("inspect").output();
     for _ in 0..runs {
         let t = Instant::now();
-        let out = Command::new(bin).arg("inspect").output().expect("run mltutor inspect");
+        let out = Command::new(bin)
+            .arg("inspect")
+            .output()
+            .expect("run mltutor inspect");
         let dt = t.elapsed().as_secs_f64() * 1e3;
         assert!(out.status.success());
         assert!(String::from_utf8_lossy(&out.stdout).contains("53,300"));

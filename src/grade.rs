@@ -76,7 +76,7 @@ pub enum Feedback {
     /// The student's input breaks: why, in words.
     Breaks {
         input: Shape,
-        why: String,
+        why: crate::summary::InspectError,
     },
 }
 
@@ -572,12 +572,6 @@ pub fn grade_input_shape(spec: &ModelSpec, text: &str, budget: u64) -> Grade {
                 .collect();
             Grade::new(1.0, vec![Feedback::Runs { input, trace }])
         }
-        Err(e) => Grade::new(
-            0.0,
-            vec![Feedback::Breaks {
-                input,
-                why: e.to_string(),
-            }],
-        ),
+        Err(e) => Grade::new(0.0, vec![Feedback::Breaks { input, why: e }]),
     }
 }

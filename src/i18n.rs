@@ -193,7 +193,7 @@ pub fn feedback_lines(f: &Feedback, lang: Lang) -> Vec<String> {
                 "✗ {input}: {}",
                 lang.t("the model does not run.", "le modèle ne tourne pas.")
             ),
-            why.clone(),
+            why.render(lang),
         ],
     }
 }

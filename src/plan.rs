@@ -5,6 +5,7 @@
 //! does not fit in words a student can learn from. The real shapes come from candle's
 //! forward pass (`engine`); this is the pre-flight check that keeps absurd input harmless.
 
+use crate::i18n::Lang;
 use crate::shape::Shape;
 use crate::spec::{LayerKind, LayerSpec, ModelSpec};
 use std::fmt;
@@ -63,59 +64,204 @@ pub struct Mismatch {
     pub origin: String,
     /// The model's input that was tried.
     pub input: Shape,
-    /// What the layer needed, e.g. `1000 features per sample`.
-    pub needed: String,
-    /// What it got instead, e.g. `10x8x8 = 640`.
-    pub got: String,
-    /// Why, and what would fix it.
-    pub why: String,
+    /// What the layer needed.
+    pub need: Need,
+}
+
+/// What a layer needed and did not get.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Need {
+    /// A C x H x W sample, for a convolution, a pooling or a batch norm.
+    Image {
+        op: &'static str,
+    },
+    Channels {
+        expected: usize,
+        got: usize,
+        from_layer: String,
+    },
+    KernelFits {
+        kernel: usize,
+        padding: usize,
+    },
+    PoolFits {
+        kernel: usize,
+    },
+    /// A Linear layer's `in_features` against the last dimension.
+    Features {
+        expected: usize,
+        last: usize,
+        multi_dim: bool,
+    },
+    /// `x.view(-1, n)` against the per-sample element count.
+    View {
+        n: u64,
+        per_sample: u64,
+    },
+    SoftmaxDim {
+        dim: i64,
+        rank: i64,
+    },
+}
+
+impl Mismatch {
+    /// The explanation in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        let x = &self.incoming;
+        let fr = lang == Lang::Fr;
+        let (needed, got, why): (String, String, String) = match &self.need {
+            Need::Image { op } => (
+                lang.t("a sample of shape channels x height x width (3 dimensions)", "un échantillon de forme canaux x hauteur x largeur (3 dimensions)").into(),
+                format!("{x} ({})", dims_word(x.dims().len(), lang)),
+                if fr {
+                    format!("{op} parcourt une image : donnez l'entrée sous la forme C x H x W, par exemple 3x40x40.")
+                } else {
+                    format!("{op} slides over an image: give the input as C x H x W, e.g. 3x40x40.")
+                },
+            ),
+            Need::Channels { expected, got, from_layer } => (
+                if fr { format!("{expected} canaux en entrée") } else { format!("{expected} input channels") },
+                if fr { format!("{got} canal{} ({x})", if *got == 1 { "" } else { "aux" }) } else { format!("{got} channel{} ({x})", plural(*got)) },
+                if fr {
+                    format!("La première dimension d'un échantillon est celle des canaux : {from_layer} a été construit avec in_channels={expected}.")
+                } else {
+                    format!("The first dimension of a sample is its channels: {from_layer} was built with in_channels={expected}.")
+                },
+            ),
+            Need::KernelFits { kernel, padding } => {
+                let min = kernel.saturating_sub(2 * padding).max(1);
+                (
+                    if fr {
+                        format!("une hauteur et une largeur d'au moins {min} (noyau {kernel} moins deux fois le padding {padding})")
+                    } else {
+                        format!("height and width of at least {min} (kernel {kernel} minus twice the padding {padding})")
+                    },
+                    describe(x),
+                    lang.t("The kernel does not fit inside the padded image.", "Le noyau ne tient pas dans l'image complétée par le padding.").into(),
+                )
+            }
+            Need::PoolFits { kernel } => (
+                if fr { format!("une hauteur et une largeur d'au moins {kernel}") } else { format!("height and width of at least {kernel}") },
+                describe(x),
+                if fr {
+                    format!("Une fenêtre de pooling {kernel}x{kernel} ne tient pas dans l'image.")
+                } else {
+                    format!("A pooling window of {kernel}x{kernel} does not fit in the image.")
+                },
+            ),
+            Need::Features { expected, last, multi_dim } => (
+                if fr { format!("{expected} valeurs par échantillon") } else { format!("{expected} features per sample") },
+                match (multi_dim, fr) {
+                    (true, false) => format!("{} (last dimension {last})", describe(x)),
+                    (true, true) => format!("{} (dernière dimension {last})", describe(x)),
+                    (false, false) => format!("{last} features"),
+                    (false, true) => format!("{last} valeurs"),
+                },
+                match (multi_dim, fr) {
+                    (true, false) => format!("A Linear layer acts on the last dimension only: flatten the sample first (x.view(-1, {expected}) or torch.flatten(x, 1))."),
+                    (true, true) => format!("Une couche Linear n'agit que sur la dernière dimension : aplatissez d'abord l'échantillon (x.view(-1, {expected}) ou torch.flatten(x, 1))."),
+                    _ => String::new(),
+                },
+            ),
+            Need::View { n, per_sample } => {
+                let (n, p) = (*n, *per_sample);
+                let why = if p > n && p.is_multiple_of(n) {
+                    if fr {
+                        format!("PyTorch ne dirait rien : il couperait chaque échantillon en {} lignes, le batch n'aurait plus une ligne par échantillon et les sorties des échantillons seraient mélangées.", p / n)
+                    } else {
+                        format!("PyTorch would not complain: it would cut each sample into {} rows, so the batch would no longer hold one row per sample and samples' outputs would be mixed up.", p / n)
+                    }
+                } else if p < n && n.is_multiple_of(p) {
+                    if fr {
+                        format!("Le view de PyTorch ne passerait qu'avec un batch dont la taille est un multiple de {k}, et chaque ligne collerait alors {k} échantillons ensemble.", k = n / p)
+                    } else {
+                        format!("PyTorch's view would only run on a batch whose size is a multiple of {k}, and each row would then glue {k} samples together.", k = n / p)
+                    }
+                } else if fr {
+                    format!("{p} n'est pas un multiple de {n} : le view de PyTorch échoue.")
+                } else {
+                    format!("{p} is not a multiple of {n}, so PyTorch's view fails.")
+                };
+                (
+                    if fr { format!("{n} valeurs par échantillon") } else { format!("{n} features per sample") },
+                    describe(x),
+                    why,
+                )
+            }
+            Need::SoftmaxDim { dim, rank } => (
+                if fr { format!("une dimension entre {} et {}", -rank, rank - 1) } else { format!("a dimension between {} and {}", -rank, rank - 1) },
+                format!("dim={dim} (N x {x})"),
+                String::new(),
+            ),
+        };
+        let mut out = if fr {
+            format!(
+                "La couche {} ({}, {}) attend {needed}, mais ",
+                self.position, self.label, self.type_name
+            )
+        } else {
+            format!(
+                "Layer {} ({}, {}) needs {needed}, but ",
+                self.position, self.label, self.type_name
+            )
+        };
+        out += &match (self.origin.is_empty(), fr) {
+            (true, false) => format!("the input is {got}."),
+            (true, true) => format!("l'entrée est {got}."),
+            (false, false) => format!("{} gives {got} for the input {}.", self.origin, self.input),
+            (false, true) => format!("{} donne {got} pour l'entrée {}.", self.origin, self.input),
+        };
+        if !why.is_empty() {
+            out += " ";
+            out += &why;
+        }
+        out
+    }
 }
 
 impl fmt::Display for Mismatch {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "Layer {} ({}, {}) needs {}, but ",
-            self.position, self.label, self.type_name, self.needed
-        )?;
-        if self.origin.is_empty() {
-            write!(f, "the input is {}.", self.got)?;
-        } else {
-            write!(
-                f,
-                "{} gives {} for the input {}.",
-                self.origin, self.got, self.input
-            )?;
-        }
-        if !self.why.is_empty() {
-            write!(f, " {}", self.why)?;
-        }
-        Ok(())
+        f.write_str(&self.render(Lang::En))
     }
 }
 
-impl fmt::Display for PlanError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl PlanError {
+    /// The explanation in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
         match self {
-            PlanError::Mismatch(m) => m.fmt(f),
+            PlanError::Mismatch(m) => m.render(lang),
             PlanError::OverBudget {
                 what,
                 needed,
                 budget,
             } => {
-                let need = match needed {
-                    Some(n) => format_bytes(*n),
-                    None => "more memory than a machine has".to_string(),
+                let need = match (needed, lang) {
+                    (Some(n), _) => format_bytes(*n),
+                    (None, Lang::En) => "more memory than a machine has".to_string(),
+                    (None, Lang::Fr) => "plus de mémoire qu'une machine n'en a".to_string(),
                 };
-                write!(
-                    f,
-                    "Refused before allocating anything: {what} would need {need}, over the memory \
-                     budget of {}. Use smaller layers or a smaller input (or raise the budget with \
-                     --memory-budget).",
-                    format_bytes(*budget)
-                )
+                match lang {
+                    Lang::En => format!(
+                        "Refused before allocating anything: {what} would need {need}, over the memory \
+                         budget of {}. Use smaller layers or a smaller input (or raise the budget with \
+                         --memory-budget).",
+                        format_bytes(*budget)
+                    ),
+                    Lang::Fr => format!(
+                        "Refusé avant toute allocation : {what} demanderait {need}, au-delà du budget \
+                         mémoire de {}. Utilisez des couches ou une entrée plus petites (ou relevez le \
+                         budget avec --memory-budget).",
+                        format_bytes(*budget)
+                    ),
+                }
             }
         }
+    }
+}
+
+impl fmt::Display for PlanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Lang::En))
     }
 }
 
@@ -143,7 +289,8 @@ fn describe(s: &Shape) -> String {
     }
 }
 
-fn dims_word(n: usize) -> String {
+fn dims_word(n: usize, _lang: Lang) -> String {
+    // The same word in both languages.
     if n == 1 {
         "1 dimension".into()
     } else {
@@ -214,7 +361,7 @@ pub fn plan(spec: &ModelSpec, input: &Shape, batch: usize, budget: u64) -> Resul
     let mut current = input.clone();
     let mut origin: Vec<String> = Vec::new();
     for (i, l) in spec.layers.iter().enumerate() {
-        let out = layer_output(l, &current).map_err(|(needed, got, why)| {
+        let out = layer_output(l, &current).map_err(|need| {
             PlanError::Mismatch(Box::new(Mismatch {
                 position: i + 1,
                 label: l.label(),
@@ -222,9 +369,7 @@ pub fn plan(spec: &ModelSpec, input: &Shape, batch: usize, budget: u64) -> Resul
                 incoming: current.clone(),
                 origin: origin.join(" → "),
                 input: input.clone(),
-                needed,
-                got,
-                why,
+                need,
             }))
         })?;
         let elems = out
@@ -275,10 +420,8 @@ pub fn plan(spec: &ModelSpec, input: &Shape, batch: usize, budget: u64) -> Resul
     })
 }
 
-type Refusal = (String, String, String);
-
-/// Output shape of one sample through one layer, or (needed, got, why).
-fn layer_output(l: &LayerSpec, x: &Shape) -> Result<Shape, Refusal> {
+/// Output shape of one sample through one layer, or what the layer needed.
+fn layer_output(l: &LayerSpec, x: &Shape) -> Result<Shape, Need> {
     let d = x.dims();
     match &l.layer {
         LayerKind::Conv2d {
@@ -289,52 +432,41 @@ fn layer_output(l: &LayerSpec, x: &Shape) -> Result<Shape, Refusal> {
             padding,
             ..
         } => {
-            let (c, h, w) = image_dims(d, "A 2-D convolution")?;
+            let (c, h, w) = image_dims(d, "Conv2d")?;
             if c != *in_channels {
-                return Err((
-                    format!("{in_channels} input channels"),
-                    format!("{c} channel{} ({})", plural(c), x),
-                    format!(
-                        "The first dimension of a sample is its channels: {} was built with \
-                         in_channels={in_channels}.",
-                        l.label()
-                    ),
-                ));
+                return Err(Need::Channels {
+                    expected: *in_channels,
+                    got: c,
+                    from_layer: l.label(),
+                });
             }
-            let oh = conv_len(h, *kernel, *stride, *padding);
-            let ow = conv_len(w, *kernel, *stride, *padding);
-            match (oh, ow) {
+            match (
+                conv_len(h, *kernel, *stride, *padding),
+                conv_len(w, *kernel, *stride, *padding),
+            ) {
                 (Some(oh), Some(ow)) => Ok(Shape(vec![*out_channels, oh, ow])),
-                _ => Err((
-                    format!(
-                        "height and width of at least {} (kernel {kernel} minus twice the padding {padding})",
-                        kernel.saturating_sub(2 * padding).max(1)
-                    ),
-                    describe(x),
-                    "The kernel does not fit inside the padded image.".into(),
-                )),
+                _ => Err(Need::KernelFits {
+                    kernel: *kernel,
+                    padding: *padding,
+                }),
             }
         }
         LayerKind::MaxPool2d { kernel, stride } | LayerKind::AvgPool2d { kernel, stride } => {
-            let (c, h, w) = image_dims(d, "2-D pooling")?;
+            let (c, h, w) = image_dims(d, l.layer.type_name())?;
             let s = stride.unwrap_or(*kernel);
             match (conv_len(h, *kernel, s, 0), conv_len(w, *kernel, s, 0)) {
                 (Some(oh), Some(ow)) => Ok(Shape(vec![c, oh, ow])),
-                _ => Err((
-                    format!("height and width of at least {kernel}"),
-                    describe(x),
-                    format!("A pooling window of {kernel}x{kernel} does not fit in the image."),
-                )),
+                _ => Err(Need::PoolFits { kernel: *kernel }),
             }
         }
         LayerKind::BatchNorm2d { features } => {
             let (c, _, _) = image_dims(d, "BatchNorm2d")?;
             if c != *features {
-                return Err((
-                    format!("{features} channels"),
-                    format!("{c} channel{} ({})", plural(c), x),
-                    String::new(),
-                ));
+                return Err(Need::Channels {
+                    expected: *features,
+                    got: c,
+                    from_layer: l.label(),
+                });
             }
             Ok(x.clone())
         }
@@ -345,20 +477,11 @@ fn layer_output(l: &LayerSpec, x: &Shape) -> Result<Shape, Refusal> {
         } => {
             let last = *d.last().unwrap_or(&0);
             if last != *in_features {
-                let why = if d.len() > 1 {
-                    format!(
-                        "A Linear layer acts on the last dimension only: flatten the sample first \
-                         (x.view(-1, {in_features}) or torch.flatten(x, 1))."
-                    )
-                } else {
-                    String::new()
-                };
-                let got = if d.len() > 1 {
-                    format!("{} (last dimension {last})", describe(x))
-                } else {
-                    format!("{last} features")
-                };
-                return Err((format!("{in_features} features per sample"), got, why));
+                return Err(Need::Features {
+                    expected: *in_features,
+                    last,
+                    multi_dim: d.len() > 1,
+                });
             }
             let mut out = d.to_vec();
             *out.last_mut().expect("non-empty") = *out_features;
@@ -368,35 +491,17 @@ fn layer_output(l: &LayerSpec, x: &Shape) -> Result<Shape, Refusal> {
             let n = *n as u64;
             let per_sample = x.elements().unwrap_or(u64::MAX);
             if per_sample == n {
-                return Ok(Shape(vec![n as usize]));
-            }
-            let why = if per_sample > n && per_sample.is_multiple_of(n) {
-                format!(
-                    "PyTorch would not complain: it would cut each sample into {} rows, so the \
-                     batch would no longer hold one row per sample and samples' outputs would be mixed up.",
-                    per_sample / n
-                )
-            } else if per_sample < n && n.is_multiple_of(per_sample) {
-                format!(
-                    "PyTorch's view would only run on a batch whose size is a multiple of {k}, \
-                     and each row would then glue {k} samples together.",
-                    k = n / per_sample
-                )
+                Ok(Shape(vec![n as usize]))
             } else {
-                format!("{per_sample} is not a multiple of {n}, so PyTorch's view fails.")
-            };
-            Err((format!("{n} features per sample"), describe(x), why))
+                Err(Need::View { n, per_sample })
+            }
         }
         LayerKind::Flatten => Ok(Shape(vec![x.elements().unwrap_or(u64::MAX) as usize])),
         LayerKind::Softmax { dim } => {
             // dim counts the batch dimension, as in PyTorch.
             let rank = d.len() as i64 + 1;
             if *dim < -rank || *dim >= rank {
-                return Err((
-                    format!("a dimension between {} and {}", -rank, rank - 1),
-                    format!("dim={dim} for a batch of shape N x {x}"),
-                    String::new(),
-                ));
+                return Err(Need::SoftmaxDim { dim: *dim, rank });
             }
             Ok(x.clone())
         }
@@ -414,14 +519,10 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
-fn image_dims(d: &[usize], what: &str) -> Result<(usize, usize, usize), Refusal> {
+fn image_dims(d: &[usize], op: &'static str) -> Result<(usize, usize, usize), Need> {
     match d {
         [c, h, w] => Ok((*c, *h, *w)),
-        _ => Err((
-            "a sample of shape channels x height x width (3 dimensions)".into(),
-            format!("{} ({})", Shape(d.to_vec()), dims_word(d.len())),
-            format!("{what} slides over an image: give the input as C x H x W, e.g. 3x40x40."),
-        )),
+        _ => Err(Need::Image { op }),
     }
 }
 

@@ -79,6 +79,16 @@ pub enum InspectError {
     Engine(String),
 }
 
+impl InspectError {
+    /// The explanation in `lang` (spec and engine errors are for teachers: English).
+    pub fn render(&self, lang: crate::i18n::Lang) -> String {
+        match self {
+            InspectError::Plan(p) => p.render(lang),
+            other => other.to_string(),
+        }
+    }
+}
+
 /// Instantiate `spec` with candle, count its parameters from the tensors, and run it on
 /// `batch` random samples of shape `input` (the spec's own input when `None`). A second
 /// pass with a different batch size checks that every sample keeps its own row.

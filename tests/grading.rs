@@ -100,13 +100,18 @@ fn input_shape_is_checked_by_running_the_model() {
     let (s, fb) = score("q4c", typed("3x32x32"));
     assert_eq!(s, 0.0);
     match &fb[0] {
-        Feedback::Breaks { why, .. } => assert!(why.contains("640"), "{why}"),
+        Feedback::Breaks { why, .. } => {
+            let en = why.render(mltutor::i18n::Lang::En);
+            let fr = why.render(mltutor::i18n::Lang::Fr);
+            assert!(en.contains("640") && en.contains("needs"), "{en}");
+            assert!(fr.contains("640") && fr.contains("attend"), "{fr}");
+        }
         other => panic!("{other:?}"),
     }
     let (s, fb) = score("q4c", typed("3x99999x99999"));
     assert_eq!(s, 0.0);
     assert!(
-        matches!(&fb[0], Feedback::Breaks { why, .. } if why.contains("budget")),
+        matches!(&fb[0], Feedback::Breaks { why, .. } if why.to_string().contains("budget")),
         "{fb:?}"
     );
     assert!(matches!(

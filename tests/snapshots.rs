@@ -64,8 +64,7 @@ fn input_shape_question_typing() {
             1,
             mltutor::pack::BUDGET,
         )
-        .unwrap_err()
-        .to_string();
+        .unwrap_err();
         let seq = s.trace_seq;
         let i = s.current;
         s.update(mltutor::tui::app::Msg::Traced {

@@ -39,7 +39,7 @@ pub enum Confirm {
 #[derive(Debug, Clone, PartialEq)]
 pub enum LiveTrace {
     Runs(Vec<(String, Shape)>),
-    Breaks(String),
+    Breaks(crate::summary::InspectError),
     Unreadable(String),
 }
 
@@ -1033,6 +1033,7 @@ impl State {
         self.lab_return = self.screen;
         self.status = None;
         self.editing = false;
+        self.lab.lang = self.lang;
         self.lab
             .prepare(from.map(|i| &self.pack.questions[i]), &self.pack);
         self.screen = Screen::Lab;

@@ -3,6 +3,7 @@
 
 use super::app::Effect;
 use crate::engine::{DeviceChoice, CUDA_BUILT};
+use crate::i18n::Lang;
 use crate::pack::{LabPreset, Pack, Question};
 use crate::train::{EpochMetrics, RunSummary, TrainConfig, TrainEvent};
 use crossterm::event::{KeyCode, KeyEvent};
@@ -11,18 +12,29 @@ use crossterm::event::{KeyCode, KeyEvent};
 /// long run keeps its whole shape in bounded memory.
 pub const SERIES_CAP: usize = 600;
 
-/// A series of (x, y) points with bounded length.
+/// A series of (x, y) points with bounded length. Each stored point averages `stride`
+/// raw points; when the store is full, neighbours are merged and the stride doubles, so a
+/// long run keeps its whole shape at an even resolution.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Series {
-    pub points: Vec<(f64, f64)>,
+    stored: Vec<(f64, f64)>,
+    stride: usize,
+    /// Sum of x, sum of y and count of the raw points not yet stored.
+    pending: (f64, f64, usize),
 }
 
 impl Series {
     pub fn push(&mut self, x: f64, y: f64) {
-        self.points.push((x, y));
-        if self.points.len() > SERIES_CAP {
-            self.points = self
-                .points
+        let stride = self.stride.max(1);
+        self.pending = (self.pending.0 + x, self.pending.1 + y, self.pending.2 + 1);
+        if self.pending.2 < stride {
+            return;
+        }
+        let (sx, sy, n) = std::mem::take(&mut self.pending);
+        self.stored.push((sx / n as f64, sy / n as f64));
+        if self.stored.len() >= SERIES_CAP {
+            self.stored = self
+                .stored
                 .chunks(2)
                 .map(|c| {
                     let n = c.len() as f64;
@@ -32,13 +44,25 @@ impl Series {
                     )
                 })
                 .collect();
+            self.stride = stride * 2;
         }
     }
+
+    /// The points to draw: the stored ones and the average of those pending.
+    pub fn points(&self) -> Vec<(f64, f64)> {
+        let mut v = self.stored.clone();
+        let (sx, sy, n) = self.pending;
+        if n > 0 {
+            v.push((sx / n as f64, sy / n as f64));
+        }
+        v
+    }
+
     /// Exponential moving average, the smoothed line drawn over the raw one.
     pub fn smoothed(&self, alpha: f64) -> Vec<(f64, f64)> {
-        let mut out = Vec::with_capacity(self.points.len());
+        let mut out = Vec::with_capacity(self.stored.len() + 1);
         let mut acc: Option<f64> = None;
-        for &(x, y) in &self.points {
+        for (x, y) in self.points() {
             let v = match acc {
                 None => y,
                 Some(a) => a + alpha * (y - a),
@@ -124,6 +148,7 @@ pub struct LabState {
     pub running: bool,
     pub log_scale: bool,
     pub status: Option<String>,
+    pub lang: Lang,
 }
 
 impl LabState {
@@ -146,7 +171,14 @@ impl LabState {
             .or_else(|| pack.models.first())
             .cloned();
         let Some(model) = model else {
-            self.error = Some("this pack has no model to train".into());
+            self.error = Some(
+                self.lang
+                    .t(
+                        "this pack has no model to train",
+                        "ce pack n'a pas de modèle à entraîner",
+                    )
+                    .into(),
+            );
             return;
         };
         let mut cfg = TrainConfig::new(model);
@@ -181,9 +213,17 @@ impl LabState {
             let t = t.trim();
             let num = |lo: f64, hi: f64| -> Result<f64, String> {
                 let v = crate::answer::parse_number(t)
-                    .map_err(|e| format!("{}: {e}", field_name(*f)))?;
+                    .map_err(|e| format!("{}: {e}", field_name(*f, self.lang)))?;
                 if v < lo || v > hi {
-                    return Err(format!("{} must be between {lo} and {hi}", field_name(*f)));
+                    return Err(match self.lang {
+                        Lang::En => format!(
+                            "{} must be between {lo} and {hi}",
+                            field_name(*f, self.lang)
+                        ),
+                        Lang::Fr => {
+                            format!("{} doit être entre {lo} et {hi}", field_name(*f, self.lang))
+                        }
+                    });
                 }
                 Ok(v)
             };
@@ -202,7 +242,10 @@ impl LabState {
         }
         if cfg.device == DeviceChoice::Cuda && !CUDA_BUILT {
             return Err(
-                "device: this build has no CUDA (cargo build --release --features cuda); use cpu"
+                self.lang.t(
+                    "device: this build has no CUDA (cargo build --release --features cuda); use cpu",
+                    "matériel : cette version n'a pas CUDA (cargo build --release --features cuda) ; utilisez cpu",
+                )
                     .into(),
             );
         }
@@ -217,9 +260,9 @@ impl LabState {
                 clean.data.label_noise = 0.0;
                 clean.data.imbalance = 1.0;
                 clean.data.duplication = 0.0;
-                clean.label = "clean".into();
+                clean.label = self.lang.t("clean", "propre").into();
                 let mut flawed = cfg;
-                flawed.label = "flawed".into();
+                flawed.label = self.lang.t("flawed", "défectueux").into();
                 vec![clean, flawed]
             }
             LabPreset::Speedup => {
@@ -237,7 +280,7 @@ impl LabState {
             }
             _ => {
                 let mut c = cfg;
-                c.label = format!("run {}", self.runs.len() + 1);
+                c.label = format!("{} {}", self.lang.t("run", "essai"), self.runs.len() + 1);
                 vec![c]
             }
         }
@@ -299,7 +342,7 @@ impl LabState {
             },
             KeyCode::Char('x') if self.running => {
                 self.queue.clear();
-                self.status = Some("stopping…".into());
+                self.status = Some(self.lang.t("stopping…", "arrêt…").into());
                 return vec![Effect::StopTraining];
             }
             KeyCode::Char('c') if !self.running => self.runs.clear(),
@@ -381,18 +424,18 @@ impl LabState {
     }
 }
 
-pub fn field_name(f: Field) -> &'static str {
+pub fn field_name(f: Field, lang: Lang) -> &'static str {
     match f {
-        Field::Epochs => "epochs",
-        Field::Batch => "batch size",
-        Field::Lr => "learning rate",
-        Field::Optimizer => "optimizer",
-        Field::TrainSize => "training samples",
-        Field::PixelNoise => "pixel noise",
-        Field::LabelNoise => "label noise",
-        Field::Imbalance => "balance",
-        Field::Duplication => "duplication",
-        Field::Device => "device",
+        Field::Epochs => lang.t("epochs", "époques"),
+        Field::Batch => lang.t("batch size", "taille de batch"),
+        Field::Lr => lang.t("learning rate", "taux d'apprent."),
+        Field::Optimizer => lang.t("optimizer", "optimiseur"),
+        Field::TrainSize => lang.t("training samples", "éch. d'entraîn."),
+        Field::PixelNoise => lang.t("pixel noise", "bruit des pixels"),
+        Field::LabelNoise => lang.t("label noise", "bruit des cibles"),
+        Field::Imbalance => lang.t("balance", "équilibre"),
+        Field::Duplication => lang.t("duplication", "duplication"),
+        Field::Device => lang.t("device", "matériel"),
     }
 }
 
@@ -421,8 +464,17 @@ mod tests {
         for i in 0..10_000 {
             s.push(i as f64, (i % 7) as f64);
         }
-        assert!(s.points.len() <= SERIES_CAP);
-        assert!(s.points.first().unwrap().0 < 10.0 && s.points.last().unwrap().0 > 9_900.0);
+        let p = s.points();
+        assert!(
+            p.len() <= SERIES_CAP && p.len() >= SERIES_CAP / 2,
+            "{}",
+            p.len()
+        );
+        // Each point averages at most 32 raw points, the oldest included: the whole run
+        // keeps an even resolution.
+        assert!(p.first().unwrap().0 < 16.0, "{:?}", p.first());
+        assert!(p.last().unwrap().0 > 9_950.0);
+        assert!(p.windows(2).all(|w| w[0].0 < w[1].0));
     }
 
     #[test]

@@ -145,7 +145,7 @@ fn live_trace(pack: &Pack, facts: &Facts, index: usize, text: &str) -> LiveTrace
                 .map(|r| (r.label.clone(), r.output.clone()))
                 .collect(),
         ),
-        Err(e) => LiveTrace::Breaks(e.to_string()),
+        Err(e) => LiveTrace::Breaks(e),
     }
 }
 

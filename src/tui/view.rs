@@ -664,7 +664,7 @@ fn model_text(s: &State, q: &Question, t: Theme) -> Text<'static> {
                     l.t("✗ breaks:", "✗ échoue :").to_string(),
                     t.bad(),
                 ));
-                lines.push(Line::raw(why.clone()));
+                lines.push(Line::raw(why.render(l)));
             }
         }
         lines.push(Line::raw(""));
@@ -1038,7 +1038,7 @@ fn draw_lab(f: &mut Frame, area: Rect, s: &State, t: Theme) {
             ""
         };
         lines.push(Line::styled(
-            format!("{:<17}{text}{cursor}", field_name(*fld)),
+            format!("{:<17}{text}{cursor}", field_name(*fld, s.lang)),
             style,
         ));
     }
@@ -1170,9 +1170,9 @@ fn draw_lab_charts(f: &mut Frame, loss_area: Rect, acc_area: Rect, s: &State, t:
         let c = colours[i % colours.len()];
         let raw: Vec<(f64, f64)> = run
             .train_loss
-            .points
-            .iter()
-            .map(|&(x, y)| (x, tf(y)))
+            .points()
+            .into_iter()
+            .map(|(x, y)| (x, tf(y)))
             .collect();
         let smooth: Vec<(f64, f64)> = run
             .train_loss
@@ -1182,9 +1182,9 @@ fn draw_lab_charts(f: &mut Frame, loss_area: Rect, acc_area: Rect, s: &State, t:
             .collect();
         let val: Vec<(f64, f64)> = run
             .val_loss
-            .points
-            .iter()
-            .map(|&(x, y)| (x, tf(y)))
+            .points()
+            .into_iter()
+            .map(|(x, y)| (x, tf(y)))
             .collect();
         owned.push((String::new(), raw, t.dim(), false));
         owned.push((
@@ -1282,9 +1282,9 @@ fn draw_lab_charts(f: &mut Frame, loss_area: Rect, acc_area: Rect, s: &State, t:
             (
                 format!("{} val acc", r.label),
                 r.val_acc
-                    .points
-                    .iter()
-                    .map(|&(x, y)| (x, y * 100.0))
+                    .points()
+                    .into_iter()
+                    .map(|(x, y)| (x, y * 100.0))
                     .collect(),
                 t.fg(colours[i % colours.len()]),
             )
