@@ -116,6 +116,9 @@ pub struct TrainArgs {
     pub duplication: f32,
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub seed: u64,
+    /// Train on local files: a folder of MNIST IDX files or of one PNG folder per class.
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
     /// Write metrics as JSON lines (one per epoch).
     #[arg(long, value_name = "FILE")]
     pub metrics: Option<PathBuf>,

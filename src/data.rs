@@ -251,6 +251,193 @@ fn draw_shape(
     out
 }
 
+/// Load a real data set from local files (nothing is ever downloaded):
+/// - a folder with MNIST-format IDX files (`*images*idx3*` and `*labels*idx1*`), or
+/// - a folder with one sub-folder of PNG images per class.
+///
+/// Returns the samples (values scaled to [0, 1] then centred like the generated sets)
+/// and their labels; the caller splits them into training and validation sets.
+pub fn load_local(dir: &std::path::Path, sample_shape: &[usize]) -> Result<Dataset, String> {
+    let entries: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    let name = |p: &std::path::Path| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_lowercase()
+    };
+    let images = entries
+        .iter()
+        .find(|p| name(p).contains("images") && name(p).contains("idx3"));
+    let labels = entries
+        .iter()
+        .find(|p| name(p).contains("labels") && name(p).contains("idx1"));
+    let data = match (images, labels) {
+        (Some(i), Some(l)) => read_idx_pair(i, l)?,
+        _ => read_png_folders(dir)?,
+    };
+    if data.sample_shape != sample_shape {
+        return Err(format!(
+            "the data in {} has samples of shape {}, but the model takes {}: pick a model whose input matches",
+            dir.display(),
+            crate::shape::Shape(data.sample_shape.clone()),
+            crate::shape::Shape(sample_shape.to_vec())
+        ));
+    }
+    Ok(data)
+}
+
+fn be_u32(b: &[u8], at: usize) -> Result<usize, String> {
+    b.get(at..at + 4)
+        .map(|s| u32::from_be_bytes([s[0], s[1], s[2], s[3]]) as usize)
+        .ok_or_else(|| "the IDX file is truncated".to_string())
+}
+
+/// Read an IDX image file (magic 0x00000803) and its label file (0x00000801).
+fn read_idx_pair(images: &std::path::Path, labels: &std::path::Path) -> Result<Dataset, String> {
+    let read = |p: &std::path::Path| {
+        std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))
+    };
+    let (ib, lb) = (read(images)?, read(labels)?);
+    if be_u32(&ib, 0)? != 0x803 || be_u32(&lb, 0)? != 0x801 {
+        return Err("not MNIST-format IDX files (expected magic numbers 2051 and 2049)".into());
+    }
+    let (n, h, w) = (be_u32(&ib, 4)?, be_u32(&ib, 8)?, be_u32(&ib, 12)?);
+    if be_u32(&lb, 4)? != n {
+        return Err(format!("{n} images but {} labels", be_u32(&lb, 4)?));
+    }
+    let pixels = n
+        .checked_mul(h)
+        .and_then(|v| v.checked_mul(w))
+        .ok_or("the IDX header is absurd")?;
+    let body = ib
+        .get(16..16 + pixels)
+        .ok_or("the image file is shorter than its header says")?;
+    let ys = lb
+        .get(8..8 + n)
+        .ok_or("the label file is shorter than its header says")?;
+    let classes = ys
+        .iter()
+        .copied()
+        .max()
+        .map(|m| m as usize + 1)
+        .unwrap_or(0);
+    Ok(Dataset {
+        x: body.iter().map(|&p| p as f32 / 255.0 - 0.25).collect(),
+        y: ys.iter().map(|&y| y as u32).collect(),
+        sample_shape: vec![1, h, w],
+        classes,
+    })
+}
+
+/// Read `dir/<class>/*.png`, classes in name order; all images must share one size.
+fn read_png_folders(dir: &std::path::Path) -> Result<Dataset, String> {
+    let mut classes: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| e.to_string())?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    classes.sort();
+    if classes.is_empty() {
+        return Err(format!(
+            "{} holds neither MNIST IDX files nor one folder of PNG images per class",
+            dir.display()
+        ));
+    }
+    let mut data = Dataset {
+        x: Vec::new(),
+        y: Vec::new(),
+        sample_shape: Vec::new(),
+        classes: classes.len(),
+    };
+    for (k, class_dir) in classes.iter().enumerate() {
+        let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(class_dir)
+            .map_err(|e| e.to_string())?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("png")))
+            .collect();
+        files.sort();
+        for f in files {
+            let (shape, values) = read_png(&f)?;
+            if data.sample_shape.is_empty() {
+                data.sample_shape = shape;
+            } else if data.sample_shape != shape {
+                return Err(format!(
+                    "{} is {}, but earlier images are {}: all images must share one size",
+                    f.display(),
+                    crate::shape::Shape(shape),
+                    crate::shape::Shape(data.sample_shape.clone())
+                ));
+            }
+            data.x.extend(values);
+            data.y.push(k as u32);
+        }
+    }
+    if data.y.is_empty() {
+        return Err(format!("no PNG image under {}", dir.display()));
+    }
+    Ok(data)
+}
+
+/// One PNG as C x H x W values (grey: 1 channel, colour: 3; alpha dropped).
+fn read_png(path: &std::path::Path) -> Result<(Vec<usize>, Vec<f32>), String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut decoder = png::Decoder::new(std::io::BufReader::new(file));
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder
+        .read_info()
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader
+        .next_frame(&mut buf)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let (w, h) = (info.width as usize, info.height as usize);
+    let (step, channels) = match info.color_type {
+        png::ColorType::Grayscale => (1, 1),
+        png::ColorType::GrayscaleAlpha => (2, 1),
+        png::ColorType::Rgb => (3, 3),
+        png::ColorType::Rgba => (4, 3),
+        png::ColorType::Indexed => {
+            return Err(format!(
+                "{}: palette images are not supported",
+                path.display()
+            ))
+        }
+    };
+    let mut out = vec![0.0; channels * h * w];
+    for i in 0..h * w {
+        for c in 0..channels {
+            out[c * h * w + i] = buf[i * step + c] as f32 / 255.0 - 0.25;
+        }
+    }
+    Ok((vec![channels, h, w], out))
+}
+
+/// Split a loaded set into training and validation parts (the last `val_share` of a
+/// seeded shuffle is validation).
+pub fn split(data: Dataset, val_share: f32, seed: u64) -> (Dataset, Dataset) {
+    use rand::seq::SliceRandom;
+    let n = data.len();
+    let mut idx: Vec<usize> = (0..n).collect();
+    idx.shuffle(&mut StdRng::seed_from_u64(seed));
+    let n_val =
+        ((n as f32 * val_share).round() as usize).clamp(1.min(n), n.saturating_sub(1).max(1));
+    let (val_idx, train_idx) = idx.split_at(n_val.min(n));
+    let part = |ids: &[usize]| {
+        let mut d = Dataset {
+            x: Vec::new(),
+            y: Vec::new(),
+            sample_shape: data.sample_shape.clone(),
+            classes: data.classes,
+        };
+        data.gather(ids, &mut d.x, &mut d.y);
+        d
+    };
+    (part(train_idx), part(val_idx))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

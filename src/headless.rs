@@ -46,6 +46,7 @@ pub fn cmd_train(a: TrainArgs) -> ExitCode {
             seed: a.seed.wrapping_add(1),
         },
         seed: a.seed,
+        data_dir: a.data.clone(),
         ..TrainConfig::new(spec)
     };
     if let Err(e) = cfg.validate() {

@@ -32,6 +32,8 @@ pub enum ShapeParseError {
     Empty,
     #[error("`{0}` is not a whole number. {ACCEPTED}")]
     NotANumber(String),
+    #[error("`{0}` is not a shape. {ACCEPTED}")]
+    Malformed(String),
     #[error("a dimension of 0 holds no data: each dimension must be at least 1")]
     Zero,
     #[error("`{0}` is far too large for a dimension (at most {MAX_DIM})")]
@@ -57,12 +59,21 @@ pub fn parse_shape(text: &str) -> Result<Shape, ShapeParseError> {
         .and_then(|s| s.strip_suffix(')'))
         .or_else(|| t.strip_prefix('[').and_then(|s| s.strip_suffix(']')))
         .unwrap_or(t);
-    let parts: Vec<&str> = t
-        .split(|c: char| {
-            c == 'x' || c == 'X' || c == '×' || c == '*' || c == ',' || c.is_whitespace()
-        })
-        .filter(|p| !p.is_empty())
-        .collect();
+    let is_sep = |c: char| c == 'x' || c == 'X' || c == '×' || c == '*' || c == ',';
+    let mut parts: Vec<&str> = if t.contains(is_sep) {
+        t.split(is_sep).map(str::trim).collect()
+    } else {
+        t.split_whitespace().collect()
+    };
+    // A Python tuple may end with a comma: `(3, 40, 40,)`.
+    if t.trim_end().ends_with(',') {
+        parts.pop();
+    }
+    if parts.iter().any(|p| p.is_empty()) {
+        return Err(ShapeParseError::Malformed(
+            text.trim().chars().take(40).collect(),
+        ));
+    }
     if parts.is_empty() {
         return Err(ShapeParseError::Empty);
     }
@@ -113,6 +124,13 @@ mod tests {
     fn refused_forms() {
         assert_eq!(parse_shape(""), Err(ShapeParseError::Empty));
         assert_eq!(parse_shape("()"), Err(ShapeParseError::Empty));
+        for bad in ["3xx", "x3", "3x40x", "3,,40", "3 x x 4"] {
+            assert!(
+                matches!(parse_shape(bad), Err(ShapeParseError::Malformed(_))),
+                "{bad}"
+            );
+        }
+        assert_eq!(parse_shape("(3, 40, 40,)"), Ok(Shape(vec![3, 40, 40])));
         assert!(matches!(
             parse_shape("3x-40"),
             Err(ShapeParseError::NotANumber(_))

@@ -27,6 +27,10 @@ pub struct TrainConfig {
     pub seed: u64,
     /// A label shown with the run (the lab compares runs side by side).
     pub label: String,
+    /// Train on local files instead of a generated set (MNIST IDX files, or one folder
+    /// of PNG images per class); a fifth is kept for validation.
+    #[serde(default)]
+    pub data_dir: Option<std::path::PathBuf>,
 }
 
 impl TrainConfig {
@@ -43,6 +47,7 @@ impl TrainConfig {
             data: DataConfig::default(),
             seed: 0,
             label: "clean".into(),
+            data_dir: None,
         }
     }
 
@@ -153,7 +158,19 @@ pub fn run(
         .last()
         .copied()
         .unwrap_or(0);
-    let (train, val) = generate(&cfg.model.input, classes, &cfg.data)?;
+    let (train, val) = match &cfg.data_dir {
+        None => generate(&cfg.model.input, classes, &cfg.data)?,
+        Some(dir) => {
+            let data = crate::data::load_local(dir, &cfg.model.input)?;
+            if data.classes > classes {
+                return Err(format!(
+                    "the data has {} classes but the model only {classes} outputs",
+                    data.classes
+                ));
+            }
+            crate::data::split(data, 0.2, cfg.data.seed)
+        }
+    };
     let device = open_device(cfg.device)?;
     let settings = OptimSettings {
         kind: cfg.optimizer,

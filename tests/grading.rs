@@ -215,3 +215,35 @@ proptest! {
         prop_assert_eq!(mltutor::answer::parse_number(&commas).unwrap(), n as f64);
     }
 }
+
+#[test]
+fn output_shape_questions() {
+    use mltutor::pack::{Ask, Kind, Question};
+    let (pack, facts) = setup();
+    let q = |after: &str| Question {
+        id: "shape".into(),
+        number: String::new(),
+        title: String::new(),
+        statement: "Output shape?".into(),
+        code: None,
+        hints: vec![],
+        correction: String::new(),
+        evidence: None,
+        lab: None,
+        kind: Kind::Computed {
+            model: "exam_cnn".into(),
+            ask: Ask::OutputShape {
+                after: after.into(),
+            },
+            expected: None,
+        },
+    };
+    let _ = pack;
+    // After conv2: 10 channels of 20x20 (padding 2 keeps 20 = 40/2).
+    for ok in ["10x20x20", "(10, 20, 20)", "1x10x20x20"] {
+        assert_eq!(grade(&q("conv2"), &typed(ok), &facts).score, 1.0, "{ok}");
+    }
+    assert_eq!(grade(&q("conv2"), &typed("10x40x40"), &facts).score, 0.0);
+    // The final output: 10 scores.
+    assert_eq!(grade(&q(""), &typed("10"), &facts).score, 1.0);
+}

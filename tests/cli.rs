@@ -1,0 +1,135 @@
+//! The binary's commands, their output and exit codes.
+
+use std::process::Command;
+
+fn mltutor(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_mltutor"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+#[test]
+fn inspect_exit_codes() {
+    let (code, out, _) = mltutor(&["inspect"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Total parameters:     53,300"), "{out}");
+    let (code, out, _) = mltutor(&["inspect", "--input", "3x32x32"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("10x8x8 = 640"), "{out}");
+    let (code, _, err) = mltutor(&["inspect", "--input", "3xx"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("3x40x40"), "{err}");
+    let (code, _, err) = mltutor(&["inspect", "--pack", "no/such/file.ron"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot read"), "{err}");
+    let (code, out, _) = mltutor(&["inspect", "--code", "--model", "perceptron"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("self.fc = nn.Linear(22, 1)") && out.contains("Total parameters:     23"));
+}
+
+#[test]
+fn check_and_answers() {
+    let (code, out, _) = mltutor(&[
+        "check",
+        "questions/ml-test1.en.ron",
+        "questions/ml-test1.fr.ron",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let (code, _, err) = mltutor(&["check", "tests/packs/unknown_field.ron"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.starts_with("tests/packs/unknown_field.ron:15:13:"),
+        "{err}"
+    );
+    let (code, out, _) = mltutor(&["answers", "--lang", "en"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(
+            "53,300 (computed with candle: conv1 280 + conv2 2,510 + fc1 50,000 + fc2 510)"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn train_writes_well_formed_metrics() {
+    let dir = tempfile::tempdir().unwrap();
+    let metrics = dir.path().join("m.jsonl");
+    let (code, out, err) = mltutor(&[
+        "train",
+        "--pack",
+        "tests/models/small_cnn.ron",
+        "--epochs",
+        "2",
+        "--train-size",
+        "128",
+        "--val-size",
+        "32",
+        "--batch",
+        "32",
+        "--metrics",
+        metrics.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("epoch   2") && out.contains("done: 2 epochs"),
+        "{out}"
+    );
+    let text = std::fs::read_to_string(&metrics).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    for (i, l) in lines.iter().enumerate() {
+        assert_eq!(l["epoch"], i + 1);
+        assert_eq!(l["step"], 4 * (i + 1)); // 128 samples / 32 per batch
+        for k in ["train_loss", "val_loss", "val_accuracy", "samples_per_s"] {
+            assert!(l[k].as_f64().is_some_and(f64::is_finite), "{k}: {l}");
+        }
+    }
+}
+
+#[test]
+fn cuda_without_the_feature_says_what_to_do() {
+    if mltutor::engine::CUDA_BUILT {
+        return;
+    }
+    let (code, _, err) = mltutor(&["train", "--device", "cuda", "--epochs", "1"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("without the `cuda` feature") && err.contains("--device cpu"),
+        "{err}"
+    );
+    let (code, _, err) = mltutor(&["bench", "--device", "cuda"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("cuda"), "{err}");
+}
+
+#[test]
+fn bench_prints_the_reference_result_line() {
+    let (code, out, _) = mltutor(&[
+        "bench",
+        "--pack",
+        "tests/models/small_cnn.ron",
+        "--batch",
+        "16",
+        "--samples",
+        "64",
+        "--runs",
+        "3",
+    ]);
+    assert_eq!(code, 0);
+    let last = out.lines().last().unwrap();
+    assert!(
+        last.starts_with("RESULT mode=train batch=16 optimizer=sgd threads="),
+        "{last}"
+    );
+    assert!(last.contains(" samples_per_s=") && last.contains(" min=") && last.contains(" max="));
+}
