@@ -144,6 +144,9 @@ pub struct BenchArgs {
     pub samples: usize,
     #[arg(long, default_value_t = 5, value_name = "N")]
     pub runs: usize,
+    /// Print where a training step's time goes (per phase and per layer) instead.
+    #[arg(long)]
+    pub profile: bool,
 }
 
 /// Exit code for a usage or file problem.

@@ -166,6 +166,21 @@ pub fn cmd_bench(a: BenchArgs) -> ExitCode {
         eprintln!("error: --batch and --runs must be at least 1");
         return ExitCode::from(2);
     }
+    if a.profile {
+        return match crate::engine::profile_step(&spec, a.batch, a.runs.max(1) * 4) {
+            Ok(rows) => {
+                println!("per training step, batch {} ({}):", a.batch, spec.id);
+                for (name, ms) in rows {
+                    println!("  {name:<32} {ms:8.2} ms");
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            }
+        };
+    }
     let threads = std::env::var("RAYON_NUM_THREADS")
         .ok()
         .and_then(|v| v.parse::<usize>().ok())

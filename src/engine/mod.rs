@@ -63,17 +63,33 @@ pub fn open_device(choice: DeviceChoice) -> Result<Device, String> {
     }
 }
 
+mod ops;
+
 /// One layer as candle runs it.
 enum Layer {
-    Conv(candle_nn::Conv2d),
+    Conv {
+        /// candle's own convolution, for devices the custom kernels do not cover.
+        conv: candle_nn::Conv2d,
+        weight: Tensor,
+        /// The bias, or zeros when the layer has none (a constant, so no gradient).
+        bias: Tensor,
+        stride: usize,
+        padding: usize,
+    },
     Linear(candle_nn::Linear),
     BatchNorm(candle_nn::BatchNorm),
     ReLU,
     Sigmoid,
     Tanh,
     Softmax(i64),
-    MaxPool { kernel: usize, stride: usize },
-    AvgPool { kernel: usize, stride: usize },
+    MaxPool {
+        kernel: usize,
+        stride: usize,
+    },
+    AvgPool {
+        kernel: usize,
+        stride: usize,
+    },
     Flatten,
     View(usize),
     Dropout(f32),
@@ -180,7 +196,17 @@ impl Network {
                         stride: *stride,
                         ..Default::default()
                     };
-                    Layer::Conv(candle_nn::Conv2d::new(w, b, cfg))
+                    let bias = match &b {
+                        Some(b) => b.clone(),
+                        None => Tensor::zeros(*out_channels, dtype, device)?,
+                    };
+                    Layer::Conv {
+                        conv: candle_nn::Conv2d::new(w.clone(), b, cfg),
+                        weight: w,
+                        bias,
+                        stride: *stride,
+                        padding: *padding,
+                    }
                 }
                 LayerKind::Linear {
                     in_features,
@@ -283,8 +309,23 @@ impl Network {
     /// Apply every layer; `train` turns on dropout and batch statistics.
     pub fn forward(&self, x: &Tensor, train: bool) -> CandleResult<Tensor> {
         let mut x = x.clone();
-        for layer in &self.layers {
-            x = apply(layer, &x, train)?;
+        let mut i = 0;
+        while i < self.layers.len() {
+            // ReLU then max-pooling run as one kernel on the CPU (same result, one pass).
+            if let (Layer::ReLU, Some(Layer::MaxPool { kernel, stride })) =
+                (&self.layers[i], self.layers.get(i + 1))
+            {
+                if kernel == stride && fast_cpu(&x) {
+                    x = x.contiguous()?.apply_op1(ops::MaxPool {
+                        k: *kernel,
+                        relu: true,
+                    })?;
+                    i += 2;
+                    continue;
+                }
+            }
+            x = apply(&self.layers[i], &x, train)?;
+            i += 1;
         }
         Ok(x)
     }
@@ -306,7 +347,26 @@ impl Network {
 
 fn apply(layer: &Layer, x: &Tensor, train: bool) -> CandleResult<Tensor> {
     match layer {
-        Layer::Conv(c) => x.apply(c),
+        Layer::Conv {
+            conv,
+            weight,
+            bias,
+            stride,
+            padding,
+        } => {
+            if fast_cpu(x) {
+                x.contiguous()?.apply_op3(
+                    weight,
+                    bias,
+                    ops::Conv2d {
+                        stride: *stride,
+                        padding: *padding,
+                    },
+                )
+            } else {
+                x.apply(conv)
+            }
+        }
         Layer::Linear(l) => x.apply(l),
         Layer::BatchNorm(bn) => x.apply_t(bn, train),
         Layer::ReLU => x.relu(),
@@ -337,14 +397,25 @@ fn apply(layer: &Layer, x: &Tensor, train: bool) -> CandleResult<Tensor> {
     }
 }
 
+/// Whether the custom CPU kernels of `ops` can run on `x`.
+fn fast_cpu(x: &Tensor) -> bool {
+    x.device().is_cpu() && matches!(x.dtype(), DType::F32 | DType::F64)
+}
+
 /// Max-pooling whose gradient is right.
 ///
 /// candle 0.11.1's `max_pool2d` backward scales the gradient at each window's maximum by
 /// 1/k² (0.25 for a 2x2 window; PyTorch gives 1.0). With stride == kernel the pooling is
-/// computed instead as a reshape and a max over each window, whose backward sends the whole
-/// gradient to the maximum. Proved by `tests/gradients.rs::max_pool_gradient_is_one_at_the_maximum`
+/// computed instead by `ops::MaxPool` on the CPU, or elsewhere as a reshape and a max over
+/// each window; both send the whole gradient to the maximum. Proved by `tests/gradients.rs::max_pool_gradient_is_one_at_the_maximum`
 /// and the finite-difference checks there.
 fn max_pool2d(x: &Tensor, kernel: usize, stride: usize) -> CandleResult<Tensor> {
+    if kernel == stride && fast_cpu(x) {
+        return x.contiguous()?.apply_op1(ops::MaxPool {
+            k: kernel,
+            relu: false,
+        });
+    }
     if kernel != stride {
         // Forward only: candle refuses this backward with a clear error.
         return x.max_pool2d_with_stride(kernel, stride);
@@ -680,4 +751,71 @@ pub fn input_gradient(spec: &ModelSpec, x: Vec<f64>) -> CandleResult<Vec<f64>> {
         Some(g) => g.flatten_all()?.to_vec1::<f64>(),
         None => Ok(vec![0.0; x.elem_count()]),
     }
+}
+
+/// Where a training step's time goes: milliseconds per phase and per layer's forward,
+/// averaged over `reps` steps on random data (for `mltutor bench --profile`).
+pub fn profile_step(
+    spec: &ModelSpec,
+    batch: usize,
+    reps: usize,
+) -> CandleResult<Vec<(String, f64)>> {
+    use std::time::Instant;
+    let dev = Device::Cpu;
+    let mut session = TrainSession::new(
+        spec,
+        0,
+        &dev,
+        OptimSettings {
+            kind: OptimizerKind::Sgd,
+            lr: 0.01,
+            momentum: 0.0,
+            weight_decay: 0.0,
+        },
+    )?;
+    let mut dims = vec![batch];
+    dims.extend_from_slice(&spec.input);
+    let x = Tensor::randn(0f32, 1f32, dims.as_slice(), &dev)?;
+    let classes = session.net.forward(&x, false)?.dim(1)? as u32;
+    let y = Tensor::from_vec(
+        (0..batch as u32).map(|i| i % classes).collect::<Vec<_>>(),
+        batch,
+        &dev,
+    )?;
+    let mut totals: Vec<(String, f64)> = Vec::new();
+    let mut add = |name: &str, secs: f64| match totals.iter_mut().find(|(n, _)| n == name) {
+        Some((_, t)) => *t += secs,
+        None => totals.push((name.to_string(), secs)),
+    };
+    for rep in 0..=reps {
+        let scale = if rep == 0 { 0.0 } else { 1e3 / reps as f64 };
+        // Per-layer forward, unfused, for the table.
+        let mut h = x.clone();
+        for (l, layer) in spec.layers.iter().zip(&session.net.layers) {
+            let t = Instant::now();
+            h = apply(layer, &h, true)?;
+            add(
+                &format!("forward {}", l.label()),
+                t.elapsed().as_secs_f64() * scale,
+            );
+        }
+        let t = Instant::now();
+        let logits = session.net.forward(&x, true)?;
+        add(
+            "forward (fused, as trained)",
+            t.elapsed().as_secs_f64() * scale,
+        );
+        let t = Instant::now();
+        let loss = candle_nn::loss::cross_entropy(&logits, &y)?;
+        add("loss", t.elapsed().as_secs_f64() * scale);
+        let t = Instant::now();
+        let grads = loss.backward()?;
+        add("backward", t.elapsed().as_secs_f64() * scale);
+        let t = Instant::now();
+        if let Optim::Sgd(s) = &mut session.optim {
+            s.step(&grads)?;
+        }
+        add("optimizer step", t.elapsed().as_secs_f64() * scale);
+    }
+    Ok(totals)
 }

@@ -1,0 +1,602 @@
+//! CPU kernels that make training the exam's CNN fast, as candle custom ops with their own
+//! backward:
+//! - 2-D convolution as im2col + GEMM, batch split across threads; the weight gradient is
+//!   one GEMM per sample, the input gradient a GEMM and a col2im, computed only when
+//!   something upstream needs it (never for the data).
+//! - max-pooling with stride == kernel, optionally fused with the ReLU before it; the
+//!   gradient goes whole to each window's maximum (see `tests/gradients.rs`).
+//!
+//! Only f32 and f64 on the CPU; `engine` uses candle's own ops elsewhere.
+
+use candle_core::backend::BackendStorage;
+use candle_core::{
+    bail, CpuStorage, CustomOp1, CustomOp2, CustomOp3, Layout, Result, Shape, Tensor, WithDType,
+};
+use rayon::prelude::*;
+
+/// The element types the kernels run on.
+pub trait Float:
+    WithDType
+    + Copy
+    + Send
+    + Sync
+    + PartialOrd
+    + std::ops::AddAssign
+    + std::ops::Add<Output = Self>
+    + 'static
+{
+}
+impl Float for f32 {}
+impl Float for f64 {}
+
+/// Shapes of one convolution.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Geom {
+    n: usize,
+    c: usize,
+    h: usize,
+    w: usize,
+    o: usize,
+    k: usize,
+    stride: usize,
+    pad: usize,
+    oh: usize,
+    ow: usize,
+}
+
+impl Geom {
+    fn new(x: &[usize], w: &[usize], stride: usize, pad: usize) -> Result<Self> {
+        let (&[n, c, h, wd], &[o, c2, k, k2]) = (x, w) else {
+            bail!("conv2d expects a 4-D input and a 4-D weight, got {x:?} and {w:?}")
+        };
+        if c != c2 || k != k2 || h + 2 * pad < k || wd + 2 * pad < k || stride == 0 {
+            bail!("conv2d: input {x:?} does not fit weight {w:?}");
+        }
+        Ok(Self {
+            n,
+            c,
+            h,
+            w: wd,
+            o,
+            k,
+            stride,
+            pad,
+            oh: (h + 2 * pad - k) / stride + 1,
+            ow: (wd + 2 * pad - k) / stride + 1,
+        })
+    }
+    fn chw(&self) -> usize {
+        self.c * self.h * self.w
+    }
+    fn ckk(&self) -> usize {
+        self.c * self.k * self.k
+    }
+    fn ohw(&self) -> usize {
+        self.oh * self.ow
+    }
+    /// Output columns `ox` whose input column `ox·s + kw − p` lies inside the image.
+    fn valid_cols(&self, kw: usize) -> (usize, usize) {
+        let (s, p) = (self.stride as isize, self.pad as isize);
+        let lo = ((p - kw as isize).max(0) + s - 1) / s;
+        let hi = (self.w as isize - 1 + p - kw as isize).div_euclid(s) + 1;
+        (
+            lo.max(0) as usize,
+            (hi.max(0) as usize).min(self.ow).max(lo.max(0) as usize),
+        )
+    }
+}
+
+/// The input of one sample as columns: row (c, kh, kw), column (oy, ox).
+fn im2col<T: Float>(x: &[T], g: &Geom, col: &mut [T]) {
+    let ohw = g.ohw();
+    for c in 0..g.c {
+        for kh in 0..g.k {
+            for kw in 0..g.k {
+                let row = (c * g.k + kh) * g.k + kw;
+                let dst = &mut col[row * ohw..(row + 1) * ohw];
+                let (lo, hi) = g.valid_cols(kw);
+                for oy in 0..g.oh {
+                    let d = &mut dst[oy * g.ow..(oy + 1) * g.ow];
+                    let iy = (oy * g.stride + kh) as isize - g.pad as isize;
+                    if iy < 0 || iy >= g.h as isize || lo >= hi {
+                        d.fill(T::from_f64(0.0));
+                        continue;
+                    }
+                    let src = &x[(c * g.h + iy as usize) * g.w..][..g.w];
+                    d[..lo].fill(T::from_f64(0.0));
+                    d[hi..].fill(T::from_f64(0.0));
+                    if g.stride == 1 {
+                        let start = lo + kw - g.pad;
+                        d[lo..hi].copy_from_slice(&src[start..start + hi - lo]);
+                    } else {
+                        for (ox, v) in d[lo..hi].iter_mut().enumerate() {
+                            *v = src[(ox + lo) * g.stride + kw - g.pad];
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Add columns back into one sample's image (the adjoint of `im2col`).
+fn col2im<T: Float>(col: &[T], g: &Geom, x: &mut [T]) {
+    x.fill(T::from_f64(0.0));
+    let ohw = g.ohw();
+    for c in 0..g.c {
+        for kh in 0..g.k {
+            for kw in 0..g.k {
+                let row = (c * g.k + kh) * g.k + kw;
+                let src = &col[row * ohw..(row + 1) * ohw];
+                let (lo, hi) = g.valid_cols(kw);
+                if lo >= hi {
+                    continue;
+                }
+                for oy in 0..g.oh {
+                    let iy = (oy * g.stride + kh) as isize - g.pad as isize;
+                    if iy < 0 || iy >= g.h as isize {
+                        continue;
+                    }
+                    let dst = &mut x[(c * g.h + iy as usize) * g.w..][..g.w];
+                    let s = &src[oy * g.ow..(oy + 1) * g.ow];
+                    for ox in lo..hi {
+                        dst[ox * g.stride + kw - g.pad] += s[ox];
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Row-major matrix product: dst[m×n] (+)= a[m×k] · b[k×n], with explicit strides for a
+/// and b so transposes are free. Single-threaded: the batch is what is split.
+#[allow(clippy::too_many_arguments)]
+fn matmul<T: Float>(
+    m: usize,
+    n: usize,
+    k: usize,
+    dst: &mut [T],
+    accumulate: bool,
+    a: &[T],
+    (a_rs, a_cs): (usize, usize),
+    b: &[T],
+    (b_rs, b_cs): (usize, usize),
+) {
+    debug_assert!(dst.len() >= m * n);
+    // SAFETY: the slices cover every index the strides reach (checked by the callers'
+    // shapes); gemm reads a and b and writes dst only within m×n, m×k and k×n.
+    unsafe {
+        gemm::gemm(
+            m,
+            n,
+            k,
+            dst.as_mut_ptr(),
+            1,
+            n as isize,
+            accumulate,
+            a.as_ptr(),
+            a_cs as isize,
+            a_rs as isize,
+            b.as_ptr(),
+            b_cs as isize,
+            b_rs as isize,
+            if accumulate {
+                T::from_f64(1.0)
+            } else {
+                T::from_f64(0.0)
+            },
+            T::from_f64(1.0),
+            false,
+            false,
+            false,
+            gemm::Parallelism::None,
+        )
+    }
+}
+
+fn contiguous<'a, T: Float>(s: &'a CpuStorage, l: &Layout, what: &str) -> Result<&'a [T]> {
+    let all = s.as_slice::<T>()?;
+    match l.contiguous_offsets() {
+        Some((a, b)) => Ok(&all[a..b]),
+        None => bail!("{what} must be contiguous"),
+    }
+}
+
+/// Split `0..n` into one contiguous range per thread.
+fn per_thread(n: usize) -> Vec<std::ops::Range<usize>> {
+    let t = rayon::current_num_threads().clamp(1, n.max(1));
+    (0..t).map(|i| i * n / t..(i + 1) * n / t).collect()
+}
+
+/// Convolution of (input, weight, bias); bias has one value per output channel.
+pub struct Conv2d {
+    pub stride: usize,
+    pub padding: usize,
+}
+
+impl Conv2d {
+    fn fwd<T: Float>(
+        &self,
+        x: &[T],
+        lx: &Layout,
+        w: &[T],
+        lw: &Layout,
+        b: &[T],
+    ) -> Result<(CpuStorage, Shape)> {
+        let g = Geom::new(lx.dims(), lw.dims(), self.stride, self.padding)?;
+        let (ohw, ckk) = (g.ohw(), g.ckk());
+        let mut out = vec![T::from_f64(0.0); g.n * g.o * ohw];
+        out.par_chunks_mut(g.o * ohw).enumerate().for_each_init(
+            || vec![T::from_f64(0.0); ckk * ohw],
+            |col, (i, y)| {
+                im2col(&x[i * g.chw()..(i + 1) * g.chw()], &g, col);
+                matmul(g.o, ohw, ckk, y, false, w, (ckk, 1), col, (ohw, 1));
+                for (oc, row) in y.chunks_mut(ohw).enumerate() {
+                    let bias = b[oc];
+                    row.iter_mut().for_each(|v| *v += bias);
+                }
+            },
+        );
+        Ok((
+            T::to_cpu_storage_owned(out),
+            Shape::from((g.n, g.o, g.oh, g.ow)),
+        ))
+    }
+}
+
+impl CustomOp3 for Conv2d {
+    fn name(&self) -> &'static str {
+        "mltutor-conv2d"
+    }
+
+    fn cpu_fwd(
+        &self,
+        s1: &CpuStorage,
+        l1: &Layout,
+        s2: &CpuStorage,
+        l2: &Layout,
+        s3: &CpuStorage,
+        l3: &Layout,
+    ) -> Result<(CpuStorage, Shape)> {
+        match s1 {
+            CpuStorage::F32(_) => self.fwd::<f32>(
+                contiguous(s1, l1, "conv input")?,
+                l1,
+                contiguous(s2, l2, "conv weight")?,
+                l2,
+                contiguous(s3, l3, "conv bias")?,
+            ),
+            CpuStorage::F64(_) => self.fwd::<f64>(
+                contiguous(s1, l1, "conv input")?,
+                l1,
+                contiguous(s2, l2, "conv weight")?,
+                l2,
+                contiguous(s3, l3, "conv bias")?,
+            ),
+            other => bail!("mltutor-conv2d: unsupported dtype {:?}", other.dtype()),
+        }
+    }
+
+    fn bwd(
+        &self,
+        x: &Tensor,
+        w: &Tensor,
+        b: &Tensor,
+        _res: &Tensor,
+        grad: &Tensor,
+    ) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
+        let grad = grad.contiguous()?;
+        let geom = Geom::new(x.dims(), w.dims(), self.stride, self.padding)?;
+        let gx = if x.track_op() {
+            Some(grad.apply_op2_no_bwd(w, &ConvInputGrad { geom })?)
+        } else {
+            None // the data: no variable depends on its gradient
+        };
+        let gw = if w.track_op() {
+            Some(x.apply_op2_no_bwd(&grad, &ConvWeightGrad { geom })?)
+        } else {
+            None
+        };
+        let gb = if b.track_op() {
+            Some(grad.apply_op1_no_bwd(&ChannelSum)?)
+        } else {
+            None
+        };
+        Ok((gx, gw, gb))
+    }
+}
+
+/// dL/db: the gradient summed over batch, height and width for each channel (candle's
+/// generic multi-axis reduction is several times slower here).
+struct ChannelSum;
+
+impl ChannelSum {
+    fn run<T: Float>(g: &[T], l: &Layout) -> Result<(CpuStorage, Shape)> {
+        let &[n, c, h, w] = l.dims() else {
+            bail!("channel sum expects a 4-D tensor, got {:?}", l.dims())
+        };
+        let mut out = vec![T::from_f64(0.0); c];
+        for plane in g.chunks(h * w).take(n * c).enumerate() {
+            let (i, values) = plane;
+            let mut acc = T::from_f64(0.0);
+            for v in values {
+                acc += *v;
+            }
+            out[i % c] += acc;
+        }
+        Ok((T::to_cpu_storage_owned(out), Shape::from(c)))
+    }
+}
+
+impl CustomOp1 for ChannelSum {
+    fn name(&self) -> &'static str {
+        "mltutor-channel-sum"
+    }
+    fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> Result<(CpuStorage, Shape)> {
+        match s {
+            CpuStorage::F32(_) => Self::run::<f32>(contiguous(s, l, "grad")?, l),
+            CpuStorage::F64(_) => Self::run::<f64>(contiguous(s, l, "grad")?, l),
+            other => bail!("unsupported dtype {:?}", other.dtype()),
+        }
+    }
+}
+
+/// dL/dx from (dL/dy, weight): per sample, Wᵀ·dy then col2im.
+struct ConvInputGrad {
+    geom: Geom,
+}
+
+impl ConvInputGrad {
+    fn run<T: Float>(&self, dy: &[T], w: &[T]) -> (CpuStorage, Shape) {
+        let g = self.geom;
+        let (ohw, ckk) = (g.ohw(), g.ckk());
+        let mut dx = vec![T::from_f64(0.0); g.n * g.chw()];
+        dx.par_chunks_mut(g.chw()).enumerate().for_each_init(
+            || vec![T::from_f64(0.0); ckk * ohw],
+            |dcol, (i, dxi)| {
+                // Wᵀ is [ckk × o]: element (r, c) sits at w[c·ckk + r].
+                matmul(
+                    ckk,
+                    ohw,
+                    g.o,
+                    dcol,
+                    false,
+                    w,
+                    (1, ckk),
+                    &dy[i * g.o * ohw..],
+                    (ohw, 1),
+                );
+                col2im(dcol, &g, dxi);
+            },
+        );
+        (
+            T::to_cpu_storage_owned(dx),
+            Shape::from((g.n, g.c, g.h, g.w)),
+        )
+    }
+}
+
+impl CustomOp2 for ConvInputGrad {
+    fn name(&self) -> &'static str {
+        "mltutor-conv2d-input-grad"
+    }
+    fn cpu_fwd(
+        &self,
+        s1: &CpuStorage,
+        l1: &Layout,
+        s2: &CpuStorage,
+        l2: &Layout,
+    ) -> Result<(CpuStorage, Shape)> {
+        Ok(match s1 {
+            CpuStorage::F32(_) => {
+                self.run::<f32>(contiguous(s1, l1, "grad")?, contiguous(s2, l2, "weight")?)
+            }
+            CpuStorage::F64(_) => {
+                self.run::<f64>(contiguous(s1, l1, "grad")?, contiguous(s2, l2, "weight")?)
+            }
+            other => bail!("unsupported dtype {:?}", other.dtype()),
+        })
+    }
+}
+
+/// dL/dW from (x, dL/dy): Σ over samples of dy·colᵀ, one partial sum per thread.
+struct ConvWeightGrad {
+    geom: Geom,
+}
+
+impl ConvWeightGrad {
+    fn run<T: Float>(&self, x: &[T], dy: &[T]) -> (CpuStorage, Shape) {
+        let g = self.geom;
+        let (ohw, ckk) = (g.ohw(), g.ckk());
+        let partials: Vec<Vec<T>> = per_thread(g.n)
+            .into_par_iter()
+            .map(|range| {
+                let mut acc = vec![T::from_f64(0.0); g.o * ckk];
+                let mut col = vec![T::from_f64(0.0); ckk * ohw];
+                for (j, i) in range.enumerate() {
+                    im2col(&x[i * g.chw()..(i + 1) * g.chw()], &g, &mut col);
+                    // colᵀ is [ohw × ckk]: element (r, c) sits at col[c·ohw + r].
+                    matmul(
+                        g.o,
+                        ckk,
+                        ohw,
+                        &mut acc,
+                        j > 0,
+                        &dy[i * g.o * ohw..],
+                        (ohw, 1),
+                        &col,
+                        (1, ohw),
+                    );
+                }
+                acc
+            })
+            .collect();
+        let mut dw = vec![T::from_f64(0.0); g.o * ckk];
+        for p in partials {
+            for (d, v) in dw.iter_mut().zip(p) {
+                *d += v;
+            }
+        }
+        (
+            T::to_cpu_storage_owned(dw),
+            Shape::from((g.o, g.c, g.k, g.k)),
+        )
+    }
+}
+
+impl CustomOp2 for ConvWeightGrad {
+    fn name(&self) -> &'static str {
+        "mltutor-conv2d-weight-grad"
+    }
+    fn cpu_fwd(
+        &self,
+        s1: &CpuStorage,
+        l1: &Layout,
+        s2: &CpuStorage,
+        l2: &Layout,
+    ) -> Result<(CpuStorage, Shape)> {
+        Ok(match s1 {
+            CpuStorage::F32(_) => {
+                self.run::<f32>(contiguous(s1, l1, "input")?, contiguous(s2, l2, "grad")?)
+            }
+            CpuStorage::F64(_) => {
+                self.run::<f64>(contiguous(s1, l1, "input")?, contiguous(s2, l2, "grad")?)
+            }
+            other => bail!("unsupported dtype {:?}", other.dtype()),
+        })
+    }
+}
+
+/// Max-pooling with a k×k window and stride k (rows and columns that do not fill a window
+/// are dropped, as in PyTorch); with `relu`, max(0, ·) of it — the same as pooling after
+/// a ReLU, in one pass.
+pub struct MaxPool {
+    pub k: usize,
+    pub relu: bool,
+}
+
+fn pool_dims(l: &Layout, k: usize) -> Result<(usize, usize, usize, usize, usize, usize)> {
+    let &[n, c, h, w] = l.dims() else {
+        bail!("max_pool2d expects a 4-D input, got {:?}", l.dims())
+    };
+    if k == 0 || h < k || w < k {
+        bail!("max_pool2d: a {k}x{k} window does not fit {h}x{w}");
+    }
+    Ok((n, c, h, w, h / k, w / k))
+}
+
+impl MaxPool {
+    fn fwd<T: Float>(&self, x: &[T], l: &Layout) -> Result<(CpuStorage, Shape)> {
+        let (n, c, h, w, oh, ow) = pool_dims(l, self.k)?;
+        let k = self.k;
+        let mut out = vec![T::from_f64(0.0); n * c * oh * ow];
+        out.par_chunks_mut(oh * ow)
+            .enumerate()
+            .for_each(|(plane, y)| {
+                let src = &x[plane * h * w..(plane + 1) * h * w];
+                for oy in 0..oh {
+                    for ox in 0..ow {
+                        let mut m = src[oy * k * w + ox * k];
+                        for dy in 0..k {
+                            for v in &src[(oy * k + dy) * w + ox * k..][..k] {
+                                if *v > m {
+                                    m = *v;
+                                }
+                            }
+                        }
+                        if self.relu && !(m > T::from_f64(0.0)) {
+                            m = T::from_f64(0.0);
+                        }
+                        y[oy * ow + ox] = m;
+                    }
+                }
+            });
+        Ok((T::to_cpu_storage_owned(out), Shape::from((n, c, oh, ow))))
+    }
+}
+
+impl CustomOp1 for MaxPool {
+    fn name(&self) -> &'static str {
+        "mltutor-max-pool2d"
+    }
+    fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> Result<(CpuStorage, Shape)> {
+        match s {
+            CpuStorage::F32(_) => self.fwd::<f32>(contiguous(s, l, "pool input")?, l),
+            CpuStorage::F64(_) => self.fwd::<f64>(contiguous(s, l, "pool input")?, l),
+            other => bail!("mltutor-max-pool2d: unsupported dtype {:?}", other.dtype()),
+        }
+    }
+    fn bwd(&self, arg: &Tensor, _res: &Tensor, grad: &Tensor) -> Result<Option<Tensor>> {
+        let grad = grad.contiguous()?;
+        Ok(Some(arg.apply_op2_no_bwd(
+            &grad,
+            &MaxPoolGrad {
+                k: self.k,
+                relu: self.relu,
+            },
+        )?))
+    }
+}
+
+/// The whole gradient of each window to its (first) maximum; with the ReLU fused, none
+/// where the maximum is not positive.
+struct MaxPoolGrad {
+    k: usize,
+    relu: bool,
+}
+
+impl MaxPoolGrad {
+    fn run<T: Float>(&self, x: &[T], l: &Layout, g: &[T]) -> Result<(CpuStorage, Shape)> {
+        let (n, c, h, w, oh, ow) = pool_dims(l, self.k)?;
+        let k = self.k;
+        let mut dx = vec![T::from_f64(0.0); n * c * h * w];
+        dx.par_chunks_mut(h * w).enumerate().for_each(|(plane, d)| {
+            let src = &x[plane * h * w..(plane + 1) * h * w];
+            let gp = &g[plane * oh * ow..(plane + 1) * oh * ow];
+            for oy in 0..oh {
+                for ox in 0..ow {
+                    let mut best = oy * k * w + ox * k;
+                    for dy in 0..k {
+                        let row = (oy * k + dy) * w + ox * k;
+                        for i in row..row + k {
+                            if src[i] > src[best] {
+                                best = i;
+                            }
+                        }
+                    }
+                    if !self.relu || src[best] > T::from_f64(0.0) {
+                        d[best] += gp[oy * ow + ox];
+                    }
+                }
+            }
+        });
+        Ok((T::to_cpu_storage_owned(dx), Shape::from((n, c, h, w))))
+    }
+}
+
+impl CustomOp2 for MaxPoolGrad {
+    fn name(&self) -> &'static str {
+        "mltutor-max-pool2d-grad"
+    }
+    fn cpu_fwd(
+        &self,
+        s1: &CpuStorage,
+        l1: &Layout,
+        s2: &CpuStorage,
+        l2: &Layout,
+    ) -> Result<(CpuStorage, Shape)> {
+        match s1 {
+            CpuStorage::F32(_) => self.run::<f32>(
+                contiguous(s1, l1, "input")?,
+                l1,
+                contiguous(s2, l2, "grad")?,
+            ),
+            CpuStorage::F64(_) => self.run::<f64>(
+                contiguous(s1, l1, "input")?,
+                l1,
+                contiguous(s2, l2, "grad")?,
+            ),
+            other => bail!("unsupported dtype {:?}", other.dtype()),
+        }
+    }
+}
