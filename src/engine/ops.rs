@@ -504,7 +504,10 @@ impl MaxPool {
                                 }
                             }
                         }
-                        if self.relu && !(m > T::from_f64(0.0)) {
+                        // NaN too becomes 0, as max(0, NaN) does in a ReLU that compares.
+                        if self.relu
+                            && m.partial_cmp(&T::from_f64(0.0)) != Some(std::cmp::Ordering::Greater)
+                        {
                             m = T::from_f64(0.0);
                         }
                         y[oy * ow + ox] = m;
