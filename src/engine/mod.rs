@@ -311,15 +311,37 @@ impl Network {
         let mut x = x.clone();
         let mut i = 0;
         while i < self.layers.len() {
+            // Convolution, ReLU and max-pooling run as one kernel on the CPU.
+            if let (
+                Layer::Conv {
+                    weight,
+                    bias,
+                    stride,
+                    padding,
+                    ..
+                },
+                Some(Layer::ReLU),
+                Some(Layer::MaxPool { kernel, stride: ps }),
+            ) = (
+                &self.layers[i],
+                self.layers.get(i + 1),
+                self.layers.get(i + 2),
+            ) {
+                if kernel == ps && fast_cpu(&x) {
+                    let block = ops::ConvBlock::new(*stride, *padding, *kernel);
+                    x = x.contiguous()?.apply_op3(weight, bias, block)?;
+                    i += 3;
+                    continue;
+                }
+            }
             // ReLU then max-pooling run as one kernel on the CPU (same result, one pass).
             if let (Layer::ReLU, Some(Layer::MaxPool { kernel, stride })) =
                 (&self.layers[i], self.layers.get(i + 1))
             {
                 if kernel == stride && fast_cpu(&x) {
-                    x = x.contiguous()?.apply_op1(ops::MaxPool {
-                        k: *kernel,
-                        relu: true,
-                    })?;
+                    x = x
+                        .contiguous()?
+                        .apply_op1(ops::MaxPool::new(*kernel, true))?;
                     i += 2;
                     continue;
                 }
@@ -411,10 +433,7 @@ fn fast_cpu(x: &Tensor) -> bool {
 /// and the finite-difference checks there.
 fn max_pool2d(x: &Tensor, kernel: usize, stride: usize) -> CandleResult<Tensor> {
     if kernel == stride && fast_cpu(x) {
-        return x.contiguous()?.apply_op1(ops::MaxPool {
-            k: kernel,
-            relu: false,
-        });
+        return x.contiguous()?.apply_op1(ops::MaxPool::new(kernel, false));
     }
     if kernel != stride {
         // Forward only: candle refuses this backward with a clear error.

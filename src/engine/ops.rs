@@ -139,8 +139,15 @@ fn col2im<T: Float>(col: &[T], g: &Geom, x: &mut [T]) {
                     }
                     let dst = &mut x[(c * g.h + iy as usize) * g.w..][..g.w];
                     let s = &src[oy * g.ow..(oy + 1) * g.ow];
-                    for ox in lo..hi {
-                        dst[ox * g.stride + kw - g.pad] += s[ox];
+                    if g.stride == 1 {
+                        let start = lo + kw - g.pad;
+                        for (d, v) in dst[start..start + hi - lo].iter_mut().zip(&s[lo..hi]) {
+                            *d += *v;
+                        }
+                    } else {
+                        for ox in lo..hi {
+                            dst[ox * g.stride + kw - g.pad] += s[ox];
+                        }
                     }
                 }
             }
@@ -469,51 +476,112 @@ impl CustomOp2 for ConvWeightGrad {
 
 /// Max-pooling with a k×k window and stride k (rows and columns that do not fill a window
 /// are dropped, as in PyTorch); with `relu`, max(0, ·) of it — the same as pooling after
-/// a ReLU, in one pass.
+/// a ReLU, in one pass. The forward pass keeps each window's argmax for the backward.
 pub struct MaxPool {
-    pub k: usize,
-    pub relu: bool,
+    k: usize,
+    relu: bool,
+    /// Index within its plane of each output's maximum; `NONE` where the fused ReLU
+    /// zeroed the output.
+    argmax: std::sync::Mutex<Vec<u32>>,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl MaxPool {
+    pub fn new(k: usize, relu: bool) -> Self {
+        Self {
+            k,
+            relu,
+            argmax: std::sync::Mutex::new(Vec::new()),
+        }
+    }
 }
 
 fn pool_dims(l: &Layout, k: usize) -> Result<(usize, usize, usize, usize, usize, usize)> {
     let &[n, c, h, w] = l.dims() else {
         bail!("max_pool2d expects a 4-D input, got {:?}", l.dims())
     };
-    if k == 0 || h < k || w < k {
+    if k == 0 || h < k || w < k || h * w >= NONE as usize {
         bail!("max_pool2d: a {k}x{k} window does not fit {h}x{w}");
     }
     Ok((n, c, h, w, h / k, w / k))
 }
 
+/// The first maximum of each window of one plane, as (value, index).
+fn pool_plane<T: Float>(
+    src: &[T],
+    w: usize,
+    k: usize,
+    oh: usize,
+    ow: usize,
+    y: &mut [T],
+    idx: &mut [u32],
+) {
+    for oy in 0..oh {
+        if k == 2 {
+            // The exam's pooling: two rows at a time, no inner loops.
+            let (r0, r1) = (2 * oy * w, (2 * oy + 1) * w);
+            for ox in 0..ow {
+                let (a, b) = (r0 + 2 * ox, r1 + 2 * ox);
+                let mut best = a;
+                for i in [a + 1, b, b + 1] {
+                    if src[i] > src[best] {
+                        best = i;
+                    }
+                }
+                y[oy * ow + ox] = src[best];
+                idx[oy * ow + ox] = best as u32;
+            }
+        } else {
+            for ox in 0..ow {
+                let mut best = oy * k * w + ox * k;
+                for dy in 0..k {
+                    let row = (oy * k + dy) * w + ox * k;
+                    for i in row..row + k {
+                        if src[i] > src[best] {
+                            best = i;
+                        }
+                    }
+                }
+                y[oy * ow + ox] = src[best];
+                idx[oy * ow + ox] = best as u32;
+            }
+        }
+    }
+}
+
 impl MaxPool {
     fn fwd<T: Float>(&self, x: &[T], l: &Layout) -> Result<(CpuStorage, Shape)> {
         let (n, c, h, w, oh, ow) = pool_dims(l, self.k)?;
-        let k = self.k;
-        let mut out = vec![T::from_f64(0.0); n * c * oh * ow];
+        let zero = T::from_f64(0.0);
+        let mut out = vec![zero; n * c * oh * ow];
+        let mut idx = vec![0u32; n * c * oh * ow];
         out.par_chunks_mut(oh * ow)
+            .zip(idx.par_chunks_mut(oh * ow))
             .enumerate()
-            .for_each(|(plane, y)| {
-                let src = &x[plane * h * w..(plane + 1) * h * w];
-                for oy in 0..oh {
-                    for ox in 0..ow {
-                        let mut m = src[oy * k * w + ox * k];
-                        for dy in 0..k {
-                            for v in &src[(oy * k + dy) * w + ox * k..][..k] {
-                                if *v > m {
-                                    m = *v;
-                                }
-                            }
+            .for_each(|(plane, (y, ix))| {
+                pool_plane(
+                    &x[plane * h * w..(plane + 1) * h * w],
+                    w,
+                    self.k,
+                    oh,
+                    ow,
+                    y,
+                    ix,
+                );
+                if self.relu {
+                    for (v, i) in y.iter_mut().zip(ix.iter_mut()) {
+                        // NaN too becomes 0, as in a ReLU that compares.
+                        if (*v).partial_cmp(&zero) != Some(std::cmp::Ordering::Greater) {
+                            *v = zero;
+                            *i = NONE;
                         }
-                        // NaN too becomes 0, as max(0, NaN) does in a ReLU that compares.
-                        if self.relu
-                            && m.partial_cmp(&T::from_f64(0.0)) != Some(std::cmp::Ordering::Greater)
-                        {
-                            m = T::from_f64(0.0);
-                        }
-                        y[oy * ow + ox] = m;
                     }
                 }
             });
+        if let Ok(mut a) = self.argmax.lock() {
+            *a = idx;
+        }
         Ok((T::to_cpu_storage_owned(out), Shape::from((n, c, oh, ow))))
     }
 }
@@ -529,57 +597,313 @@ impl CustomOp1 for MaxPool {
             other => bail!("mltutor-max-pool2d: unsupported dtype {:?}", other.dtype()),
         }
     }
-    fn bwd(&self, arg: &Tensor, _res: &Tensor, grad: &Tensor) -> Result<Option<Tensor>> {
+    fn bwd(&self, arg: &Tensor, res: &Tensor, grad: &Tensor) -> Result<Option<Tensor>> {
+        let argmax = self.argmax.lock().map(|a| a.clone()).unwrap_or_default();
+        if argmax.len() != res.elem_count() {
+            bail!("max_pool2d backward without its forward pass");
+        }
         let grad = grad.contiguous()?;
-        Ok(Some(arg.apply_op2_no_bwd(
-            &grad,
-            &MaxPoolGrad {
-                k: self.k,
-                relu: self.relu,
-            },
-        )?))
+        let &[n, c, h, w] = arg.dims() else {
+            bail!("max_pool2d expects a 4-D input")
+        };
+        Ok(Some(grad.apply_op1_no_bwd(&PoolScatter {
+            argmax,
+            dims: (n, c, h, w),
+        })?))
     }
 }
 
-/// The whole gradient of each window to its (first) maximum; with the ReLU fused, none
-/// where the maximum is not positive.
-struct MaxPoolGrad {
-    k: usize,
-    relu: bool,
+/// The whole gradient of each window to its maximum; none where the fused ReLU cut it.
+struct PoolScatter {
+    argmax: Vec<u32>,
+    dims: (usize, usize, usize, usize),
 }
 
-impl MaxPoolGrad {
-    fn run<T: Float>(&self, x: &[T], l: &Layout, g: &[T]) -> Result<(CpuStorage, Shape)> {
-        let (n, c, h, w, oh, ow) = pool_dims(l, self.k)?;
-        let k = self.k;
+impl PoolScatter {
+    fn run<T: Float>(&self, g: &[T]) -> (CpuStorage, Shape) {
+        let (n, c, h, w) = self.dims;
+        let per_plane = g.len() / (n * c).max(1);
         let mut dx = vec![T::from_f64(0.0); n * c * h * w];
         dx.par_chunks_mut(h * w).enumerate().for_each(|(plane, d)| {
-            let src = &x[plane * h * w..(plane + 1) * h * w];
-            let gp = &g[plane * oh * ow..(plane + 1) * oh * ow];
-            for oy in 0..oh {
-                for ox in 0..ow {
-                    let mut best = oy * k * w + ox * k;
-                    for dy in 0..k {
-                        let row = (oy * k + dy) * w + ox * k;
-                        for i in row..row + k {
-                            if src[i] > src[best] {
-                                best = i;
-                            }
-                        }
-                    }
-                    if !self.relu || src[best] > T::from_f64(0.0) {
-                        d[best] += gp[oy * ow + ox];
-                    }
+            let gp = &g[plane * per_plane..(plane + 1) * per_plane];
+            let ip = &self.argmax[plane * per_plane..(plane + 1) * per_plane];
+            for (v, &i) in gp.iter().zip(ip) {
+                if i != NONE {
+                    d[i as usize] += *v;
                 }
             }
         });
-        Ok((T::to_cpu_storage_owned(dx), Shape::from((n, c, h, w))))
+        (T::to_cpu_storage_owned(dx), Shape::from((n, c, h, w)))
     }
 }
 
-impl CustomOp2 for MaxPoolGrad {
+impl CustomOp1 for PoolScatter {
     fn name(&self) -> &'static str {
         "mltutor-max-pool2d-grad"
+    }
+    fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> Result<(CpuStorage, Shape)> {
+        Ok(match s {
+            CpuStorage::F32(_) => self.run::<f32>(contiguous(s, l, "grad")?),
+            CpuStorage::F64(_) => self.run::<f64>(contiguous(s, l, "grad")?),
+            other => bail!("unsupported dtype {:?}", other.dtype()),
+        })
+    }
+}
+
+/// Convolution, ReLU and k×k max-pooling as one op, sample by sample, so the full-size
+/// convolution output never leaves the cache and never becomes a graph node (candle would
+/// allocate, zero and accumulate its gradient). The exam's `conv → F.relu → F.max_pool2d`.
+pub struct ConvBlock {
+    stride: usize,
+    padding: usize,
+    k: usize,
+    /// Per sample and output, the index of the maximum within the sample's convolution
+    /// output, or `NONE` where the ReLU cut it.
+    argmax: std::sync::Mutex<Vec<u32>>,
+}
+
+impl ConvBlock {
+    pub fn new(stride: usize, padding: usize, k: usize) -> Self {
+        Self {
+            stride,
+            padding,
+            k,
+            argmax: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    fn pooled(&self, g: &Geom) -> Result<(usize, usize)> {
+        if self.k == 0 || g.oh < self.k || g.ow < self.k || g.o * g.ohw() >= NONE as usize {
+            bail!(
+                "conv block: a {0}x{0} pool does not fit {1}x{2}",
+                self.k,
+                g.oh,
+                g.ow
+            );
+        }
+        Ok((g.oh / self.k, g.ow / self.k))
+    }
+
+    fn fwd<T: Float>(
+        &self,
+        x: &[T],
+        lx: &Layout,
+        w: &[T],
+        lw: &Layout,
+        b: &[T],
+    ) -> Result<(CpuStorage, Shape)> {
+        let g = Geom::new(lx.dims(), lw.dims(), self.stride, self.padding)?;
+        let (ph, pw) = self.pooled(&g)?;
+        let (ohw, ckk, phw) = (g.ohw(), g.ckk(), ph * pw);
+        let zero = T::from_f64(0.0);
+        let mut out = vec![zero; g.n * g.o * phw];
+        let mut idx = vec![0u32; g.n * g.o * phw];
+        out.par_chunks_mut(g.o * phw)
+            .zip(idx.par_chunks_mut(g.o * phw))
+            .enumerate()
+            .for_each_init(
+                || (vec![zero; ckk * ohw], vec![zero; g.o * ohw]),
+                |(col, conv), (i, (y, ix))| {
+                    im2col(&x[i * g.chw()..(i + 1) * g.chw()], &g, col);
+                    matmul(g.o, ohw, ckk, conv, false, w, (ckk, 1), col, (ohw, 1));
+                    for oc in 0..g.o {
+                        let plane = &mut conv[oc * ohw..(oc + 1) * ohw];
+                        let bias = b[oc];
+                        plane.iter_mut().for_each(|v| *v += bias);
+                        let (yo, io) = (
+                            &mut y[oc * phw..(oc + 1) * phw],
+                            &mut ix[oc * phw..(oc + 1) * phw],
+                        );
+                        pool_plane(plane, g.ow, self.k, ph, pw, yo, io);
+                        for (v, j) in yo.iter_mut().zip(io.iter_mut()) {
+                            if (*v).partial_cmp(&zero) == Some(std::cmp::Ordering::Greater) {
+                                *j += (oc * ohw) as u32;
+                            } else {
+                                *v = zero;
+                                *j = NONE;
+                            }
+                        }
+                    }
+                },
+            );
+        if let Ok(mut a) = self.argmax.lock() {
+            *a = idx;
+        }
+        Ok((
+            T::to_cpu_storage_owned(out),
+            Shape::from((g.n, g.o, ph, pw)),
+        ))
+    }
+}
+
+impl CustomOp3 for ConvBlock {
+    fn name(&self) -> &'static str {
+        "mltutor-conv-relu-pool"
+    }
+
+    fn cpu_fwd(
+        &self,
+        s1: &CpuStorage,
+        l1: &Layout,
+        s2: &CpuStorage,
+        l2: &Layout,
+        s3: &CpuStorage,
+        l3: &Layout,
+    ) -> Result<(CpuStorage, Shape)> {
+        match s1 {
+            CpuStorage::F32(_) => self.fwd::<f32>(
+                contiguous(s1, l1, "conv input")?,
+                l1,
+                contiguous(s2, l2, "conv weight")?,
+                l2,
+                contiguous(s3, l3, "conv bias")?,
+            ),
+            CpuStorage::F64(_) => self.fwd::<f64>(
+                contiguous(s1, l1, "conv input")?,
+                l1,
+                contiguous(s2, l2, "conv weight")?,
+                l2,
+                contiguous(s3, l3, "conv bias")?,
+            ),
+            other => bail!(
+                "mltutor-conv-relu-pool: unsupported dtype {:?}",
+                other.dtype()
+            ),
+        }
+    }
+
+    fn bwd(
+        &self,
+        x: &Tensor,
+        w: &Tensor,
+        b: &Tensor,
+        res: &Tensor,
+        grad: &Tensor,
+    ) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
+        let argmax = self.argmax.lock().map(|a| a.clone()).unwrap_or_default();
+        if argmax.len() != res.elem_count() {
+            bail!("conv block backward without its forward pass");
+        }
+        let geom = Geom::new(x.dims(), w.dims(), self.stride, self.padding)?;
+        let op = ConvBlockGrad {
+            geom,
+            argmax,
+            want_x: x.track_op(),
+        };
+        // One op computes the three gradients; they come back concatenated and flat.
+        let flat = x.apply_op3_no_bwd(w, &grad.contiguous()?, &op)?;
+        let (nx, nw) = if op.want_x {
+            (geom.n * geom.chw(), geom.o * geom.ckk())
+        } else {
+            (0, geom.o * geom.ckk())
+        };
+        let gx = if op.want_x {
+            Some(flat.narrow(0, 0, nx)?.reshape(x.dims())?)
+        } else {
+            None
+        };
+        let gw = w
+            .track_op()
+            .then(|| flat.narrow(0, nx, nw)?.reshape(w.dims()))
+            .transpose()?;
+        let gb = b
+            .track_op()
+            .then(|| flat.narrow(0, nx + nw, geom.o))
+            .transpose()?;
+        Ok((gx, gw, gb))
+    }
+}
+
+/// The gradients of `ConvBlock` for (x, weight, bias), concatenated: per sample, the
+/// pooled gradient is scattered back to the convolution output through the argmax, then
+/// one GEMM gives the weight gradient and another, with col2im, the input gradient.
+struct ConvBlockGrad {
+    geom: Geom,
+    argmax: Vec<u32>,
+    want_x: bool,
+}
+
+impl ConvBlockGrad {
+    fn run<T: Float>(&self, x: &[T], w: &[T], dy: &[T]) -> (CpuStorage, Shape) {
+        let g = self.geom;
+        let (ohw, ckk) = (g.ohw(), g.ckk());
+        let per_sample = dy.len() / g.n.max(1);
+        let zero = T::from_f64(0.0);
+        let mut dx = if self.want_x {
+            vec![zero; g.n * g.chw()]
+        } else {
+            Vec::new()
+        };
+        let threads = rayon::current_num_threads().max(1);
+        let sample = |i: usize,
+                      (dw, db, col, dconv): &mut (Vec<T>, Vec<T>, Vec<T>, Vec<T>),
+                      dxi: Option<&mut [T]>| {
+            dconv.fill(zero);
+            let dyi = &dy[i * per_sample..(i + 1) * per_sample];
+            let ai = &self.argmax[i * per_sample..(i + 1) * per_sample];
+            for (v, &j) in dyi.iter().zip(ai) {
+                if j != NONE {
+                    dconv[j as usize] += *v;
+                }
+            }
+            for (oc, d) in db.iter_mut().enumerate() {
+                for v in &dconv[oc * ohw..(oc + 1) * ohw] {
+                    *d += *v;
+                }
+            }
+            im2col(&x[i * g.chw()..(i + 1) * g.chw()], &g, col);
+            matmul(g.o, ckk, ohw, dw, true, dconv, (ohw, 1), col, (1, ohw));
+            if let Some(dxi) = dxi {
+                matmul(ckk, ohw, g.o, col, false, w, (1, ckk), dconv, (ohw, 1));
+                col2im(col, &g, dxi);
+            }
+        };
+        let init = || {
+            (
+                vec![zero; g.o * ckk],
+                vec![zero; g.o],
+                vec![zero; ckk * ohw],
+                vec![zero; g.o * ohw],
+            )
+        };
+        let partials: Vec<(Vec<T>, Vec<T>)> = if self.want_x {
+            dx.par_chunks_mut(g.chw())
+                .enumerate()
+                .with_min_len(g.n.div_ceil(threads))
+                .fold(init, |mut st, (i, dxi)| {
+                    sample(i, &mut st, Some(dxi));
+                    st
+                })
+                .map(|(dw, db, _, _)| (dw, db))
+                .collect()
+        } else {
+            (0..g.n)
+                .into_par_iter()
+                .with_min_len(g.n.div_ceil(threads))
+                .fold(init, |mut st, i| {
+                    sample(i, &mut st, None);
+                    st
+                })
+                .map(|(dw, db, _, _)| (dw, db))
+                .collect()
+        };
+        let mut dw = vec![zero; g.o * ckk];
+        let mut db = vec![zero; g.o];
+        for (pw, pb) in partials {
+            dw.iter_mut().zip(pw).for_each(|(a, v)| *a += v);
+            db.iter_mut().zip(pb).for_each(|(a, v)| *a += v);
+        }
+        let mut flat = dx;
+        flat.extend(dw);
+        flat.extend(db);
+        let len = flat.len();
+        (T::to_cpu_storage_owned(flat), Shape::from(len))
+    }
+}
+
+impl CustomOp3 for ConvBlockGrad {
+    fn name(&self) -> &'static str {
+        "mltutor-conv-relu-pool-grad"
     }
     fn cpu_fwd(
         &self,
@@ -587,19 +911,21 @@ impl CustomOp2 for MaxPoolGrad {
         l1: &Layout,
         s2: &CpuStorage,
         l2: &Layout,
+        s3: &CpuStorage,
+        l3: &Layout,
     ) -> Result<(CpuStorage, Shape)> {
-        match s1 {
+        Ok(match s1 {
             CpuStorage::F32(_) => self.run::<f32>(
                 contiguous(s1, l1, "input")?,
-                l1,
-                contiguous(s2, l2, "grad")?,
+                contiguous(s2, l2, "weight")?,
+                contiguous(s3, l3, "grad")?,
             ),
             CpuStorage::F64(_) => self.run::<f64>(
                 contiguous(s1, l1, "input")?,
-                l1,
-                contiguous(s2, l2, "grad")?,
+                contiguous(s2, l2, "weight")?,
+                contiguous(s3, l3, "grad")?,
             ),
             other => bail!("unsupported dtype {:?}", other.dtype()),
-        }
+        })
     }
 }
