@@ -519,18 +519,33 @@ fn pool_plane<T: Float>(
 ) {
     for oy in 0..oh {
         if k == 2 {
-            // The exam's pooling: two rows at a time, no inner loops.
+            // The exam's pooling: two rows at a time, branch-free selects (random data
+            // made the comparisons' branches mispredict half the time). Ties keep the
+            // first maximum in scan order, as PyTorch does.
             let (r0, r1) = (2 * oy * w, (2 * oy + 1) * w);
+            let top = &src[r0..r0 + 2 * ow];
+            let bottom = &src[r1..r1 + 2 * ow];
+            let (yo, io) = (
+                &mut y[oy * ow..(oy + 1) * ow],
+                &mut idx[oy * ow..(oy + 1) * ow],
+            );
             for ox in 0..ow {
-                let (a, b) = (r0 + 2 * ox, r1 + 2 * ox);
-                let mut best = a;
-                for i in [a + 1, b, b + 1] {
-                    if src[i] > src[best] {
-                        best = i;
-                    }
-                }
-                y[oy * ow + ox] = src[best];
-                idx[oy * ow + ox] = best as u32;
+                let (a, b, c, d) = (
+                    top[2 * ox],
+                    top[2 * ox + 1],
+                    bottom[2 * ox],
+                    bottom[2 * ox + 1],
+                );
+                let first = r0 + 2 * ox;
+                let (m1, i1) = if b > a { (b, first + 1) } else { (a, first) };
+                let (m2, i2) = if d > c {
+                    (d, first + w + 1)
+                } else {
+                    (c, first + w)
+                };
+                let (m, i) = if m2 > m1 { (m2, i2) } else { (m1, i1) };
+                yo[ox] = m;
+                io[ox] = i as u32;
             }
         } else {
             for ox in 0..ow {
