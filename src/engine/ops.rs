@@ -86,7 +86,9 @@ impl Geom {
     }
 }
 
-/// The input of one sample as columns: row (c, kh, kw), column (oy, ox).
+/// The input of one sample as columns: row (c, kh, kw), column (oy, ox). Only the
+/// positions inside the image are written: `col` must come zeroed, and be used for this
+/// geometry only, so the padding stays zero without being rewritten each time.
 fn im2col<T: Float>(x: &[T], g: &Geom, col: &mut [T]) {
     let ohw = g.ohw();
     for c in 0..g.c {
@@ -99,12 +101,9 @@ fn im2col<T: Float>(x: &[T], g: &Geom, col: &mut [T]) {
                     let d = &mut dst[oy * g.ow..(oy + 1) * g.ow];
                     let iy = (oy * g.stride + kh) as isize - g.pad as isize;
                     if iy < 0 || iy >= g.h as isize || lo >= hi {
-                        d.fill(T::from_f64(0.0));
                         continue;
                     }
                     let src = &x[(c * g.h + iy as usize) * g.w..][..g.w];
-                    d[..lo].fill(T::from_f64(0.0));
-                    d[hi..].fill(T::from_f64(0.0));
                     if g.stride == 1 {
                         let start = lo + kw - g.pad;
                         d[lo..hi].copy_from_slice(&src[start..start + hi - lo]);
@@ -850,35 +849,37 @@ impl ConvBlockGrad {
             Vec::new()
         };
         let threads = rayon::current_num_threads().max(1);
-        let sample = |i: usize,
-                      (dw, db, col, dconv): &mut (Vec<T>, Vec<T>, Vec<T>, Vec<T>),
-                      dxi: Option<&mut [T]>| {
-            dconv.fill(zero);
-            let dyi = &dy[i * per_sample..(i + 1) * per_sample];
-            let ai = &self.argmax[i * per_sample..(i + 1) * per_sample];
-            for (v, &j) in dyi.iter().zip(ai) {
-                if j != NONE {
-                    dconv[j as usize] += *v;
+        type State<T> = (Vec<T>, Vec<T>, Vec<T>, Vec<T>, Vec<T>);
+        let sample =
+            |i: usize, (dw, db, col, dconv, dcol): &mut State<T>, dxi: Option<&mut [T]>| {
+                dconv.fill(zero);
+                let dyi = &dy[i * per_sample..(i + 1) * per_sample];
+                let ai = &self.argmax[i * per_sample..(i + 1) * per_sample];
+                for (v, &j) in dyi.iter().zip(ai) {
+                    if j != NONE {
+                        dconv[j as usize] += *v;
+                    }
                 }
-            }
-            for (oc, d) in db.iter_mut().enumerate() {
-                for v in &dconv[oc * ohw..(oc + 1) * ohw] {
-                    *d += *v;
+                for (oc, d) in db.iter_mut().enumerate() {
+                    for v in &dconv[oc * ohw..(oc + 1) * ohw] {
+                        *d += *v;
+                    }
                 }
-            }
-            im2col(&x[i * g.chw()..(i + 1) * g.chw()], &g, col);
-            matmul(g.o, ckk, ohw, dw, true, dconv, (ohw, 1), col, (1, ohw));
-            if let Some(dxi) = dxi {
-                matmul(ckk, ohw, g.o, col, false, w, (1, ckk), dconv, (ohw, 1));
-                col2im(col, &g, dxi);
-            }
-        };
+                im2col(&x[i * g.chw()..(i + 1) * g.chw()], &g, col);
+                matmul(g.o, ckk, ohw, dw, true, dconv, (ohw, 1), col, (1, ohw));
+                if let Some(dxi) = dxi {
+                    matmul(ckk, ohw, g.o, dcol, false, w, (1, ckk), dconv, (ohw, 1));
+                    col2im(dcol, &g, dxi);
+                }
+            };
+        let dcol_len = if self.want_x { ckk * ohw } else { 0 };
         let init = || {
             (
                 vec![zero; g.o * ckk],
                 vec![zero; g.o],
                 vec![zero; ckk * ohw],
                 vec![zero; g.o * ohw],
+                vec![zero; dcol_len],
             )
         };
         let partials: Vec<(Vec<T>, Vec<T>)> = if self.want_x {
@@ -889,7 +890,7 @@ impl ConvBlockGrad {
                     sample(i, &mut st, Some(dxi));
                     st
                 })
-                .map(|(dw, db, _, _)| (dw, db))
+                .map(|(dw, db, ..)| (dw, db))
                 .collect()
         } else {
             (0..g.n)
@@ -899,7 +900,7 @@ impl ConvBlockGrad {
                     sample(i, &mut st, None);
                     st
                 })
-                .map(|(dw, db, _, _)| (dw, db))
+                .map(|(dw, db, ..)| (dw, db))
                 .collect()
         };
         let mut dw = vec![zero; g.o * ckk];
