@@ -63,14 +63,35 @@ pub enum Command {
     },
 }
 
+/// Which model a command works on.
 #[derive(Debug, Args)]
-pub struct InspectArgs {
-    /// A model-spec (or pack) RON file; default: the exam's built-in models.
+pub struct ModelArgs {
+    /// A pack or model-spec RON file; default: the exam's built-in models.
     #[arg(long, value_name = "FILE")]
     pub pack: Option<PathBuf>,
-    /// Which model of the file (default: the first).
+    /// Which model of the file (default: the exam's CNN, or the file's first).
     #[arg(long, value_name = "ID")]
     pub model: Option<String>,
+}
+
+impl ModelArgs {
+    /// The model asked for: `--model` from `--pack`, else the file's first; by default the
+    /// exam's CNN.
+    pub fn resolve(&self) -> Result<ModelSpec, String> {
+        let pack = self.pack.as_deref();
+        let id = self.model.as_deref().or(if pack.is_none() {
+            Some("exam_cnn")
+        } else {
+            None
+        });
+        pick_model(load_models(pack)?, id)
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    #[command(flatten)]
+    pub which: ModelArgs,
     /// Shape of one sample, e.g. 3x40x40 or "(3, 40, 40)" (default: the model's own).
     #[arg(long, value_name = "SHAPE")]
     pub input: Option<String>,
@@ -84,10 +105,8 @@ pub struct InspectArgs {
 
 #[derive(Debug, Args)]
 pub struct TrainArgs {
-    #[arg(long, value_name = "FILE")]
-    pub pack: Option<PathBuf>,
-    #[arg(long, value_name = "ID")]
-    pub model: Option<String>,
+    #[command(flatten)]
+    pub which: ModelArgs,
     #[arg(long, default_value = "cpu", value_name = "cpu|cuda")]
     pub device: crate::engine::DeviceChoice,
     #[arg(long, default_value_t = 5, value_name = "N")]
@@ -126,10 +145,8 @@ pub struct TrainArgs {
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {
-    #[arg(long, value_name = "FILE")]
-    pub pack: Option<PathBuf>,
-    #[arg(long, value_name = "ID")]
-    pub model: Option<String>,
+    #[command(flatten)]
+    pub which: ModelArgs,
     #[arg(long, default_value_t = 64, value_name = "N")]
     pub batch: usize,
     #[arg(long, default_value = "cpu", value_name = "cpu|cuda")]
@@ -229,8 +246,7 @@ pub fn pick_model(models: Vec<ModelSpec>, id: Option<&str>) -> Result<ModelSpec,
 }
 
 fn cmd_inspect(a: InspectArgs, budget: u64) -> ExitCode {
-    let spec = match load_models(a.pack.as_deref()).and_then(|m| pick_model(m, a.model.as_deref()))
-    {
+    let spec = match a.which.resolve() {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");

@@ -1,6 +1,6 @@
 //! Headless commands: `mltutor train` and `mltutor bench`.
 
-use crate::cli::{load_models, pick_model, BenchArgs, TrainArgs};
+use crate::cli::{BenchArgs, TrainArgs};
 use crate::data::DataConfig;
 use crate::train::{TrainConfig, TrainEvent};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -8,21 +8,8 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 
-/// The model to train: `--model` from `--pack`, else the file's first; by default the exam's CNN.
-fn model(
-    pack: Option<&std::path::Path>,
-    id: Option<&str>,
-) -> Result<crate::spec::ModelSpec, String> {
-    let id = id.or(if pack.is_none() {
-        Some("exam_cnn")
-    } else {
-        None
-    });
-    pick_model(load_models(pack)?, id)
-}
-
 pub fn cmd_train(a: TrainArgs) -> ExitCode {
-    let spec = match model(a.pack.as_deref(), a.model.as_deref()) {
+    let spec = match a.which.resolve() {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
@@ -147,7 +134,7 @@ pub fn cmd_train(a: TrainArgs) -> ExitCode {
 }
 
 pub fn cmd_bench(a: BenchArgs) -> ExitCode {
-    let spec = match model(a.pack.as_deref(), a.model.as_deref()) {
+    let spec = match a.which.resolve() {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");

@@ -29,6 +29,24 @@ pub trait Float:
 impl Float for f32 {}
 impl Float for f64 {}
 
+/// Run an expression with `T` bound to the storage's float type (f32 or f64); refuse
+/// the others.
+macro_rules! with_float {
+    ($s:expr, $name:expr, |$t:ident| $body:expr) => {
+        match $s {
+            CpuStorage::F32(_) => {
+                type $t = f32;
+                $body
+            }
+            CpuStorage::F64(_) => {
+                type $t = f64;
+                $body
+            }
+            other => bail!("{}: unsupported dtype {:?}", $name, other.dtype()),
+        }
+    };
+}
+
 /// Shapes of one convolution.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Geom {
@@ -264,23 +282,13 @@ impl CustomOp3 for Conv2d {
         s3: &CpuStorage,
         l3: &Layout,
     ) -> Result<(CpuStorage, Shape)> {
-        match s1 {
-            CpuStorage::F32(_) => self.fwd::<f32>(
-                contiguous(s1, l1, "conv input")?,
-                l1,
-                contiguous(s2, l2, "conv weight")?,
-                l2,
-                contiguous(s3, l3, "conv bias")?,
-            ),
-            CpuStorage::F64(_) => self.fwd::<f64>(
-                contiguous(s1, l1, "conv input")?,
-                l1,
-                contiguous(s2, l2, "conv weight")?,
-                l2,
-                contiguous(s3, l3, "conv bias")?,
-            ),
-            other => bail!("mltutor-conv2d: unsupported dtype {:?}", other.dtype()),
-        }
+        with_float!(s1, self.name(), |T| self.fwd::<T>(
+            contiguous(s1, l1, "conv input")?,
+            l1,
+            contiguous(s2, l2, "conv weight")?,
+            l2,
+            contiguous(s3, l3, "conv bias")?,
+        ))
     }
 
     fn bwd(
@@ -339,11 +347,10 @@ impl CustomOp1 for ChannelSum {
         "mltutor-channel-sum"
     }
     fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> Result<(CpuStorage, Shape)> {
-        match s {
-            CpuStorage::F32(_) => Self::run::<f32>(contiguous(s, l, "grad")?, l),
-            CpuStorage::F64(_) => Self::run::<f64>(contiguous(s, l, "grad")?, l),
-            other => bail!("unsupported dtype {:?}", other.dtype()),
-        }
+        with_float!(s, self.name(), |T| Self::run::<T>(
+            contiguous(s, l, "grad")?,
+            l
+        ))
     }
 }
 
@@ -393,15 +400,10 @@ impl CustomOp2 for ConvInputGrad {
         s2: &CpuStorage,
         l2: &Layout,
     ) -> Result<(CpuStorage, Shape)> {
-        Ok(match s1 {
-            CpuStorage::F32(_) => {
-                self.run::<f32>(contiguous(s1, l1, "grad")?, contiguous(s2, l2, "weight")?)
-            }
-            CpuStorage::F64(_) => {
-                self.run::<f64>(contiguous(s1, l1, "grad")?, contiguous(s2, l2, "weight")?)
-            }
-            other => bail!("unsupported dtype {:?}", other.dtype()),
-        })
+        Ok(with_float!(s1, self.name(), |T| self.run::<T>(
+            contiguous(s1, l1, "grad")?,
+            contiguous(s2, l2, "weight")?
+        )))
     }
 }
 
@@ -461,15 +463,10 @@ impl CustomOp2 for ConvWeightGrad {
         s2: &CpuStorage,
         l2: &Layout,
     ) -> Result<(CpuStorage, Shape)> {
-        Ok(match s1 {
-            CpuStorage::F32(_) => {
-                self.run::<f32>(contiguous(s1, l1, "input")?, contiguous(s2, l2, "grad")?)
-            }
-            CpuStorage::F64(_) => {
-                self.run::<f64>(contiguous(s1, l1, "input")?, contiguous(s2, l2, "grad")?)
-            }
-            other => bail!("unsupported dtype {:?}", other.dtype()),
-        })
+        Ok(with_float!(s1, self.name(), |T| self.run::<T>(
+            contiguous(s1, l1, "input")?,
+            contiguous(s2, l2, "grad")?
+        )))
     }
 }
 
@@ -605,11 +602,8 @@ impl CustomOp1 for MaxPool {
         "mltutor-max-pool2d"
     }
     fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> Result<(CpuStorage, Shape)> {
-        match s {
-            CpuStorage::F32(_) => self.fwd::<f32>(contiguous(s, l, "pool input")?, l),
-            CpuStorage::F64(_) => self.fwd::<f64>(contiguous(s, l, "pool input")?, l),
-            other => bail!("mltutor-max-pool2d: unsupported dtype {:?}", other.dtype()),
-        }
+        with_float!(s, self.name(), |T| self
+            .fwd::<T>(contiguous(s, l, "pool input")?, l))
     }
     fn bwd(&self, arg: &Tensor, res: &Tensor, grad: &Tensor) -> Result<Option<Tensor>> {
         let argmax = self.argmax.lock().map(|a| a.clone()).unwrap_or_default();
@@ -656,11 +650,7 @@ impl CustomOp1 for PoolScatter {
         "mltutor-max-pool2d-grad"
     }
     fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> Result<(CpuStorage, Shape)> {
-        Ok(match s {
-            CpuStorage::F32(_) => self.run::<f32>(contiguous(s, l, "grad")?),
-            CpuStorage::F64(_) => self.run::<f64>(contiguous(s, l, "grad")?),
-            other => bail!("unsupported dtype {:?}", other.dtype()),
-        })
+        Ok(with_float!(s, self.name(), |T| self.run::<T>(contiguous(s, l, "grad")?)))
     }
 }
 
@@ -764,26 +754,13 @@ impl CustomOp3 for ConvBlock {
         s3: &CpuStorage,
         l3: &Layout,
     ) -> Result<(CpuStorage, Shape)> {
-        match s1 {
-            CpuStorage::F32(_) => self.fwd::<f32>(
-                contiguous(s1, l1, "conv input")?,
-                l1,
-                contiguous(s2, l2, "conv weight")?,
-                l2,
-                contiguous(s3, l3, "conv bias")?,
-            ),
-            CpuStorage::F64(_) => self.fwd::<f64>(
-                contiguous(s1, l1, "conv input")?,
-                l1,
-                contiguous(s2, l2, "conv weight")?,
-                l2,
-                contiguous(s3, l3, "conv bias")?,
-            ),
-            other => bail!(
-                "mltutor-conv-relu-pool: unsupported dtype {:?}",
-                other.dtype()
-            ),
-        }
+        with_float!(s1, self.name(), |T| self.fwd::<T>(
+            contiguous(s1, l1, "conv input")?,
+            l1,
+            contiguous(s2, l2, "conv weight")?,
+            l2,
+            contiguous(s3, l3, "conv bias")?,
+        ))
     }
 
     fn bwd(
@@ -930,18 +907,10 @@ impl CustomOp3 for ConvBlockGrad {
         s3: &CpuStorage,
         l3: &Layout,
     ) -> Result<(CpuStorage, Shape)> {
-        Ok(match s1 {
-            CpuStorage::F32(_) => self.run::<f32>(
-                contiguous(s1, l1, "input")?,
-                contiguous(s2, l2, "weight")?,
-                contiguous(s3, l3, "grad")?,
-            ),
-            CpuStorage::F64(_) => self.run::<f64>(
-                contiguous(s1, l1, "input")?,
-                contiguous(s2, l2, "weight")?,
-                contiguous(s3, l3, "grad")?,
-            ),
-            other => bail!("unsupported dtype {:?}", other.dtype()),
-        })
+        Ok(with_float!(s1, self.name(), |T| self.run::<T>(
+            contiguous(s1, l1, "input")?,
+            contiguous(s2, l2, "weight")?,
+            contiguous(s3, l3, "grad")?,
+        )))
     }
 }
