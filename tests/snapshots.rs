@@ -130,6 +130,10 @@ fn training_lab() {
         open(&mut s, "q8");
         press(&mut s, "t");
         snap("lab_idle", &s);
+        let mut s = state(l, Mode::SelfCheck);
+        open(&mut s, "q6");
+        press(&mut s, "\u{1b}t");
+        snap("lab_speedup", &s);
     });
 }
 

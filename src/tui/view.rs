@@ -1050,6 +1050,9 @@ fn draw_lab(f: &mut Frame, area: Rect, s: &State, t: Theme) {
     for run in &lab.runs {
         lines.extend(run_lines(run, s.lang, t));
     }
+    if lab.preset == crate::pack::LabPreset::Speedup {
+        lines.extend(speedup_lines(s, t));
+    }
     f.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(
             Block::bordered()
@@ -1115,6 +1118,36 @@ fn draw_lab(f: &mut Frame, area: Rect, s: &State, t: Theme) {
             g2,
         );
     }
+}
+
+/// The speed-up lab's verdict: the measured ratio, or what a GPU would change.
+fn speedup_lines(s: &State, t: Theme) -> Vec<Line<'static>> {
+    let l = s.lang;
+    let rate = |label: &str| {
+        s.lab
+            .runs
+            .iter()
+            .find(|r| r.label == label)
+            .and_then(|r| r.summary.as_ref())
+            .map(|x| x.samples_per_s)
+    };
+    let mut v = vec![Line::raw("")];
+    match (rate("cpu"), rate("cuda")) {
+        (Some(cpu), Some(gpu)) if cpu > 0.0 => v.push(Line::styled(
+            format!("{} ×{:.1}", l.t("GPU speed-up:", "Accélération GPU :"), gpu / cpu),
+            t.accent(),
+        )),
+        _ if !crate::engine::CUDA_BUILT => v.push(Line::styled(
+            l.t(
+                "This build has no CUDA, so only the CPU is measured. On a GPU the matrix products of the convolutions run on thousands of cores: for a ResNet, expect 10 to 100 times more samples per second (question 6); for a model this small, less, as sampling batches and launching kernels take their share.",
+                "Cette version n'a pas CUDA : seul le CPU est mesuré. Sur GPU, les produits matriciels des convolutions tournent sur des milliers de cœurs : pour un ResNet, comptez 10 à 100 fois plus d'échantillons par seconde (question 6) ; pour un modèle aussi petit, moins, car l'échantillonnage des batches et le lancement des noyaux prennent leur part.",
+            )
+            .to_string(),
+            t.dim(),
+        )),
+        _ => {}
+    }
+    v
 }
 
 fn run_lines(run: &Run, lang: Lang, t: Theme) -> Vec<Line<'static>> {
