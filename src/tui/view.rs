@@ -1196,7 +1196,7 @@ fn draw_lab_charts(f: &mut Frame, loss_area: Rect, acc_area: Rect, s: &State, t:
             y
         }
     };
-    // (legend, points, style, drawn as dots)
+    // (legend, points, style, drawn thick)
     type Curve = (String, Vec<(f64, f64)>, Style, bool);
     let mut owned: Vec<Curve> = Vec::new();
     for (i, run) in lab.runs.iter().enumerate() {
@@ -1258,7 +1258,8 @@ fn draw_lab_charts(f: &mut Frame, loss_area: Rect, acc_area: Rect, s: &State, t:
                 .style(*style)
                 .marker(Marker::Braille)
                 .graph_type(GraphType::Line);
-            let d = if *scatter { d.marker(Marker::Dot) } else { d };
+            // Validation: one point per epoch, joined by a bold line.
+            let d = if *scatter { d.marker(Marker::HalfBlock) } else { d };
             if name.is_empty() {
                 d
             } else {
