@@ -808,6 +808,8 @@ pub fn profile_step(
     };
     for rep in 0..=reps {
         let scale = if rep == 0 { 0.0 } else { 1e3 / reps as f64 };
+        // The custom ops' own time, during the trained forward and the backward only.
+        let _ = ops::profiling(false);
         // Per-layer forward, unfused, for the table.
         let mut h = x.clone();
         for (l, layer) in spec.layers.iter().zip(&session.net.layers) {
@@ -818,6 +820,7 @@ pub fn profile_step(
                 t.elapsed().as_secs_f64() * scale,
             );
         }
+        let _ = ops::profiling(true);
         let t = Instant::now();
         let logits = session.net.forward(&x, true)?;
         add(
@@ -830,6 +833,9 @@ pub fn profile_step(
         let t = Instant::now();
         let grads = loss.backward()?;
         add("backward", t.elapsed().as_secs_f64() * scale);
+        for (op, secs) in ops::profiling(false) {
+            add(&format!("  op {op}"), secs * scale);
+        }
         let t = Instant::now();
         if let Optim::Sgd(s) = &mut session.optim {
             s.step(&grads)?;

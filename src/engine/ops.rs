@@ -47,6 +47,40 @@ macro_rules! with_float {
     };
 }
 
+/// Per-op timings for `mltutor bench --profile`: off unless asked for.
+static PROFILING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static TIMINGS: std::sync::Mutex<Vec<(&'static str, f64)>> = std::sync::Mutex::new(Vec::new());
+
+/// Start (or stop) recording the time each custom op takes; returns what was recorded.
+pub fn profiling(on: bool) -> Vec<(&'static str, f64)> {
+    PROFILING.store(on, std::sync::atomic::Ordering::Relaxed);
+    TIMINGS
+        .lock()
+        .map(|mut t| std::mem::take(&mut *t))
+        .unwrap_or_default()
+}
+
+/// Adds the time until it is dropped to its op's total, when profiling.
+struct Timed(&'static str, Option<std::time::Instant>);
+
+fn timed(name: &'static str) -> Timed {
+    let on = PROFILING.load(std::sync::atomic::Ordering::Relaxed);
+    Timed(name, on.then(std::time::Instant::now))
+}
+
+impl Drop for Timed {
+    fn drop(&mut self) {
+        let Some(start) = self.1 else { return };
+        let secs = start.elapsed().as_secs_f64();
+        if let Ok(mut all) = TIMINGS.lock() {
+            match all.iter_mut().find(|(n, _)| *n == self.0) {
+                Some((_, total)) => *total += secs,
+                None => all.push((self.0, secs)),
+            }
+        }
+    }
+}
+
 /// Shapes of one convolution.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Geom {
@@ -282,6 +316,7 @@ impl CustomOp3 for Conv2d {
         s3: &CpuStorage,
         l3: &Layout,
     ) -> Result<(CpuStorage, Shape)> {
+        let _timed = timed(self.name());
         with_float!(s1, self.name(), |T| self.fwd::<T>(
             contiguous(s1, l1, "conv input")?,
             l1,
@@ -347,6 +382,7 @@ impl CustomOp1 for ChannelSum {
         "mltutor-channel-sum"
     }
     fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> Result<(CpuStorage, Shape)> {
+        let _timed = timed(self.name());
         with_float!(s, self.name(), |T| Self::run::<T>(
             contiguous(s, l, "grad")?,
             l
@@ -400,6 +436,7 @@ impl CustomOp2 for ConvInputGrad {
         s2: &CpuStorage,
         l2: &Layout,
     ) -> Result<(CpuStorage, Shape)> {
+        let _timed = timed(self.name());
         Ok(with_float!(s1, self.name(), |T| self.run::<T>(
             contiguous(s1, l1, "grad")?,
             contiguous(s2, l2, "weight")?
@@ -463,6 +500,7 @@ impl CustomOp2 for ConvWeightGrad {
         s2: &CpuStorage,
         l2: &Layout,
     ) -> Result<(CpuStorage, Shape)> {
+        let _timed = timed(self.name());
         Ok(with_float!(s1, self.name(), |T| self.run::<T>(
             contiguous(s1, l1, "input")?,
             contiguous(s2, l2, "grad")?
@@ -602,6 +640,7 @@ impl CustomOp1 for MaxPool {
         "mltutor-max-pool2d"
     }
     fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> Result<(CpuStorage, Shape)> {
+        let _timed = timed(self.name());
         with_float!(s, self.name(), |T| self
             .fwd::<T>(contiguous(s, l, "pool input")?, l))
     }
@@ -650,6 +689,7 @@ impl CustomOp1 for PoolScatter {
         "mltutor-max-pool2d-grad"
     }
     fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> Result<(CpuStorage, Shape)> {
+        let _timed = timed(self.name());
         Ok(with_float!(s, self.name(), |T| self.run::<T>(contiguous(s, l, "grad")?)))
     }
 }
@@ -754,6 +794,7 @@ impl CustomOp3 for ConvBlock {
         s3: &CpuStorage,
         l3: &Layout,
     ) -> Result<(CpuStorage, Shape)> {
+        let _timed = timed(self.name());
         with_float!(s1, self.name(), |T| self.fwd::<T>(
             contiguous(s1, l1, "conv input")?,
             l1,
@@ -907,6 +948,7 @@ impl CustomOp3 for ConvBlockGrad {
         s3: &CpuStorage,
         l3: &Layout,
     ) -> Result<(CpuStorage, Shape)> {
+        let _timed = timed(self.name());
         Ok(with_float!(s1, self.name(), |T| self.run::<T>(
             contiguous(s1, l1, "input")?,
             contiguous(s2, l2, "weight")?,

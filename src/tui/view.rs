@@ -1259,7 +1259,11 @@ fn draw_lab_charts(f: &mut Frame, loss_area: Rect, acc_area: Rect, s: &State, t:
                 .marker(Marker::Braille)
                 .graph_type(GraphType::Line);
             // Validation: one point per epoch, joined by a bold line.
-            let d = if *scatter { d.marker(Marker::HalfBlock) } else { d };
+            let d = if *scatter {
+                d.marker(Marker::HalfBlock)
+            } else {
+                d
+            };
             if name.is_empty() {
                 d
             } else {
