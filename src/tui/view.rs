@@ -320,6 +320,20 @@ fn state_text(s: &State, i: usize) -> (String, Style) {
     }
 }
 
+/// A row of a question list, highlighted under the cursor.
+fn cursor_line(spans: Vec<Span<'static>>, selected: bool, t: Theme) -> Line<'static> {
+    if selected {
+        Line::from(
+            spans
+                .into_iter()
+                .map(|sp| sp.patch_style(t.selected()))
+                .collect::<Vec<_>>(),
+        )
+    } else {
+        Line::from(spans)
+    }
+}
+
 fn draw_list(f: &mut Frame, area: Rect, s: &State, t: Theme) {
     let block = Block::bordered()
         .title(format!(" {} ", s.lang.t("Questions", "Questions")))
@@ -332,18 +346,12 @@ fn draw_list(f: &mut Frame, area: Rect, s: &State, t: Theme) {
         let width = inner.width as usize;
         let title = format!("{:>4}  {}", q.number, q.title);
         let pad = width.saturating_sub(title.chars().count() + state.chars().count() + 2);
-        let mut spans = vec![
+        let spans = vec![
             Span::raw(title),
             Span::raw(" ".repeat(pad)),
             Span::styled(state, style),
         ];
-        if i == s.list_cursor {
-            spans = spans
-                .into_iter()
-                .map(|sp| sp.patch_style(t.selected()))
-                .collect();
-        }
-        lines.push(Line::from(spans));
+        lines.push(cursor_line(spans, i == s.list_cursor, t));
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
@@ -877,13 +885,7 @@ fn draw_report(f: &mut Frame, area: Rect, s: &State, t: Theme) {
                 t.dim(),
             ));
         }
-        if i == s.list_cursor {
-            spans = spans
-                .into_iter()
-                .map(|sp| sp.patch_style(t.selected()))
-                .collect();
-        }
-        lines.push(Line::from(spans));
+        lines.push(cursor_line(spans, i == s.list_cursor, t));
     }
     lines.push(Line::raw(""));
     match &s.exam.report {
