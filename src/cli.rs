@@ -181,15 +181,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Bench(a)) => crate::headless::cmd_bench(a),
         None => {
             let lang = Lang::resolve(cli.lang.as_deref());
-            let pack = match &cli.pack {
-                None => crate::pack::builtin_pack(lang.code()),
-                Some(p) => match crate::pack::load_pack(p, budget) {
-                    Ok(p) => p,
-                    Err(e) => {
-                        eprintln!("{}", e.render(&p.display().to_string()));
-                        return ExitCode::from(USAGE);
-                    }
-                },
+            let pack = match pack_or_builtin(cli.pack.as_deref(), lang, budget) {
+                Ok(p) => p,
+                Err(code) => return code,
             };
             let opts = crate::tui::TuiOptions {
                 pack,
@@ -207,6 +201,22 @@ pub fn run(cli: Cli) -> ExitCode {
                 }
             }
         }
+    }
+}
+
+/// The pack at `path`, validated, or the built-in exam in `lang`; a pack that does not
+/// load is reported (`file:line:col`) and gives the usage exit code.
+fn pack_or_builtin(
+    path: Option<&Path>,
+    lang: Lang,
+    budget: u64,
+) -> Result<crate::pack::Pack, ExitCode> {
+    match path {
+        None => Ok(crate::pack::builtin_pack(lang.code())),
+        Some(p) => crate::pack::load_pack(p, budget).map_err(|e| {
+            eprintln!("{}", e.render(&p.display().to_string()));
+            ExitCode::from(USAGE)
+        }),
     }
 }
 
@@ -310,15 +320,9 @@ fn cmd_check(files: &[PathBuf], budget: u64) -> ExitCode {
 
 fn cmd_answers(path: Option<&Path>, lang: Option<&str>, budget: u64) -> ExitCode {
     let lang = crate::i18n::Lang::resolve(lang);
-    let pack = match path {
-        None => crate::pack::builtin_pack(lang.code()),
-        Some(p) => match crate::pack::load_pack(p, budget) {
-            Ok(p) => p,
-            Err(e) => {
-                eprintln!("{}", e.render(&p.display().to_string()));
-                return ExitCode::from(USAGE);
-            }
-        },
+    let pack = match pack_or_builtin(path, lang, budget) {
+        Ok(p) => p,
+        Err(code) => return code,
     };
     let facts = crate::grade::Facts::compute(&pack, budget);
     print!(
