@@ -81,6 +81,30 @@ impl Drop for Timed {
     }
 }
 
+/// `CustomOp3::cpu_fwd` for the ops on (input, weight, bias) that have a `fwd::<T>`.
+macro_rules! conv_cpu_fwd {
+    () => {
+        fn cpu_fwd(
+            &self,
+            s1: &CpuStorage,
+            l1: &Layout,
+            s2: &CpuStorage,
+            l2: &Layout,
+            s3: &CpuStorage,
+            l3: &Layout,
+        ) -> Result<(CpuStorage, Shape)> {
+            let _timed = timed(self.name());
+            with_float!(s1, self.name(), |T| self.fwd::<T>(
+                contiguous(s1, l1, "conv input")?,
+                l1,
+                contiguous(s2, l2, "conv weight")?,
+                l2,
+                contiguous(s3, l3, "conv bias")?,
+            ))
+        }
+    };
+}
+
 /// Shapes of one convolution.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Geom {
@@ -307,24 +331,7 @@ impl CustomOp3 for Conv2d {
         "mltutor-conv2d"
     }
 
-    fn cpu_fwd(
-        &self,
-        s1: &CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-        s3: &CpuStorage,
-        l3: &Layout,
-    ) -> Result<(CpuStorage, Shape)> {
-        let _timed = timed(self.name());
-        with_float!(s1, self.name(), |T| self.fwd::<T>(
-            contiguous(s1, l1, "conv input")?,
-            l1,
-            contiguous(s2, l2, "conv weight")?,
-            l2,
-            contiguous(s3, l3, "conv bias")?,
-        ))
-    }
+    conv_cpu_fwd!();
 
     fn bwd(
         &self,
@@ -785,24 +792,7 @@ impl CustomOp3 for ConvBlock {
         "mltutor-conv-relu-pool"
     }
 
-    fn cpu_fwd(
-        &self,
-        s1: &CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-        s3: &CpuStorage,
-        l3: &Layout,
-    ) -> Result<(CpuStorage, Shape)> {
-        let _timed = timed(self.name());
-        with_float!(s1, self.name(), |T| self.fwd::<T>(
-            contiguous(s1, l1, "conv input")?,
-            l1,
-            contiguous(s2, l2, "conv weight")?,
-            l2,
-            contiguous(s3, l3, "conv bias")?,
-        ))
-    }
+    conv_cpu_fwd!();
 
     fn bwd(
         &self,
