@@ -1,7 +1,7 @@
 //! Question packs: the RON files teachers write, their loading and validation.
 
 use crate::plan::{plan, DEFAULT_BUDGET_BYTES};
-use crate::shape::{parse_shape, Shape};
+use crate::shape::Shape;
 use crate::spec::{ron_options, ModelSpec};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -543,11 +543,6 @@ fn kind_issues(pack: &Pack, kind: &Kind, budget: u64) -> Vec<String> {
         }
     }
     out
-}
-
-/// Parse a teacher's expected shape, for messages.
-pub fn expected_shape(text: &str) -> Result<Shape, String> {
-    parse_shape(text).map_err(|e| format!("expected shape `{text}`: {e}"))
 }
 
 /// The default budget, re-exported for callers that validate built-in packs.

@@ -112,7 +112,7 @@ impl Mismatch {
         let (needed, got, why): (String, String, String) = match &self.need {
             Need::Image { op } => (
                 lang.t("a sample of shape channels x height x width (3 dimensions)", "un échantillon de forme canaux x hauteur x largeur (3 dimensions)").into(),
-                format!("{x} ({})", dims_word(x.dims().len(), lang)),
+                format!("{x} ({})", dims_word(x.dims().len())),
                 if fr {
                     format!("{op} parcourt une image : donnez l'entrée sous la forme C x H x W, par exemple 3x40x40.")
                 } else {
@@ -289,8 +289,8 @@ fn describe(s: &Shape) -> String {
     }
 }
 
-fn dims_word(n: usize, _lang: Lang) -> String {
-    // The same word in both languages.
+/// "1 dimension", "3 dimensions": the same words in English and French.
+fn dims_word(n: usize) -> String {
     if n == 1 {
         "1 dimension".into()
     } else {

@@ -271,9 +271,6 @@ impl TrainHandle {
     pub fn stop(&self) {
         self.stop.store(true, Ordering::Relaxed);
     }
-    pub fn is_finished(&self) -> bool {
-        self.thread.as_ref().is_none_or(|t| t.is_finished())
-    }
     pub fn join(mut self) {
         self.stop();
         if let Some(t) = self.thread.take() {

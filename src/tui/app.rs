@@ -649,7 +649,6 @@ impl State {
     }
 
     fn on_tick(&mut self) -> Vec<Effect> {
-        self.lab.tick();
         if self.mode != Mode::Exam || self.exam.submitted {
             return Vec::new();
         }

@@ -373,8 +373,6 @@ impl LabState {
         self.error = self.parsed().err();
     }
 
-    pub fn tick(&mut self) {}
-
     pub fn on_event(&mut self, ev: TrainEvent) -> Vec<Effect> {
         let Some(run) = self.runs.last_mut() else {
             return Vec::new();
