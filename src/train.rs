@@ -92,6 +92,8 @@ pub enum TrainEvent {
         step: usize,
         loss: f32,
         samples_per_s: f64,
+        /// Since the run started, validation included.
+        elapsed_s: f64,
     },
     Epoch(EpochMetrics),
     Finished(RunSummary),
@@ -229,6 +231,7 @@ pub fn run(
                 step,
                 loss,
                 samples_per_s: samples_done as f64 / train_time.max(1e-9),
+                elapsed_s: start.elapsed().as_secs_f64(),
             });
         }
         let (val_loss, val_accuracy) = evaluate(&session, &val, cfg.batch.max(256))?;

@@ -393,7 +393,10 @@ impl LabState {
                 step,
                 loss,
                 samples_per_s,
+                elapsed_s,
             } => {
+                // Elapsed time from every step, so the ETA shows from the first batch.
+                run.elapsed_s = elapsed_s;
                 run.epoch = epoch;
                 run.step = step;
                 run.samples_per_s = samples_per_s;
