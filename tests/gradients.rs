@@ -1,7 +1,7 @@
 //! Gradients that are right: candle's backward of every layer kind against central finite
 //! differences (in f64), and the max-pooling hazard of candle 0.11.1.
 
-use mltutor::engine::{gradient_check, input_gradient};
+use mltutor::engine::{gradient_check, input_gradient, precision_check};
 use mltutor::spec::parse_model;
 
 fn check(ron: &str, train: bool) {
@@ -111,6 +111,58 @@ fn the_exam_cnn_end_to_end_on_a_small_input() {
         ])"#,
         true,
     );
+}
+
+/// Training runs in f32, through other kernels than the f64 ones checked above (on
+/// AVX-512 CPUs, the direct convolution): at the exam's real size, and on odd shapes
+/// (channel counts in two groups, an unpadded kernel, the input gradient of a second
+/// block), they agree with f64 to f32's precision.
+#[test]
+fn f32_training_gradients_agree_with_the_checked_f64_ones() {
+    let exam = mltutor::spec::builtin_models()
+        .into_iter()
+        .find(|m| m.id == "exam_cnn")
+        .unwrap();
+    let odd = parse_model(
+        r#"(id: "odd", input: [2, 11, 9], layers: [
+            (name: "conv1", layer: Conv2d(in: 2, out: 13, kernel: 3)),
+            (layer: ReLU), (layer: MaxPool2d(kernel: 2)),
+            (name: "conv2", layer: Conv2d(in: 13, out: 5, kernel: 3, padding: 1)),
+            (layer: ReLU), (layer: MaxPool2d(kernel: 2)),
+            (layer: Flatten),
+            (name: "fc", layer: Linear(in: 10, out: 3)),
+        ])"#,
+    )
+    .unwrap();
+    for spec in [exam, odd] {
+        let report = precision_check(&spec, 3, 5, true).unwrap();
+        let names: Vec<&str> = report.iter().map(|r| r.name.as_str()).collect();
+        for want in [
+            "input",
+            "conv1.weight",
+            "conv1.bias",
+            "conv2.weight",
+            "conv2.bias",
+        ] {
+            assert!(names.contains(&want), "{}: no {want} in {names:?}", spec.id);
+        }
+        for r in report {
+            assert!(
+                r.max_abs_err <= 1e-4 * r.max_abs_grad.max(1e-3),
+                "{}: {} differs by {} (largest gradient {})",
+                spec.id,
+                r.name,
+                r.max_abs_err,
+                r.max_abs_grad
+            );
+            assert!(
+                r.max_abs_grad > 0.0,
+                "{}: {} has no gradient",
+                spec.id,
+                r.name
+            );
+        }
+    }
 }
 
 /// d Σ max_pool2d(x, 2) / dx on a 4x4 input: 1 at each window's maximum, 0 elsewhere

@@ -63,6 +63,7 @@ pub fn open_device(choice: DeviceChoice) -> Result<Device, String> {
     }
 }
 
+mod direct;
 mod ops;
 
 /// One layer as candle runs it.
@@ -756,6 +757,81 @@ pub fn gradient_check(
         report.push(compare(name, analytic, numeric));
     }
     Ok(report)
+}
+
+/// The same analytic gradients (input and every variable, of Σ r ⊙ f(x)) computed in f32,
+/// as training runs them (on CPUs with AVX-512, through the direct convolution kernels),
+/// and in f64, through the kernels `gradient_check` verifies by finite differences. Same
+/// weights and data, rounded to f32 for both; `max_abs_err` is the largest difference.
+pub fn precision_check(
+    spec: &ModelSpec,
+    batch: usize,
+    seed: u64,
+    train: bool,
+) -> CandleResult<Vec<GradCheck>> {
+    let dev = Device::Cpu;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed.wrapping_add(17));
+    let mut dims = vec![batch];
+    dims.extend_from_slice(&spec.input);
+    let n: usize = dims.iter().product();
+    let x: Vec<f64> = normal_values(&mut rng, n)
+        .into_iter()
+        .map(|v| v as f32 as f64)
+        .collect();
+    let mut r: Option<Tensor> = None;
+    let mut gradients = |dtype: DType| -> CandleResult<Vec<(String, Vec<f64>)>> {
+        let net = Network::with_dtype(spec, seed, &dev, dtype)?;
+        let xv = Var::from_tensor(
+            &Tensor::from_vec(x.clone(), dims.as_slice(), &dev)?.to_dtype(dtype)?,
+        )?;
+        let out = net.forward(xv.as_tensor(), train)?;
+        let weights = match &r {
+            Some(r) => r.clone(),
+            None => {
+                let values = normal_values(&mut rng, out.elem_count());
+                let t = Tensor::from_vec(values, out.dims(), &dev)?.to_dtype(DType::F32)?;
+                r = Some(t.clone());
+                t
+            }
+        };
+        let grads = (out * weights.to_dtype(dtype)?)?.sum_all()?.backward()?;
+        let flat = |t: &Tensor| -> CandleResult<Vec<f64>> {
+            let values = match grads.get(t) {
+                Some(g) => g.to_dtype(DType::F64)?.flatten_all()?.to_vec1::<f64>()?,
+                None => vec![0.0; t.elem_count()],
+            };
+            Ok(values)
+        };
+        let mut all = vec![("input".to_string(), flat(xv.as_tensor())?)];
+        let mut vars: Vec<(String, Var)> = net
+            .varmap
+            .data()
+            .lock()
+            .map_err(|_| CandleError::Msg("variable store poisoned".into()))?
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        vars.sort_by(|a, b| a.0.cmp(&b.0));
+        for (name, var) in vars {
+            all.push((name, flat(var.as_tensor())?));
+        }
+        Ok(all)
+    };
+    let single = gradients(DType::F32)?;
+    let double = gradients(DType::F64)?;
+    Ok(single
+        .into_iter()
+        .zip(double)
+        .map(|((name, a), (_, b))| GradCheck {
+            name,
+            max_abs_err: a
+                .iter()
+                .zip(&b)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0, f64::max),
+            max_abs_grad: b.iter().map(|v| v.abs()).fold(0.0, f64::max),
+        })
+        .collect())
 }
 
 /// The gradient of Σ f(x) with respect to the input x (one sample of `spec.input`).

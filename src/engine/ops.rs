@@ -14,6 +14,8 @@ use candle_core::{
 };
 use rayon::prelude::*;
 
+use super::direct::{self, Plan};
+
 /// The element types the kernels run on.
 pub trait Float:
     WithDType
@@ -25,9 +27,19 @@ pub trait Float:
     + std::ops::Add<Output = Self>
     + 'static
 {
+    /// The slice as f32, for the kernels that exist only in f32.
+    fn f32s(s: &[Self]) -> Option<&[f32]>;
 }
-impl Float for f32 {}
-impl Float for f64 {}
+impl Float for f32 {
+    fn f32s(s: &[Self]) -> Option<&[f32]> {
+        Some(s)
+    }
+}
+impl Float for f64 {
+    fn f32s(_: &[Self]) -> Option<&[f32]> {
+        None
+    }
+}
 
 /// Run an expression with `T` bound to the storage's float type (f32 or f64); refuse
 /// the others.
@@ -708,9 +720,10 @@ pub struct ConvBlock {
     stride: usize,
     padding: usize,
     k: usize,
-    /// Per sample and output, the index of the maximum within the sample's convolution
-    /// output, or `NONE` where the ReLU cut it.
-    argmax: std::sync::Mutex<Vec<u32>>,
+    /// From the forward pass: per sample and output, the index of the maximum within the
+    /// sample's convolution output, or `NONE` where the ReLU cut it; and the plan of the
+    /// direct kernels when they computed it (the output then has their layout).
+    argmax: std::sync::Mutex<(Vec<u32>, Option<Plan>)>,
 }
 
 impl ConvBlock {
@@ -719,8 +732,16 @@ impl ConvBlock {
             stride,
             padding,
             k,
-            argmax: std::sync::Mutex::new(Vec::new()),
+            argmax: std::sync::Mutex::new((Vec::new(), None)),
         }
+    }
+
+    /// The direct kernels' plan, where they apply (f32 is checked by the caller).
+    fn direct_plan(&self, g: &Geom) -> Option<Plan> {
+        if g.stride != 1 || !direct::available() {
+            return None;
+        }
+        Plan::new(g.c, g.h, g.w, g.o, g.k, g.pad).filter(|p| p.transposed().is_some())
     }
 
     fn pooled(&self, g: &Geom) -> Result<(usize, usize)> {
@@ -745,6 +766,11 @@ impl ConvBlock {
     ) -> Result<(CpuStorage, Shape)> {
         let g = Geom::new(lx.dims(), lw.dims(), self.stride, self.padding)?;
         let (ph, pw) = self.pooled(&g)?;
+        if let (Some(plan), Some(x), Some(w), Some(b)) =
+            (self.direct_plan(&g), T::f32s(x), T::f32s(w), T::f32s(b))
+        {
+            return Ok(self.fwd_direct(x, w, b, &g, plan));
+        }
         let (ohw, ckk, phw) = (g.ohw(), g.ckk(), ph * pw);
         let zero = T::from_f64(0.0);
         let mut out = vec![zero; g.n * g.o * phw];
@@ -761,29 +787,85 @@ impl ConvBlock {
                         let plane = &mut conv[oc * ohw..(oc + 1) * ohw];
                         let bias = b[oc];
                         plane.iter_mut().for_each(|v| *v += bias);
-                        let (yo, io) = (
-                            &mut y[oc * phw..(oc + 1) * phw],
-                            &mut ix[oc * phw..(oc + 1) * phw],
-                        );
-                        pool_plane(plane, g.ow, self.k, ph, pw, yo, io);
-                        for (v, j) in yo.iter_mut().zip(io.iter_mut()) {
-                            if (*v).partial_cmp(&zero) == Some(std::cmp::Ordering::Greater) {
-                                *j += (oc * ohw) as u32;
-                            } else {
-                                *v = zero;
-                                *j = NONE;
-                            }
-                        }
+                        self.pool_relu(plane, g.ow, (ph, pw), oc * ohw, y, ix, oc);
                     }
                 },
             );
         if let Ok(mut a) = self.argmax.lock() {
-            *a = idx;
+            *a = (idx, None);
         }
         Ok((
             T::to_cpu_storage_owned(out),
             Shape::from((g.n, g.o, ph, pw)),
         ))
+    }
+
+    /// The forward pass by the direct kernels, on a zero-bordered copy of each sample.
+    fn fwd_direct(
+        &self,
+        x: &[f32],
+        w: &[f32],
+        b: &[f32],
+        g: &Geom,
+        plan: Plan,
+    ) -> (CpuStorage, Shape) {
+        let (ph, pw) = (g.oh / self.k, g.ow / self.k);
+        let phw = ph * pw;
+        let (taps, wt) = (plan.taps(), plan.weights_by_tap(w));
+        let mut out = vec![0f32; g.n * g.o * phw];
+        let mut idx = vec![0u32; g.n * g.o * phw];
+        out.par_chunks_mut(g.o * phw)
+            .zip(idx.par_chunks_mut(g.o * phw))
+            .enumerate()
+            .for_each_init(
+                || (vec![0f32; plan.input_len()], vec![0f32; g.o * plan.qp]),
+                |(xp, conv), (i, (y, ix))| {
+                    plan.pad_into(&x[i * g.chw()..(i + 1) * g.chw()], xp);
+                    plan.forward(xp, &taps, &wt, Some(b), conv);
+                    for oc in 0..g.o {
+                        let plane = &conv[oc * plan.qp..(oc + 1) * plan.qp];
+                        self.pool_relu(plane, plan.wp, (ph, pw), oc * plan.qp, y, ix, oc);
+                    }
+                },
+            );
+        if let Ok(mut a) = self.argmax.lock() {
+            *a = (idx, Some(plan));
+        }
+        (
+            f32::to_cpu_storage_owned(out),
+            Shape::from((g.n, g.o, ph, pw)),
+        )
+    }
+
+    /// Pool channel `oc` of one sample's convolution output (`plane`, rows `row` apart,
+    /// starting at `base` in the sample's output) into `y` and its argmax into `ix`; the
+    /// ReLU after it zeroes what is not positive.
+    #[allow(clippy::too_many_arguments)]
+    fn pool_relu<T: Float>(
+        &self,
+        plane: &[T],
+        row: usize,
+        (ph, pw): (usize, usize),
+        base: usize,
+        y: &mut [T],
+        ix: &mut [u32],
+        oc: usize,
+    ) {
+        let zero = T::from_f64(0.0);
+        let phw = ph * pw;
+        let (yo, io) = (
+            &mut y[oc * phw..(oc + 1) * phw],
+            &mut ix[oc * phw..(oc + 1) * phw],
+        );
+        pool_plane(plane, row, self.k, ph, pw, yo, io);
+        for (v, j) in yo.iter_mut().zip(io.iter_mut()) {
+            if (*v).partial_cmp(&zero) == Some(std::cmp::Ordering::Greater) {
+                *j += base as u32;
+            } else {
+                *v = zero;
+                *j = NONE;
+            }
+        }
     }
 }
 
@@ -802,7 +884,7 @@ impl CustomOp3 for ConvBlock {
         res: &Tensor,
         grad: &Tensor,
     ) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
-        let argmax = self.argmax.lock().map(|a| a.clone()).unwrap_or_default();
+        let (argmax, direct) = self.argmax.lock().map(|a| a.clone()).unwrap_or_default();
         if argmax.len() != res.elem_count() {
             bail!("conv block backward without its forward pass");
         }
@@ -810,6 +892,7 @@ impl CustomOp3 for ConvBlock {
         let op = ConvBlockGrad {
             geom,
             argmax,
+            direct,
             want_x: x.track_op(),
         };
         // One op computes the three gradients; they come back concatenated and flat.
@@ -842,11 +925,19 @@ impl CustomOp3 for ConvBlock {
 struct ConvBlockGrad {
     geom: Geom,
     argmax: Vec<u32>,
+    /// The forward pass's direct plan: its argmax indexes that layout.
+    direct: Option<Plan>,
     want_x: bool,
 }
 
 impl ConvBlockGrad {
-    fn run<T: Float>(&self, x: &[T], w: &[T], dy: &[T]) -> (CpuStorage, Shape) {
+    fn run<T: Float>(&self, x: &[T], w: &[T], dy: &[T]) -> Result<(CpuStorage, Shape)> {
+        if let Some(plan) = self.direct {
+            let (Some(x), Some(w), Some(dy)) = (T::f32s(x), T::f32s(w), T::f32s(dy)) else {
+                bail!("conv block: the direct kernels' backward is f32 only");
+            };
+            return self.run_direct(x, w, dy, plan);
+        }
         let g = self.geom;
         let (ohw, ckk) = (g.ohw(), g.ckk());
         let per_sample = dy.len() / g.n.max(1);
@@ -921,7 +1012,113 @@ impl ConvBlockGrad {
         flat.extend(dw);
         flat.extend(db);
         let len = flat.len();
-        (T::to_cpu_storage_owned(flat), Shape::from(len))
+        Ok((T::to_cpu_storage_owned(flat), Shape::from(len)))
+    }
+
+    /// The backward by the direct kernels: per sample, the pooled gradient scattered into
+    /// the forward's output layout gives the weight gradient against the bordered input
+    /// and, bordered in turn, the input gradient through the flipped weights.
+    fn run_direct(
+        &self,
+        x: &[f32],
+        w: &[f32],
+        dy: &[f32],
+        plan: Plan,
+    ) -> Result<(CpuStorage, Shape)> {
+        let g = self.geom;
+        let Some(back) = plan.transposed() else {
+            bail!("conv block: no transposed plan for {plan:?}");
+        };
+        let (taps, nt) = (plan.taps(), g.ckk());
+        let (back_taps, back_wt) = if self.want_x {
+            (back.taps(), back.flipped_weights_by_tap(w))
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let per_sample = dy.len() / g.n.max(1);
+        let phw = per_sample / g.o.max(1);
+        let mut dx = if self.want_x {
+            vec![0f32; g.n * g.chw()]
+        } else {
+            Vec::new()
+        };
+        // Per thread: weight-gradient partial sums, bias gradient, bordered input, output
+        // gradient in the forward's layout, and (for the input gradient) that gradient
+        // bordered and the result in the transposed plan's layout.
+        type State = (Vec<f32>, Vec<f32>, Vec<f32>, Vec<f32>, Vec<f32>, Vec<f32>);
+        let init = || -> State {
+            let (gp, dxo) = if self.want_x {
+                (vec![0f32; back.input_len()], vec![0f32; g.c * back.qp])
+            } else {
+                (Vec::new(), Vec::new())
+            };
+            (
+                vec![0f32; g.o * nt * 16],
+                vec![0f32; g.o],
+                vec![0f32; plan.input_len()],
+                vec![0f32; g.o * plan.qp],
+                gp,
+                dxo,
+            )
+        };
+        let sample = |i: usize, st: &mut State, dxi: Option<&mut [f32]>| {
+            let (acc, db, xp, gbuf, gp, dxo) = st;
+            gbuf.fill(0.0);
+            let dyi = &dy[i * per_sample..(i + 1) * per_sample];
+            let ai = &self.argmax[i * per_sample..(i + 1) * per_sample];
+            for ((d, dyc), ac) in db.iter_mut().zip(dyi.chunks(phw)).zip(ai.chunks(phw)) {
+                for (v, &j) in dyc.iter().zip(ac) {
+                    if j != NONE {
+                        gbuf[j as usize] += *v;
+                        *d += *v;
+                    }
+                }
+            }
+            plan.pad_into(&x[i * g.chw()..(i + 1) * g.chw()], xp);
+            plan.weight_grad(xp, &taps, gbuf, acc);
+            if let Some(dxi) = dxi {
+                back.pad_rows(gbuf, (plan.wp, plan.qp), gp);
+                back.forward(gp, &back_taps, &back_wt, None, dxo);
+                for (c, plane) in dxi.chunks_mut(g.h * g.w).enumerate() {
+                    for (iy, row) in plane.chunks_mut(g.w).enumerate() {
+                        row.copy_from_slice(&dxo[c * back.qp + iy * back.wp..][..g.w]);
+                    }
+                }
+            }
+        };
+        let threads = rayon::current_num_threads().max(1);
+        let partials: Vec<(Vec<f32>, Vec<f32>)> = if self.want_x {
+            dx.par_chunks_mut(g.chw())
+                .enumerate()
+                .with_min_len(g.n.div_ceil(threads))
+                .fold(init, |mut st, (i, dxi)| {
+                    sample(i, &mut st, Some(dxi));
+                    st
+                })
+                .map(|(acc, db, ..)| (acc, db))
+                .collect()
+        } else {
+            (0..g.n)
+                .into_par_iter()
+                .with_min_len(g.n.div_ceil(threads))
+                .fold(init, |mut st, i| {
+                    sample(i, &mut st, None);
+                    st
+                })
+                .map(|(acc, db, ..)| (acc, db))
+                .collect()
+        };
+        let mut dw = vec![0f32; g.o * nt];
+        let mut db = vec![0f32; g.o];
+        for (acc, pb) in partials {
+            direct::reduce_lanes(&acc, &mut dw);
+            db.iter_mut().zip(pb).for_each(|(a, v)| *a += v);
+        }
+        let mut flat = dx;
+        flat.extend(dw);
+        flat.extend(db);
+        let len = flat.len();
+        Ok((f32::to_cpu_storage_owned(flat), Shape::from(len)))
     }
 }
 
@@ -939,10 +1136,10 @@ impl CustomOp3 for ConvBlockGrad {
         l3: &Layout,
     ) -> Result<(CpuStorage, Shape)> {
         let _timed = timed(self.name());
-        Ok(with_float!(s1, self.name(), |T| self.run::<T>(
+        with_float!(s1, self.name(), |T| self.run::<T>(
             contiguous(s1, l1, "input")?,
             contiguous(s2, l2, "weight")?,
             contiguous(s3, l3, "grad")?,
-        )))
+        ))
     }
 }

@@ -1,0 +1,535 @@
+//! Direct stride-1 convolution in f32 with AVX-512, for CPUs that have it.
+//!
+//! The exam's convolutions have 10 output channels: as im2col + GEMM, the GEMM's `m` is 10
+//! and the column buffer (250 × 400 for conv2) is written and read once per sample, so most
+//! of a step went to packing and copying rather than multiplying. Here nothing is copied but
+//! the zero-bordered input: the output is computed over the *padded* row width (`wp`), so
+//! that output `q = oy·wp + ox` reads input `q + offset(tap)` for every tap, one contiguous
+//! 16-lane load per tap shared by all output channels (held in registers). The columns
+//! `ox ≥ ow` of each output row are junk and ignored.
+//!
+//! The same kernel computes the input gradient (a convolution of the zero-bordered output
+//! gradient with the flipped, transposed weights); a second kernel the weight gradient,
+//! summed in 16-lane partial sums that are reduced once per batch.
+
+#[cfg(target_arch = "x86_64")]
+use std::arch::x86_64::*;
+
+/// Output channels computed together: 12 × 2 accumulators + 2 inputs + 1 weight fit the
+/// 32 vector registers.
+const MAX_GROUP: usize = 12;
+/// Lanes per vector, and output positions per block of the forward kernel.
+const LANES: usize = 16;
+const BLOCK: usize = 2 * LANES;
+
+/// Whether this CPU runs the kernels (checked once; `MLTUTOR_NO_AVX512` turns them off to
+/// compare with the im2col path).
+pub fn available() -> bool {
+    static AVAILABLE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *AVAILABLE.get_or_init(|| {
+        #[cfg(target_arch = "x86_64")]
+        {
+            std::env::var_os("MLTUTOR_NO_AVX512").is_none()
+                && std::arch::is_x86_feature_detected!("avx512f")
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        false
+    })
+}
+
+/// Call `f::<N>(args…)` for the group size `n` (1 to `MAX_GROUP`), so that each size gets
+/// its accumulators in registers.
+macro_rules! by_group {
+    ($n:expr, $f:ident, $args:expr) => {{
+        let a = $args;
+        by_group!(@arms $n, $f, a, 1 2 3 4 5 6 7 8 9 10 11 12)
+    }};
+    (@arms $n:expr, $f:ident, $a:ident, $($g:literal)*) => {
+        match $n {
+            $($g => $f::<$g>($a),)*
+            _ => unreachable!("group sizes are 1 to {MAX_GROUP}"),
+        }
+    };
+}
+
+/// One convolution's layout for the direct kernels: `c` input planes of `h × w` with `pad`
+/// zeros around them (`hp × wp`), `k × k` taps, `o` output planes of `oh × ow` stored with
+/// row stride `wp` and plane stride `qp` (a multiple of `BLOCK`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Plan {
+    pub c: usize,
+    pub h: usize,
+    pub w: usize,
+    pub o: usize,
+    pub k: usize,
+    pub pad: usize,
+    pub hp: usize,
+    pub wp: usize,
+    pub oh: usize,
+    pub ow: usize,
+    /// Output positions computed per plane (`oh · wp` rounded up to a block).
+    pub qp: usize,
+}
+
+impl Plan {
+    /// A stride-1 convolution; `None` where the kernels do not apply.
+    pub fn new(c: usize, h: usize, w: usize, o: usize, k: usize, pad: usize) -> Option<Self> {
+        let (hp, wp) = (h + 2 * pad, w + 2 * pad);
+        if k == 0 || hp < k || wp < k || c == 0 || o == 0 {
+            return None;
+        }
+        let (oh, ow) = (hp - k + 1, wp - k + 1);
+        let qp = (oh * wp).div_ceil(BLOCK) * BLOCK;
+        let plan = Self {
+            c,
+            h,
+            w,
+            o,
+            k,
+            pad,
+            hp,
+            wp,
+            oh,
+            ow,
+            qp,
+        };
+        // Indices are u32 in the pooling's argmax.
+        (plan.input_len().max(o * qp) < u32::MAX as usize).then_some(plan)
+    }
+
+    /// The plan of the input gradient: the output gradient bordered with `k − 1 − pad`
+    /// zeros, convolved back to `c` planes of `h × w`.
+    pub fn transposed(&self) -> Option<Self> {
+        let back = (self.k - 1).checked_sub(self.pad)?;
+        let plan = Self::new(self.o, self.oh, self.ow, self.c, self.k, back)?;
+        (plan.oh == self.h && plan.ow == self.w).then_some(plan)
+    }
+
+    /// Length of the zero-bordered input buffer: the planes, plus what the last block's
+    /// loads read beyond them.
+    pub fn input_len(&self) -> usize {
+        self.tap_offset(self.c - 1, self.k - 1, self.k - 1) + self.qp
+    }
+
+    fn tap_offset(&self, c: usize, kh: usize, kw: usize) -> usize {
+        (c * self.hp + kh) * self.wp + kw
+    }
+
+    /// Input offsets of every tap, in the weights' (c, kh, kw) order.
+    pub fn taps(&self) -> Vec<usize> {
+        let mut t = Vec::with_capacity(self.c * self.k * self.k);
+        for c in 0..self.c {
+            for kh in 0..self.k {
+                for kw in 0..self.k {
+                    t.push(self.tap_offset(c, kh, kw));
+                }
+            }
+        }
+        t
+    }
+
+    /// Copy planes `c × h × w` inside the zero border of `dst` (`input_len()` long).
+    /// Only the interior is written: the border must already be zero, and stays so.
+    pub fn pad_into(&self, x: &[f32], dst: &mut [f32]) {
+        self.pad_rows(x, (self.w, self.h * self.w), dst);
+    }
+
+    /// As `pad_into`, from planes whose rows and planes are `(row, plane)` apart (the
+    /// first `w` of each row used).
+    pub fn pad_rows(&self, x: &[f32], (row, plane): (usize, usize), dst: &mut [f32]) {
+        for c in 0..self.c {
+            for y in 0..self.h {
+                let src = &x[c * plane + y * row..][..self.w];
+                dst[self.tap_offset(c, y + self.pad, self.pad)..][..self.w].copy_from_slice(src);
+            }
+        }
+    }
+
+    /// Weights `[o][c][kh][kw]` as `[tap][o]`, the order the forward kernel reads them.
+    pub fn weights_by_tap(&self, w: &[f32]) -> Vec<f32> {
+        let taps = self.c * self.k * self.k;
+        let mut t = vec![0.0; taps * self.o];
+        for (oc, row) in w.chunks(taps).enumerate().take(self.o) {
+            for (tap, v) in row.iter().enumerate() {
+                t[tap * self.o + oc] = *v;
+            }
+        }
+        t
+    }
+
+    /// For the transposed plan of a convolution with weights `w` `[c'][o'][kh][kw]` (this
+    /// plan's o = c', c = o'): the flipped weights by tap, `[(c', kh, kw)][o']`.
+    pub fn flipped_weights_by_tap(&self, w: &[f32]) -> Vec<f32> {
+        let (k, kk) = (self.k, self.k * self.k);
+        let mut t = vec![0.0; self.c * kk * self.o];
+        for oc in 0..self.o {
+            for ic in 0..self.c {
+                for kh in 0..k {
+                    for kw in 0..k {
+                        let v = w[((ic * self.o + oc) * k + kh) * k + kw];
+                        let tap = (ic * k + (k - 1 - kh)) * k + (k - 1 - kw);
+                        t[tap * self.o + oc] = v;
+                    }
+                }
+            }
+        }
+        t
+    }
+
+    /// `out[oc][q] = bias[oc] + Σ_tap wt[tap][oc] · xp[taps[tap] + q]` for `q < qp`.
+    /// `xp` is a bordered input (`input_len()`), `out` `o × qp`.
+    pub fn forward(
+        &self,
+        xp: &[f32],
+        taps: &[usize],
+        wt: &[f32],
+        bias: Option<&[f32]>,
+        out: &mut [f32],
+    ) {
+        assert!(xp.len() >= self.input_len() && out.len() >= self.o * self.qp);
+        assert!(taps.len() * self.o <= wt.len() && bias.is_none_or(|b| b.len() >= self.o));
+        assert!(taps.iter().all(|&t| t + self.qp <= xp.len()));
+        for (first, n) in groups(self.o) {
+            // SAFETY: `available()` was checked by the caller's choice of this path; the
+            // asserts above bound every load (taps + qp ≤ len) and store (o · qp).
+            unsafe {
+                by_group!(
+                    n,
+                    forward_group,
+                    (
+                        xp.as_ptr(),
+                        taps,
+                        wt.as_ptr().add(first),
+                        self.o,
+                        bias.map(|b| b.as_ptr().add(first)),
+                        self.qp,
+                        out.as_mut_ptr().add(first * self.qp)
+                    )
+                )
+            }
+        }
+    }
+
+    /// Adds to `acc` (`o × taps × 16` partial sums) `Σ_q g[oc][q] · xp[taps[tap] + q]`:
+    /// the weight gradient of one sample, before the lanes are summed by `reduce_lanes`.
+    /// `g` (`o × qp`) must be zero at the junk columns and past `oh · wp`.
+    pub fn weight_grad(&self, xp: &[f32], taps: &[usize], g: &[f32], acc: &mut [f32]) {
+        let nt = taps.len();
+        assert!(xp.len() >= self.input_len() && g.len() >= self.o * self.qp);
+        assert!(acc.len() >= self.o * nt * LANES);
+        assert!(taps.iter().all(|&t| t + self.qp <= xp.len()));
+        for (first, n) in groups(self.o) {
+            let mut t = 0;
+            while t < nt {
+                let pair = nt - t >= 2;
+                // SAFETY: as in `forward`: loads stay below taps + qp and o · qp, stores
+                // inside acc (asserted).
+                unsafe {
+                    let args = (
+                        xp.as_ptr(),
+                        &taps[t..],
+                        g.as_ptr().add(first * self.qp),
+                        self.qp,
+                        acc.as_mut_ptr().add((first * nt + t) * LANES),
+                        nt * LANES,
+                    );
+                    if pair {
+                        by_group!(n, weight_grad_group2, args)
+                    } else {
+                        by_group!(n, weight_grad_group1, args)
+                    }
+                }
+                t += if pair { 2 } else { 1 };
+            }
+        }
+    }
+}
+
+/// Sum each 16-lane partial sum: `acc` (`n × 16`) into `n` values added to `dst`.
+pub fn reduce_lanes(acc: &[f32], dst: &mut [f32]) {
+    for (d, lanes) in dst.iter_mut().zip(acc.chunks_exact(LANES)) {
+        *d += lanes.iter().sum::<f32>();
+    }
+}
+
+/// Output channels split into groups of at most `MAX_GROUP`, as even as possible.
+fn groups(o: usize) -> impl Iterator<Item = (usize, usize)> {
+    let count = o.div_ceil(MAX_GROUP);
+    (0..count).map(move |i| (i * o / count, (i + 1) * o / count - i * o / count))
+}
+
+type ForwardArgs<'a> = (
+    *const f32,
+    &'a [usize],
+    *const f32,
+    usize,
+    Option<*const f32>,
+    usize,
+    *mut f32,
+);
+
+/// `G` output channels, 32 positions at a time.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn forward_group<const G: usize>((xp, taps, wt, w_stride, bias, qp, out): ForwardArgs) {
+    let mut q = 0;
+    while q < qp {
+        let mut acc = [[_mm512_setzero_ps(); 2]; G];
+        if let Some(b) = bias {
+            for (j, a) in acc.iter_mut().enumerate() {
+                let v = _mm512_set1_ps(*b.add(j));
+                *a = [v, v];
+            }
+        }
+        let mut wrow = wt;
+        for &t in taps {
+            let x0 = _mm512_loadu_ps(xp.add(t + q));
+            let x1 = _mm512_loadu_ps(xp.add(t + q + LANES));
+            for (j, a) in acc.iter_mut().enumerate() {
+                let wv = _mm512_set1_ps(*wrow.add(j));
+                a[0] = _mm512_fmadd_ps(wv, x0, a[0]);
+                a[1] = _mm512_fmadd_ps(wv, x1, a[1]);
+            }
+            wrow = wrow.add(w_stride);
+        }
+        for (j, a) in acc.iter().enumerate() {
+            let dst = out.add(j * qp + q);
+            _mm512_storeu_ps(dst, a[0]);
+            _mm512_storeu_ps(dst.add(LANES), a[1]);
+        }
+        q += BLOCK;
+    }
+}
+
+type WeightGradArgs<'a> = (*const f32, &'a [usize], *const f32, usize, *mut f32, usize);
+
+/// `G` output channels × two taps of the weight gradient.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn weight_grad_group2<const G: usize>((xp, taps, g, qp, acc, acc_stride): WeightGradArgs) {
+    let (t0, t1) = (taps[0], taps[1]);
+    let mut a = [[_mm512_setzero_ps(); 2]; G];
+    let mut q = 0;
+    while q < qp {
+        let x0 = _mm512_loadu_ps(xp.add(t0 + q));
+        let x1 = _mm512_loadu_ps(xp.add(t1 + q));
+        for (j, aj) in a.iter_mut().enumerate() {
+            let gv = _mm512_loadu_ps(g.add(j * qp + q));
+            aj[0] = _mm512_fmadd_ps(gv, x0, aj[0]);
+            aj[1] = _mm512_fmadd_ps(gv, x1, aj[1]);
+        }
+        q += LANES;
+    }
+    for (j, aj) in a.iter().enumerate() {
+        let dst = acc.add(j * acc_stride);
+        _mm512_storeu_ps(dst, _mm512_add_ps(_mm512_loadu_ps(dst), aj[0]));
+        let dst = dst.add(LANES);
+        _mm512_storeu_ps(dst, _mm512_add_ps(_mm512_loadu_ps(dst), aj[1]));
+    }
+}
+
+/// `G` output channels × one tap of the weight gradient (an odd tap count's last).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn weight_grad_group1<const G: usize>((xp, taps, g, qp, acc, acc_stride): WeightGradArgs) {
+    let t0 = taps[0];
+    let mut a = [_mm512_setzero_ps(); G];
+    let mut q = 0;
+    while q < qp {
+        let x0 = _mm512_loadu_ps(xp.add(t0 + q));
+        for (j, aj) in a.iter_mut().enumerate() {
+            let gv = _mm512_loadu_ps(g.add(j * qp + q));
+            *aj = _mm512_fmadd_ps(gv, x0, *aj);
+        }
+        q += LANES;
+    }
+    for (j, aj) in a.iter().enumerate() {
+        let dst = acc.add(j * acc_stride);
+        _mm512_storeu_ps(dst, _mm512_add_ps(_mm512_loadu_ps(dst), *aj));
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+unsafe fn forward_group<const G: usize>(_: ForwardArgs) {
+    unreachable!("the direct kernels need x86-64")
+}
+#[cfg(not(target_arch = "x86_64"))]
+unsafe fn weight_grad_group2<const G: usize>(_: WeightGradArgs) {
+    unreachable!("the direct kernels need x86-64")
+}
+#[cfg(not(target_arch = "x86_64"))]
+unsafe fn weight_grad_group1<const G: usize>(_: WeightGradArgs) {
+    unreachable!("the direct kernels need x86-64")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Convolution by its definition (PyTorch's cross-correlation), in f64.
+    #[allow(clippy::too_many_arguments)]
+    fn reference(
+        x: &[f32],
+        wt: &[f32],
+        b: &[f32],
+        (c, h, w): (usize, usize, usize),
+        o: usize,
+        k: usize,
+        p: usize,
+    ) -> Vec<f64> {
+        let (oh, ow) = (h + 2 * p + 1 - k, w + 2 * p + 1 - k);
+        let mut y = vec![0.0; o * oh * ow];
+        for oc in 0..o {
+            for oy in 0..oh {
+                for ox in 0..ow {
+                    let mut s = b[oc] as f64;
+                    for ic in 0..c {
+                        for kh in 0..k {
+                            for kw in 0..k {
+                                let (iy, ix) = (oy + kh, ox + kw);
+                                if iy < p || ix < p || iy - p >= h || ix - p >= w {
+                                    continue;
+                                }
+                                let xv = x[(ic * h + iy - p) * w + ix - p] as f64;
+                                s += xv * wt[((oc * c + ic) * k + kh) * k + kw] as f64;
+                            }
+                        }
+                    }
+                    y[(oc * oh + oy) * ow + ox] = s;
+                }
+            }
+        }
+        y
+    }
+
+    fn values(n: usize, seed: u32) -> Vec<f32> {
+        (0..n)
+            .map(|i| (((i as u32).wrapping_mul(2654435761) ^ seed) % 1000) as f32 / 500.0 - 1.0)
+            .collect()
+    }
+
+    #[test]
+    fn forward_matches_the_definition() {
+        if !available() {
+            return;
+        }
+        for &(c, h, w, o, k, p) in &CASES {
+            let plan = Plan::new(c, h, w, o, k, p).unwrap();
+            let (x, wts, b) = (values(c * h * w, 1), values(o * c * k * k, 2), values(o, 3));
+            let mut xp = vec![0.0; plan.input_len()];
+            plan.pad_into(&x, &mut xp);
+            let mut out = vec![0.0; o * plan.qp];
+            let taps = plan.taps();
+            plan.forward(&xp, &taps, &plan.weights_by_tap(&wts), Some(&b), &mut out);
+            let want = reference(&x, &wts, &b, (c, h, w), o, k, p);
+            for oc in 0..o {
+                for oy in 0..plan.oh {
+                    for ox in 0..plan.ow {
+                        let got = out[oc * plan.qp + oy * plan.wp + ox] as f64;
+                        let w = want[(oc * plan.oh + oy) * plan.ow + ox];
+                        assert!((got - w).abs() < 1e-4, "{c} {o} {k}: {got} vs {w}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// The exam's convolutions and odd ones (no padding, 13 channels in two groups, an odd
+    /// tap count).
+    const CASES: [(usize, usize, usize, usize, usize, usize); 4] = [
+        (3, 40, 40, 10, 3, 1),
+        (10, 20, 20, 10, 5, 2),
+        (2, 7, 9, 3, 3, 0),
+        (4, 6, 5, 13, 3, 1),
+    ];
+
+    #[test]
+    fn gradients_match_their_definitions() {
+        if !available() {
+            return;
+        }
+        for &(c, h, w, o, k, p) in &CASES {
+            let plan = Plan::new(c, h, w, o, k, p).unwrap();
+            let (oh, ow) = (plan.oh, plan.ow);
+            let (x, wts, g) = (
+                values(c * h * w, 4),
+                values(o * c * k * k, 5),
+                values(o * oh * ow, 6),
+            );
+            let xat = |ic: usize, y: usize, xx: usize| -> f64 {
+                if y < p || xx < p || y - p >= h || xx - p >= w {
+                    0.0
+                } else {
+                    x[(ic * h + y - p) * w + xx - p] as f64
+                }
+            };
+            // The output gradient in the plan's layout, zero at the junk columns.
+            let mut gbuf = vec![0.0; o * plan.qp];
+            for oc in 0..o {
+                for oy in 0..oh {
+                    for ox in 0..ow {
+                        gbuf[oc * plan.qp + oy * plan.wp + ox] = g[(oc * oh + oy) * ow + ox];
+                    }
+                }
+            }
+            let mut xp = vec![0.0; plan.input_len()];
+            plan.pad_into(&x, &mut xp);
+            let taps = plan.taps();
+            let mut acc = vec![0.0; o * taps.len() * LANES];
+            plan.weight_grad(&xp, &taps, &gbuf, &mut acc);
+            let mut dw = vec![0.0; o * taps.len()];
+            reduce_lanes(&acc, &mut dw);
+            for oc in 0..o {
+                for ic in 0..c {
+                    for kh in 0..k {
+                        for kw in 0..k {
+                            let mut want = 0.0;
+                            for oy in 0..oh {
+                                for ox in 0..ow {
+                                    want += g[(oc * oh + oy) * ow + ox] as f64
+                                        * xat(ic, oy + kh, ox + kw);
+                                }
+                            }
+                            let got = dw[((oc * c + ic) * k + kh) * k + kw] as f64;
+                            assert!((got - want).abs() < 1e-3, "dw {c} {o} {k}: {got} vs {want}");
+                        }
+                    }
+                }
+            }
+            let back = plan
+                .transposed()
+                .expect("pad ≤ k − 1 has a transposed plan");
+            let mut gp = vec![0.0; back.input_len()];
+            back.pad_rows(&gbuf, (plan.wp, plan.qp), &mut gp);
+            let mut dxo = vec![0.0; c * back.qp];
+            back.forward(
+                &gp,
+                &back.taps(),
+                &back.flipped_weights_by_tap(&wts),
+                None,
+                &mut dxo,
+            );
+            for ic in 0..c {
+                for iy in 0..h {
+                    for ix in 0..w {
+                        let mut want = 0.0;
+                        for oc in 0..o {
+                            for kh in 0..k {
+                                for kw in 0..k {
+                                    let (y, xx) = (iy + p, ix + p);
+                                    if y < kh || xx < kw || y - kh >= oh || xx - kw >= ow {
+                                        continue;
+                                    }
+                                    want += wts[((oc * c + ic) * k + kh) * k + kw] as f64
+                                        * g[(oc * oh + y - kh) * ow + xx - kw] as f64;
+                                }
+                            }
+                        }
+                        let got = dxo[ic * back.qp + iy * back.wp + ix] as f64;
+                        assert!((got - want).abs() < 1e-3, "dx {c} {o} {k}: {got} vs {want}");
+                    }
+                }
+            }
+        }
+    }
+}
