@@ -817,6 +817,8 @@ impl ConvBlock {
         out.par_chunks_mut(g.o * phw)
             .zip(idx.par_chunks_mut(g.o * phw))
             .enumerate()
+            // One chunk per thread, so each thread borders and zeroes its buffers once.
+            .with_min_len(g.n.div_ceil(rayon::current_num_threads().max(1)))
             .for_each_init(
                 || (vec![0f32; plan.input_len()], vec![0f32; g.o * plan.qp]),
                 |(xp, conv), (i, (y, ix))| {
