@@ -134,7 +134,18 @@ fn f32_training_gradients_agree_with_the_checked_f64_ones() {
         ])"#,
     )
     .unwrap();
-    for spec in [exam, odd] {
+    // Convolutions not followed by ReLU + pooling run as separate ops.
+    let plain = parse_model(
+        r#"(id: "plain", input: [3, 9, 10], layers: [
+            (name: "conv1", layer: Conv2d(in: 3, out: 4, kernel: 3, padding: 1)),
+            (layer: Tanh),
+            (name: "conv2", layer: Conv2d(in: 4, out: 6, kernel: 5, padding: 2)),
+            (layer: Flatten),
+            (name: "fc", layer: Linear(in: 540, out: 3)),
+        ])"#,
+    )
+    .unwrap();
+    for spec in [exam, odd, plain] {
         let report = precision_check(&spec, 3, 5, true).unwrap();
         let names: Vec<&str> = report.iter().map(|r| r.name.as_str()).collect();
         for want in [

@@ -19,7 +19,7 @@ use std::arch::x86_64::*;
 /// 32 vector registers.
 const MAX_GROUP: usize = 12;
 /// Lanes per vector, and output positions per block of the forward kernel.
-const LANES: usize = 16;
+pub const LANES: usize = 16;
 const BLOCK: usize = 2 * LANES;
 
 /// Whether this CPU runs the kernels (checked once; `MLTUTOR_NO_AVX512` turns them off to
@@ -141,6 +141,26 @@ impl Plan {
             for y in 0..self.h {
                 let src = &x[c * plane + y * row..][..self.w];
                 dst[self.tap_offset(c, y + self.pad, self.pad)..][..self.w].copy_from_slice(src);
+            }
+        }
+    }
+
+    /// The valid outputs of `out` (`o × qp`, this plan's layout) as dense `o × oh × ow`
+    /// planes, the junk columns dropped.
+    pub fn unpad_output(&self, out: &[f32], dense: &mut [f32]) {
+        for (oc, plane) in dense.chunks_mut(self.oh * self.ow).enumerate().take(self.o) {
+            for (oy, row) in plane.chunks_mut(self.ow).enumerate() {
+                row.copy_from_slice(&out[oc * self.qp + oy * self.wp..][..self.ow]);
+            }
+        }
+    }
+
+    /// Dense `o × oh × ow` planes into this plan's output layout (`o × qp`); the junk
+    /// columns are not written, so they stay as they were (zero, for `weight_grad`).
+    pub fn pad_output(&self, dense: &[f32], out: &mut [f32]) {
+        for (oc, plane) in dense.chunks(self.oh * self.ow).enumerate().take(self.o) {
+            for (oy, row) in plane.chunks(self.ow).enumerate() {
+                out[oc * self.qp + oy * self.wp..][..self.ow].copy_from_slice(row);
             }
         }
     }

@@ -162,6 +162,13 @@ impl Geom {
     fn ohw(&self) -> usize {
         self.oh * self.ow
     }
+    /// The direct kernels' plan, where they apply (f32 is checked by the caller).
+    fn direct_plan(&self) -> Option<Plan> {
+        if self.stride != 1 || !direct::available() {
+            return None;
+        }
+        Plan::new(self.c, self.h, self.w, self.o, self.k, self.pad)
+    }
     /// Output columns `ox` whose input column `ox·s + kw − p` lies inside the image.
     fn valid_cols(&self, kw: usize) -> (usize, usize) {
         let (s, p) = (self.stride as isize, self.pad as isize);
@@ -296,6 +303,12 @@ fn contiguous<'a, T: Float>(s: &'a CpuStorage, l: &Layout, what: &str) -> Result
     }
 }
 
+/// Items per rayon job so that each thread gets one chunk of `n` (and sets up its buffers
+/// once).
+fn per_thread_len(n: usize) -> usize {
+    n.div_ceil(rayon::current_num_threads().max(1))
+}
+
 /// Split `0..n` into one contiguous range per thread.
 fn per_thread(n: usize) -> Vec<std::ops::Range<usize>> {
     let t = rayon::current_num_threads().clamp(1, n.max(1));
@@ -318,6 +331,11 @@ impl Conv2d {
         b: &[T],
     ) -> Result<(CpuStorage, Shape)> {
         let g = Geom::new(lx.dims(), lw.dims(), self.stride, self.padding)?;
+        if let (Some(plan), Some(x), Some(w), Some(b)) =
+            (g.direct_plan(), T::f32s(x), T::f32s(w), T::f32s(b))
+        {
+            return Ok(Self::fwd_direct(x, w, b, &g, plan));
+        }
         let (ohw, ckk) = (g.ohw(), g.ckk());
         let mut out = vec![T::from_f64(0.0); g.n * g.o * ohw];
         out.par_chunks_mut(g.o * ohw).enumerate().for_each_init(
@@ -335,6 +353,27 @@ impl Conv2d {
             T::to_cpu_storage_owned(out),
             Shape::from((g.n, g.o, g.oh, g.ow)),
         ))
+    }
+
+    /// The forward pass by the direct kernels (see `direct`).
+    fn fwd_direct(x: &[f32], w: &[f32], b: &[f32], g: &Geom, plan: Plan) -> (CpuStorage, Shape) {
+        let (taps, wt) = (plan.taps(), plan.weights_by_tap(w));
+        let mut out = vec![0f32; g.n * g.o * g.ohw()];
+        out.par_chunks_mut(g.o * g.ohw())
+            .enumerate()
+            .with_min_len(per_thread_len(g.n))
+            .for_each_init(
+                || (vec![0f32; plan.input_len()], vec![0f32; g.o * plan.qp]),
+                |(xp, conv), (i, y)| {
+                    plan.pad_into(&x[i * g.chw()..(i + 1) * g.chw()], xp);
+                    plan.forward(xp, &taps, &wt, Some(b), conv);
+                    plan.unpad_output(conv, y);
+                },
+            );
+        (
+            f32::to_cpu_storage_owned(out),
+            Shape::from((g.n, g.o, g.oh, g.ow)),
+        )
     }
 }
 
@@ -417,6 +456,10 @@ struct ConvInputGrad {
 impl ConvInputGrad {
     fn run<T: Float>(&self, dy: &[T], w: &[T]) -> (CpuStorage, Shape) {
         let g = self.geom;
+        let back = g.direct_plan().and_then(|p| p.transposed());
+        if let (Some(back), Some(dy), Some(w)) = (back, T::f32s(dy), T::f32s(w)) {
+            return self.run_direct(dy, w, back);
+        }
         let (ohw, ckk) = (g.ohw(), g.ckk());
         let mut dx = vec![T::from_f64(0.0); g.n * g.chw()];
         dx.par_chunks_mut(g.chw()).enumerate().for_each_init(
@@ -439,6 +482,30 @@ impl ConvInputGrad {
         );
         (
             T::to_cpu_storage_owned(dx),
+            Shape::from((g.n, g.c, g.h, g.w)),
+        )
+    }
+}
+
+impl ConvInputGrad {
+    /// The direct kernels on the bordered output gradient with flipped weights.
+    fn run_direct(&self, dy: &[f32], w: &[f32], back: Plan) -> (CpuStorage, Shape) {
+        let g = self.geom;
+        let (taps, wt) = (back.taps(), back.flipped_weights_by_tap(w));
+        let mut dx = vec![0f32; g.n * g.chw()];
+        dx.par_chunks_mut(g.chw())
+            .enumerate()
+            .with_min_len(per_thread_len(g.n))
+            .for_each_init(
+                || (vec![0f32; back.input_len()], vec![0f32; g.c * back.qp]),
+                |(gp, dxo), (i, dxi)| {
+                    back.pad_into(&dy[i * g.o * g.ohw()..(i + 1) * g.o * g.ohw()], gp);
+                    back.forward(gp, &taps, &wt, None, dxo);
+                    back.unpad_output(dxo, dxi);
+                },
+            );
+        (
+            f32::to_cpu_storage_owned(dx),
             Shape::from((g.n, g.c, g.h, g.w)),
         )
     }
@@ -471,6 +538,9 @@ struct ConvWeightGrad {
 impl ConvWeightGrad {
     fn run<T: Float>(&self, x: &[T], dy: &[T]) -> (CpuStorage, Shape) {
         let g = self.geom;
+        if let (Some(plan), Some(x), Some(dy)) = (g.direct_plan(), T::f32s(x), T::f32s(dy)) {
+            return self.run_direct(x, dy, plan);
+        }
         let (ohw, ckk) = (g.ohw(), g.ckk());
         let partials: Vec<Vec<T>> = per_thread(g.n)
             .into_par_iter()
@@ -503,6 +573,37 @@ impl ConvWeightGrad {
         }
         (
             T::to_cpu_storage_owned(dw),
+            Shape::from((g.o, g.c, g.k, g.k)),
+        )
+    }
+}
+
+impl ConvWeightGrad {
+    /// The direct kernel: the output gradient in the forward's layout against the
+    /// bordered input, 16-lane partial sums per thread.
+    fn run_direct(&self, x: &[f32], dy: &[f32], plan: Plan) -> (CpuStorage, Shape) {
+        let g = self.geom;
+        let (taps, ohw) = (plan.taps(), g.ohw());
+        let partials: Vec<Vec<f32>> = per_thread(g.n)
+            .into_par_iter()
+            .map(|range| {
+                let mut acc = vec![0f32; g.o * taps.len() * direct::LANES];
+                let mut xp = vec![0f32; plan.input_len()];
+                let mut gbuf = vec![0f32; g.o * plan.qp];
+                for i in range {
+                    plan.pad_into(&x[i * g.chw()..(i + 1) * g.chw()], &mut xp);
+                    plan.pad_output(&dy[i * g.o * ohw..(i + 1) * g.o * ohw], &mut gbuf);
+                    plan.weight_grad(&xp, &taps, &gbuf, &mut acc);
+                }
+                acc
+            })
+            .collect();
+        let mut dw = vec![0f32; g.o * g.ckk()];
+        for acc in partials {
+            direct::reduce_lanes(&acc, &mut dw);
+        }
+        (
+            f32::to_cpu_storage_owned(dw),
             Shape::from((g.o, g.c, g.k, g.k)),
         )
     }
@@ -736,14 +837,6 @@ impl ConvBlock {
         }
     }
 
-    /// The direct kernels' plan, where they apply (f32 is checked by the caller).
-    fn direct_plan(&self, g: &Geom) -> Option<Plan> {
-        if g.stride != 1 || !direct::available() {
-            return None;
-        }
-        Plan::new(g.c, g.h, g.w, g.o, g.k, g.pad).filter(|p| p.transposed().is_some())
-    }
-
     fn pooled(&self, g: &Geom) -> Result<(usize, usize)> {
         if self.k == 0 || g.oh < self.k || g.ow < self.k || g.o * g.ohw() >= NONE as usize {
             bail!(
@@ -766,8 +859,9 @@ impl ConvBlock {
     ) -> Result<(CpuStorage, Shape)> {
         let g = Geom::new(lx.dims(), lw.dims(), self.stride, self.padding)?;
         let (ph, pw) = self.pooled(&g)?;
-        if let (Some(plan), Some(x), Some(w), Some(b)) =
-            (self.direct_plan(&g), T::f32s(x), T::f32s(w), T::f32s(b))
+        // The backward needs the transposed plan too (for an input gradient).
+        let plan = g.direct_plan().filter(|p| p.transposed().is_some());
+        if let (Some(plan), Some(x), Some(w), Some(b)) = (plan, T::f32s(x), T::f32s(w), T::f32s(b))
         {
             return Ok(self.fwd_direct(x, w, b, &g, plan));
         }
@@ -817,8 +911,7 @@ impl ConvBlock {
         out.par_chunks_mut(g.o * phw)
             .zip(idx.par_chunks_mut(g.o * phw))
             .enumerate()
-            // One chunk per thread, so each thread borders and zeroes its buffers once.
-            .with_min_len(g.n.div_ceil(rayon::current_num_threads().max(1)))
+            .with_min_len(per_thread_len(g.n))
             .for_each_init(
                 || (vec![0f32; plan.input_len()], vec![0f32; g.o * plan.qp]),
                 |(xp, conv), (i, (y, ix))| {
@@ -1055,7 +1148,7 @@ impl ConvBlockGrad {
                 (Vec::new(), Vec::new())
             };
             (
-                vec![0f32; g.o * nt * 16],
+                vec![0f32; g.o * nt * direct::LANES],
                 vec![0f32; g.o],
                 vec![0f32; plan.input_len()],
                 vec![0f32; g.o * plan.qp],
@@ -1081,11 +1174,7 @@ impl ConvBlockGrad {
             if let Some(dxi) = dxi {
                 back.pad_rows(gbuf, (plan.wp, plan.qp), gp);
                 back.forward(gp, &back_taps, &back_wt, None, dxo);
-                for (c, plane) in dxi.chunks_mut(g.h * g.w).enumerate() {
-                    for (iy, row) in plane.chunks_mut(g.w).enumerate() {
-                        row.copy_from_slice(&dxo[c * back.qp + iy * back.wp..][..g.w]);
-                    }
-                }
+                back.unpad_output(dxo, dxi);
             }
         };
         let threads = rayon::current_num_threads().max(1);
