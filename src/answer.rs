@@ -14,6 +14,27 @@ pub enum NumberError {
     TooLarge(String),
 }
 
+impl NumberError {
+    /// The message in the interface language (`Display` is the English one).
+    pub fn render(&self, lang: crate::i18n::Lang) -> String {
+        match lang {
+            crate::i18n::Lang::En => self.to_string(),
+            crate::i18n::Lang::Fr => match self {
+                NumberError::Empty => "aucun nombre donné".into(),
+                NumberError::Unreadable(s) => format!(
+                    "`{s}` n'est pas un nombre que je sais lire (écrivez par ex. 53300, 53 300, 5.33e4 ou x10)"
+                ),
+                NumberError::BadGrouping(s) => format!(
+                    "`{s}` mêle des groupes de chiffres qui ne sont pas des groupes de trois"
+                ),
+                NumberError::TooLarge(s) => {
+                    format!("`{s}` est trop grand pour être une réponse sensée")
+                }
+            },
+        }
+    }
+}
+
 /// A typed numeric answer: one value, or a range given as `10 to 100`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum NumberAnswer {

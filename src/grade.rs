@@ -2,9 +2,10 @@
 //! [0, 1] with feedback. Computed questions are graded against candle's results, so any
 //! valid answer is accepted because it is checked, not matched against a list.
 
-use crate::answer::{parse_number, parse_number_answer, NumberAnswer};
+use crate::answer::{parse_number, parse_number_answer, NumberAnswer, NumberError};
+use crate::i18n::Lang;
 use crate::pack::{Ask, Expected, Kind, NumericTarget, Pack, Question};
-use crate::shape::{parse_shape, Shape};
+use crate::shape::{parse_shape, Shape, ShapeParseError};
 use crate::spec::ModelSpec;
 use crate::summary::{inspect, Summary};
 use serde::{Deserialize, Serialize};
@@ -23,10 +24,54 @@ pub enum Answer {
     Order(Vec<usize>),
 }
 
+/// Why an answer could not be graded, rendered in the interface language.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Unreadable {
+    Number(NumberError),
+    Shape(ShapeParseError),
+    /// An order answer that does not place every step exactly once.
+    StepsNotEachOnce,
+    /// An answer of another kind than the question asks (a pack or interface bug).
+    WrongKind,
+    /// The question's model is not in the pack.
+    ModelUnavailable(String),
+    /// The computation behind the question failed (its message is technical, in English).
+    Computation(String),
+}
+
+impl Unreadable {
+    pub fn render(&self, lang: Lang) -> String {
+        match self {
+            Unreadable::Number(e) => e.render(lang),
+            Unreadable::Shape(e) => e.render(lang),
+            Unreadable::StepsNotEachOnce => lang
+                .t(
+                    "the steps must each be placed once",
+                    "chaque étape doit être placée une fois",
+                )
+                .into(),
+            Unreadable::WrongKind => lang
+                .t(
+                    "this answer does not suit the question",
+                    "cette réponse ne convient pas à la question",
+                )
+                .into(),
+            Unreadable::ModelUnavailable(m) => match lang {
+                Lang::En => format!("model `{m}` is unavailable"),
+                Lang::Fr => format!("le modèle `{m}` est indisponible"),
+            },
+            Unreadable::Computation(e) => match lang {
+                Lang::En => format!("the computation failed: {e}"),
+                Lang::Fr => format!("le calcul a échoué : {e}"),
+            },
+        }
+    }
+}
+
 /// One piece of feedback, rendered in the interface language by `i18n`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Feedback {
-    Unreadable(String),
+    Unreadable(Unreadable),
     /// Open question: key points ticked out of total.
     KeyPoints {
         ticked: usize,
@@ -326,18 +371,13 @@ pub fn grade(q: &Question, answer: &Answer, facts: &Facts) -> Grade {
         (Kind::Computed { model, ask, .. }, answer) => match facts.models.get(model) {
             None => Grade::new(
                 0.0,
-                vec![Feedback::Unreadable(format!(
-                    "model `{model}` is unavailable"
+                vec![Feedback::Unreadable(Unreadable::ModelUnavailable(
+                    model.clone(),
                 ))],
             ),
             Some((spec, summary)) => grade_computed(spec, summary, ask, answer, facts.budget),
         },
-        _ => Grade::new(
-            0.0,
-            vec![Feedback::Unreadable(
-                "this answer does not suit the question".into(),
-            )],
-        ),
+        _ => Grade::new(0.0, vec![Feedback::Unreadable(Unreadable::WrongKind)]),
     }
 }
 
@@ -404,7 +444,7 @@ pub(crate) fn fmt_num(v: f64) -> String {
 fn grade_numeric(target: &NumericTarget, text: &str) -> Grade {
     let got = match parse_number_answer(text) {
         Ok(g) => g,
-        Err(e) => return Grade::new(0.0, vec![Feedback::Unreadable(e.to_string())]),
+        Err(e) => return Grade::new(0.0, vec![Feedback::Unreadable(Unreadable::Number(e))]),
     };
     let (inside, expected) = match target {
         NumericTarget::Value { value, abs, rel } => {
@@ -467,9 +507,7 @@ fn grade_order(steps: &[String], order: &[usize]) -> Grade {
     if !valid {
         return Grade::new(
             0.0,
-            vec![Feedback::Unreadable(
-                "the steps must each be placed once".into(),
-            )],
+            vec![Feedback::Unreadable(Unreadable::StepsNotEachOnce)],
         );
     }
     let in_order = longest_in_order(order);
@@ -497,11 +535,11 @@ fn grade_computed(
 ) -> Grade {
     let computed = match computed_answer(spec, facts, ask) {
         Ok(c) => c,
-        Err(e) => return Grade::new(0.0, vec![Feedback::Unreadable(e)]),
+        Err(e) => return Grade::new(0.0, vec![Feedback::Unreadable(Unreadable::Computation(e))]),
     };
     match (&computed, answer) {
         (ComputedAnswer::Count { total, rows }, Answer::Typed(t)) => match parse_number(t) {
-            Err(e) => Grade::new(0.0, vec![Feedback::Unreadable(e.to_string())]),
+            Err(e) => Grade::new(0.0, vec![Feedback::Unreadable(Unreadable::Number(e))]),
             Ok(v) => {
                 let right = v == *total as f64;
                 let got = (v >= 0.0 && v.fract() == 0.0 && v < 1e18).then_some(v as u64);
@@ -522,7 +560,7 @@ fn grade_computed(
             grade_choice(true, &opts, sel, None)
         }
         (ComputedAnswer::Shape(expected), Answer::Typed(t)) => match parse_shape(t) {
-            Err(e) => Grade::new(0.0, vec![Feedback::Unreadable(e.to_string())]),
+            Err(e) => Grade::new(0.0, vec![Feedback::Unreadable(Unreadable::Shape(e))]),
             Ok(got) => {
                 // A leading batch dimension of 1 is accepted too.
                 let same = &got == expected
@@ -548,12 +586,7 @@ fn grade_computed(
             }
         },
         (ComputedAnswer::Input(_), Answer::Typed(t)) => grade_input_shape(spec, t, budget),
-        _ => Grade::new(
-            0.0,
-            vec![Feedback::Unreadable(
-                "this answer does not suit the question".into(),
-            )],
-        ),
+        _ => Grade::new(0.0, vec![Feedback::Unreadable(Unreadable::WrongKind)]),
     }
 }
 
@@ -561,7 +594,7 @@ fn grade_computed(
 pub fn grade_input_shape(spec: &ModelSpec, text: &str, budget: u64) -> Grade {
     let input = match parse_shape(text) {
         Ok(s) => s,
-        Err(e) => return Grade::new(0.0, vec![Feedback::Unreadable(e.to_string())]),
+        Err(e) => return Grade::new(0.0, vec![Feedback::Unreadable(Unreadable::Shape(e))]),
     };
     match inspect(spec, Some(&input), 1, budget) {
         Ok(s) => {

@@ -80,9 +80,10 @@ fn fmt_f(v: f64, lang: Lang) -> String {
 /// Feedback as lines of text.
 pub fn feedback_lines(f: &Feedback, lang: Lang) -> Vec<String> {
     match f {
-        Feedback::Unreadable(msg) => vec![format!(
-            "{} {msg}",
-            lang.t("Could not read the answer:", "Réponse illisible :")
+        Feedback::Unreadable(why) => vec![format!(
+            "{} {}",
+            lang.t("Could not read the answer:", "Réponse illisible :"),
+            why.render(lang)
         )],
         Feedback::KeyPoints { ticked, total } => vec![format!(
             "{} {ticked}/{total}",

@@ -49,6 +49,31 @@ pub const MAX_RANK: usize = 4;
 
 const ACCEPTED: &str =
     "Write a shape such as 3x40x40, 3×40×40, 3 x 40 x 40, (3, 40, 40), [3,40,40] or 3 40 40.";
+const ACCEPTED_FR: &str =
+    "Écrivez une forme comme 3x40x40, 3×40×40, 3 x 40 x 40, (3, 40, 40), [3,40,40] ou 3 40 40.";
+
+impl ShapeParseError {
+    /// The message in the interface language (`Display` is the English one).
+    pub fn render(&self, lang: crate::i18n::Lang) -> String {
+        match lang {
+            crate::i18n::Lang::En => self.to_string(),
+            crate::i18n::Lang::Fr => match self {
+                ShapeParseError::Empty => format!("aucune forme donnée. {ACCEPTED_FR}"),
+                ShapeParseError::NotANumber(s) => {
+                    format!("`{s}` n'est pas un nombre entier. {ACCEPTED_FR}")
+                }
+                ShapeParseError::Malformed(s) => format!("`{s}` n'est pas une forme. {ACCEPTED_FR}"),
+                ShapeParseError::Zero => "une dimension de 0 ne contient aucune donnée : chaque dimension vaut au moins 1".into(),
+                ShapeParseError::TooLarge(s) => {
+                    format!("`{s}` est bien trop grand pour une dimension (au plus {MAX_DIM})")
+                }
+                ShapeParseError::Rank(n) => format!(
+                    "{n} dimensions données : un échantillon en a de 1 à {MAX_RANK} (par ex. 3x40x40)"
+                ),
+            },
+        }
+    }
+}
 
 /// Parse a shape as students write it: `3x40x40`, `3×40×40`, `3 x 40 x 40`, `(3, 40, 40)`,
 /// `[3,40,40]`, `3 40 40`, `3*40*40`.

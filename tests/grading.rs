@@ -44,6 +44,46 @@ fn parameter_count_accepts_every_spelling_of_53300() {
     }
 }
 
+/// A French student reads why an answer was refused in French, from the same grading.
+#[test]
+fn unreadable_answers_are_explained_in_the_interface_language() {
+    use mltutor::i18n::{feedback_lines, Lang};
+    let cases = [
+        (
+            "q4a",
+            "lots",
+            "`lots` is not a number",
+            "`lots` n'est pas un nombre",
+        ),
+        ("q4a", "", "no number given", "aucun nombre donné"),
+        (
+            "q4c",
+            "big",
+            "`big` is not a whole number",
+            "`big` n'est pas un nombre entier",
+        ),
+        ("q4c", "3x0x4", "a dimension of 0", "une dimension de 0"),
+        (
+            "q4c",
+            "1x2x3x4x5",
+            "5 dimensions given",
+            "5 dimensions données",
+        ),
+    ];
+    for (id, typed_text, en, fr) in cases {
+        let fb = score(id, typed(typed_text)).1;
+        assert!(
+            matches!(fb[0], Feedback::Unreadable(_)),
+            "{typed_text}: {fb:?}"
+        );
+        let english = feedback_lines(&fb[0], Lang::En).join(" ");
+        let french = feedback_lines(&fb[0], Lang::Fr).join(" ");
+        assert!(english.contains(en), "{english}");
+        assert!(french.contains(fr), "{french}");
+        assert!(french.starts_with("Réponse illisible"), "{french}");
+    }
+}
+
 #[test]
 fn parameter_free_operations_partial_credit() {
     let (pack, facts) = setup();

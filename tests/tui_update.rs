@@ -147,7 +147,7 @@ fn input_shape_is_graded_off_thread_and_traced_live() {
     s.update(Msg::Traced {
         index: s.current,
         seq: seqs[0],
-        trace: mltutor::tui::app::LiveTrace::Unreadable("old".into()),
+        trace: mltutor::tui::app::LiveTrace::Unreadable(mltutor::grade::Unreadable::WrongKind),
     });
     assert!(s.qs().trace.is_none());
     let e = press(&mut s, "\n");

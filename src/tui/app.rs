@@ -40,7 +40,7 @@ pub enum Confirm {
 pub enum LiveTrace {
     Runs(Vec<(String, Shape)>),
     Breaks(crate::summary::InspectError),
-    Unreadable(String),
+    Unreadable(crate::grade::Unreadable),
 }
 
 /// Everything the interface holds about one question.

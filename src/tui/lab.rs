@@ -212,8 +212,9 @@ impl LabState {
         for (f, t) in FIELDS.iter().zip(&self.texts) {
             let t = t.trim();
             let num = |lo: f64, hi: f64| -> Result<f64, String> {
-                let v = crate::answer::parse_number(t)
-                    .map_err(|e| format!("{}: {e}", field_name(*f, self.lang)))?;
+                let v = crate::answer::parse_number(t).map_err(|e| {
+                    format!("{}: {}", field_name(*f, self.lang), e.render(self.lang))
+                })?;
                 if v < lo || v > hi {
                     return Err(match self.lang {
                         Lang::En => format!(
@@ -231,13 +232,23 @@ impl LabState {
                 Field::Epochs => cfg.epochs = num(1.0, 1000.0)? as usize,
                 Field::Batch => cfg.batch = num(1.0, 1024.0)? as usize,
                 Field::Lr => cfg.lr = num(1e-6, 10.0)?,
-                Field::Optimizer => cfg.optimizer = t.parse()?,
+                Field::Optimizer => {
+                    cfg.optimizer = t.parse().map_err(|_| {
+                        let use_ = self.lang.t("use sgd or adamw", "sgd ou adamw");
+                        format!("{}: `{t}`? {use_}", field_name(*f, self.lang))
+                    })?
+                }
                 Field::TrainSize => cfg.data.train_size = num(10.0, 100_000.0)? as usize,
                 Field::PixelNoise => cfg.data.pixel_noise = num(0.0, 5.0)? as f32,
                 Field::LabelNoise => cfg.data.label_noise = num(0.0, 0.9)? as f32,
                 Field::Imbalance => cfg.data.imbalance = num(0.01, 1.0)? as f32,
                 Field::Duplication => cfg.data.duplication = num(0.0, 0.95)? as f32,
-                Field::Device => cfg.device = t.parse()?,
+                Field::Device => {
+                    cfg.device = t.parse().map_err(|_| {
+                        let use_ = self.lang.t("use cpu or cuda", "cpu ou cuda");
+                        format!("{}: `{t}`? {use_}", field_name(*f, self.lang))
+                    })?
+                }
             }
         }
         if cfg.device == DeviceChoice::Cuda && !CUDA_BUILT {
@@ -485,5 +496,35 @@ mod tests {
             s.push(i as f64, 2.0);
         }
         assert!(s.smoothed(0.2).iter().all(|p| (p.1 - 2.0).abs() < 1e-12));
+    }
+
+    /// A French student's typing mistakes are explained in French, field by field.
+    #[test]
+    fn settings_errors_speak_the_interface_language() {
+        let pack = crate::pack::builtin_pack("fr");
+        let mut lab = LabState {
+            lang: Lang::Fr,
+            ..LabState::default()
+        };
+        lab.prepare(None, &pack);
+        assert!(lab.parsed().is_ok(), "{:?}", lab.parsed());
+        let at = |f: Field| FIELDS.iter().position(|g| *g == f).unwrap();
+        let mut bad = lab.clone();
+        bad.texts[at(Field::Batch)] = "beaucoup".into();
+        let e = bad.parsed().unwrap_err();
+        assert!(
+            e.starts_with("taille de batch") && e.contains("n'est pas un nombre"),
+            "{e}"
+        );
+        let mut bad = lab.clone();
+        bad.texts[at(Field::Optimizer)] = "rmsprop".into();
+        let e = bad.parsed().unwrap_err();
+        assert!(
+            e.starts_with("optimiseur") && e.contains("sgd ou adamw"),
+            "{e}"
+        );
+        let mut bad = lab.clone();
+        bad.texts[at(Field::Device)] = "tpu".into();
+        assert!(bad.parsed().unwrap_err().contains("cpu ou cuda"));
     }
 }

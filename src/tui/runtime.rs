@@ -2,7 +2,7 @@
 //! Generic over the ratatui `Backend`, so tests drive it on `TestBackend`.
 
 use super::app::{Effect, LiveTrace, Msg, State};
-use crate::grade::{grade, Answer, Facts};
+use crate::grade::{grade, Answer, Facts, Unreadable};
 use crate::pack::Pack;
 use crate::train::{spawn, TrainHandle};
 use ratatui::backend::Backend;
@@ -129,14 +129,14 @@ fn live_trace(pack: &Pack, facts: &Facts, index: usize, text: &str) -> LiveTrace
     let Some(crate::pack::Kind::Computed { model, .. }) =
         pack.questions.get(index).map(|q| &q.kind)
     else {
-        return LiveTrace::Unreadable("not a computed question".into());
+        return LiveTrace::Unreadable(Unreadable::WrongKind);
     };
     let Some((spec, _)) = facts.models.get(model) else {
-        return LiveTrace::Unreadable(format!("model `{model}` unavailable"));
+        return LiveTrace::Unreadable(Unreadable::ModelUnavailable(model.clone()));
     };
     let shape = match crate::shape::parse_shape(text) {
         Ok(s) => s,
-        Err(e) => return LiveTrace::Unreadable(e.to_string()),
+        Err(e) => return LiveTrace::Unreadable(Unreadable::Shape(e)),
     };
     match crate::summary::inspect(spec, Some(&shape), 1, facts.budget) {
         Ok(s) => LiveTrace::Runs(

@@ -657,7 +657,9 @@ fn model_text(s: &State, q: &Question, t: Theme) -> Text<'static> {
                 .to_string(),
                 t.dim(),
             )),
-            Some(LiveTrace::Unreadable(m)) => lines.push(Line::styled(m.clone(), t.partial())),
+            Some(LiveTrace::Unreadable(why)) => {
+                lines.push(Line::styled(why.render(s.lang), t.partial()))
+            }
             Some(LiveTrace::Runs(trace)) => {
                 lines.push(Line::styled(
                     l.t("✓ runs:", "✓ passe :").to_string(),
