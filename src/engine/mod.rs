@@ -141,6 +141,20 @@ fn seeded_var(
 }
 
 impl Network {
+    /// The variables by name, in name order.
+    fn named_vars(&self) -> CandleResult<Vec<(String, Var)>> {
+        let mut vars: Vec<(String, Var)> = self
+            .varmap
+            .data()
+            .lock()
+            .map_err(|_| CandleError::Msg("variable store poisoned".into()))?
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        vars.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(vars)
+    }
+
     /// Instantiate `spec` on `device`, weights drawn from a generator seeded with `seed`.
     /// Call `plan` first: it refuses sizes beyond the memory budget.
     pub fn new(spec: &ModelSpec, seed: u64, device: &Device) -> CandleResult<Self> {
@@ -726,16 +740,7 @@ pub fn gradient_check(
         fd.push((fp - fm) / (2.0 * eps));
     }
     report.push(compare("input".into(), gx, fd));
-    let mut vars: Vec<(String, Var)> = net
-        .varmap
-        .data()
-        .lock()
-        .map_err(|_| CandleError::Msg("variable store poisoned".into()))?
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    vars.sort_by(|a, b| a.0.cmp(&b.0));
-    for (name, var) in vars {
+    for (name, var) in net.named_vars()? {
         let original = var.as_tensor().copy()?;
         let values = original.flatten_all()?.to_vec1::<f64>()?;
         let analytic = match grads.get(var.as_tensor()) {
@@ -803,16 +808,7 @@ pub fn precision_check(
             Ok(values)
         };
         let mut all = vec![("input".to_string(), flat(xv.as_tensor())?)];
-        let mut vars: Vec<(String, Var)> = net
-            .varmap
-            .data()
-            .lock()
-            .map_err(|_| CandleError::Msg("variable store poisoned".into()))?
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        vars.sort_by(|a, b| a.0.cmp(&b.0));
-        for (name, var) in vars {
+        for (name, var) in net.named_vars()? {
             all.push((name, flat(var.as_tensor())?));
         }
         Ok(all)

@@ -309,6 +309,38 @@ fn per_thread_len(n: usize) -> usize {
     n.div_ceil(rayon::current_num_threads().max(1))
 }
 
+/// Run `sample(i, state, dx_i)` for each sample `i` of a batch of `n`, one chunk of samples
+/// per thread with its own `state` from `init`; each sample gets its `chw` slice of `dx`,
+/// or `None` when `dx` is empty (no input gradient wanted). Returns the threads' states.
+fn per_sample_fold<T: Send, S: Send>(
+    n: usize,
+    dx: &mut [T],
+    chw: usize,
+    init: impl Fn() -> S + Sync + Send,
+    sample: impl Fn(usize, &mut S, Option<&mut [T]>) + Sync + Send,
+) -> Vec<S> {
+    let len = per_thread_len(n);
+    if dx.is_empty() {
+        (0..n)
+            .into_par_iter()
+            .with_min_len(len)
+            .fold(&init, |mut st, i| {
+                sample(i, &mut st, None);
+                st
+            })
+            .collect()
+    } else {
+        dx.par_chunks_mut(chw.max(1))
+            .enumerate()
+            .with_min_len(len)
+            .fold(&init, |mut st, (i, dxi)| {
+                sample(i, &mut st, Some(dxi));
+                st
+            })
+            .collect()
+    }
+}
+
 /// Split `0..n` into one contiguous range per thread.
 fn per_thread(n: usize) -> Vec<std::ops::Range<usize>> {
     let t = rayon::current_num_threads().clamp(1, n.max(1));
@@ -1042,7 +1074,6 @@ impl ConvBlockGrad {
         } else {
             Vec::new()
         };
-        let threads = rayon::current_num_threads().max(1);
         type State<T> = (Vec<T>, Vec<T>, Vec<T>, Vec<T>, Vec<T>);
         let sample =
             |i: usize, (dw, db, col, dconv, dcol): &mut State<T>, dxi: Option<&mut [T]>| {
@@ -1076,30 +1107,10 @@ impl ConvBlockGrad {
                 vec![zero; dcol_len],
             )
         };
-        let partials: Vec<(Vec<T>, Vec<T>)> = if self.want_x {
-            dx.par_chunks_mut(g.chw())
-                .enumerate()
-                .with_min_len(g.n.div_ceil(threads))
-                .fold(init, |mut st, (i, dxi)| {
-                    sample(i, &mut st, Some(dxi));
-                    st
-                })
-                .map(|(dw, db, ..)| (dw, db))
-                .collect()
-        } else {
-            (0..g.n)
-                .into_par_iter()
-                .with_min_len(g.n.div_ceil(threads))
-                .fold(init, |mut st, i| {
-                    sample(i, &mut st, None);
-                    st
-                })
-                .map(|(dw, db, ..)| (dw, db))
-                .collect()
-        };
+        let partials = per_sample_fold(g.n, &mut dx, g.chw(), init, sample);
         let mut dw = vec![zero; g.o * ckk];
         let mut db = vec![zero; g.o];
-        for (pw, pb) in partials {
+        for (pw, pb, ..) in partials {
             dw.iter_mut().zip(pw).for_each(|(a, v)| *a += v);
             db.iter_mut().zip(pb).for_each(|(a, v)| *a += v);
         }
@@ -1177,31 +1188,10 @@ impl ConvBlockGrad {
                 back.unpad_output(dxo, dxi);
             }
         };
-        let threads = rayon::current_num_threads().max(1);
-        let partials: Vec<(Vec<f32>, Vec<f32>)> = if self.want_x {
-            dx.par_chunks_mut(g.chw())
-                .enumerate()
-                .with_min_len(g.n.div_ceil(threads))
-                .fold(init, |mut st, (i, dxi)| {
-                    sample(i, &mut st, Some(dxi));
-                    st
-                })
-                .map(|(acc, db, ..)| (acc, db))
-                .collect()
-        } else {
-            (0..g.n)
-                .into_par_iter()
-                .with_min_len(g.n.div_ceil(threads))
-                .fold(init, |mut st, i| {
-                    sample(i, &mut st, None);
-                    st
-                })
-                .map(|(acc, db, ..)| (acc, db))
-                .collect()
-        };
+        let partials = per_sample_fold(g.n, &mut dx, g.chw(), init, sample);
         let mut dw = vec![0f32; g.o * nt];
         let mut db = vec![0f32; g.o];
-        for (acc, pb) in partials {
+        for (acc, pb, ..) in partials {
             direct::reduce_lanes(&acc, &mut dw);
             db.iter_mut().zip(pb).for_each(|(a, v)| *a += v);
         }
