@@ -12,42 +12,77 @@
 //! gradient with the flipped, transposed weights); a second kernel the weight gradient,
 //! summed in 16-lane partial sums that are reduced once per batch.
 
-#[cfg(target_arch = "x86_64")]
-use std::arch::x86_64::*;
+/// Partial sums of the weight gradient: floats per (channel, tap) slot, one vector's worth
+/// for AVX-512 (AVX2 fills the first half).
+pub const SLOT: usize = 16;
+/// Output positions per plane are padded to a multiple of this (two AVX-512 vectors).
+const BLOCK: usize = 32;
 
-/// Output channels computed together: 12 × 2 accumulators + 2 inputs + 1 weight fit the
-/// 32 vector registers.
-const MAX_GROUP: usize = 12;
-/// Lanes per vector, and output positions per block of the forward kernel.
-pub const LANES: usize = 16;
-const BLOCK: usize = 2 * LANES;
+/// The vector instruction set the kernels run with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Isa {
+    /// 16 lanes, 32 registers: up to 12 output channels at a time.
+    Avx512,
+    /// AVX2 + FMA, 8 lanes, 16 registers: up to 6 output channels at a time.
+    Avx2,
+}
 
-/// Whether this CPU runs the kernels (checked once; `MLTUTOR_NO_AVX512` turns them off to
-/// compare with the im2col path).
-pub fn available() -> bool {
-    static AVAILABLE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *AVAILABLE.get_or_init(|| {
+impl Isa {
+    /// Output channels computed together: 2 accumulators each, plus 2 inputs and 1
+    /// weight, must fit the vector registers.
+    fn max_group(self) -> usize {
+        match self {
+            Isa::Avx512 => 12,
+            Isa::Avx2 => 6,
+        }
+    }
+
+    /// Whether this CPU has the instructions.
+    pub fn supported(self) -> bool {
         #[cfg(target_arch = "x86_64")]
         {
-            std::env::var_os("MLTUTOR_NO_AVX512").is_none()
-                && std::arch::is_x86_feature_detected!("avx512f")
+            match self {
+                Isa::Avx512 => std::arch::is_x86_feature_detected!("avx512f"),
+                Isa::Avx2 => {
+                    std::arch::is_x86_feature_detected!("avx2")
+                        && std::arch::is_x86_feature_detected!("fma")
+                }
+            }
         }
         #[cfg(not(target_arch = "x86_64"))]
         false
+    }
+}
+
+/// The instruction set the kernels use on this CPU, if any (checked once): AVX-512, else
+/// AVX2. `MLTUTOR_SIMD=avx2` or `MLTUTOR_SIMD=off` narrows the choice, to compare paths.
+pub fn isa() -> Option<Isa> {
+    static ISA: std::sync::OnceLock<Option<Isa>> = std::sync::OnceLock::new();
+    *ISA.get_or_init(|| {
+        let wanted = std::env::var("MLTUTOR_SIMD").unwrap_or_default();
+        let order: &[Isa] = match wanted.trim().to_ascii_lowercase().as_str() {
+            "off" | "none" => &[],
+            "avx2" => &[Isa::Avx2],
+            _ => &[Isa::Avx512, Isa::Avx2],
+        };
+        order.iter().copied().find(|i| i.supported())
     })
 }
 
-/// Call `f::<N>(args…)` for the group size `n` (1 to `MAX_GROUP`), so that each size gets
-/// its accumulators in registers.
-macro_rules! by_group {
-    ($n:expr, $f:ident, $args:expr) => {{
+/// Call `isa::f::<N>(args)` for the group size `n`, so that each size gets its
+/// accumulators in registers.
+macro_rules! on_isa {
+    ($isa:expr, $n:expr, $f:ident, $args:expr) => {{
         let a = $args;
-        by_group!(@arms $n, $f, a, 1 2 3 4 5 6 7 8 9 10 11 12)
+        match $isa {
+            Isa::Avx512 => on_isa!(@arms $n, avx512::$f, a, 1 2 3 4 5 6 7 8 9 10 11 12),
+            Isa::Avx2 => on_isa!(@arms $n, avx2::$f, a, 1 2 3 4 5 6),
+        }
     }};
-    (@arms $n:expr, $f:ident, $a:ident, $($g:literal)*) => {
+    (@arms $n:expr, $m:ident :: $f:ident, $a:ident, $($g:literal)*) => {
         match $n {
-            $($g => $f::<$g>($a),)*
-            _ => unreachable!("group sizes are 1 to {MAX_GROUP}"),
+            $($g => $m::$f::<$g>($a),)*
+            _ => unreachable!("group sizes fit the registers"),
         }
     };
 }
@@ -57,6 +92,7 @@ macro_rules! by_group {
 /// row stride `wp` and plane stride `qp` (a multiple of `BLOCK`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Plan {
+    pub isa: Isa,
     pub c: usize,
     pub h: usize,
     pub w: usize,
@@ -73,7 +109,15 @@ pub struct Plan {
 
 impl Plan {
     /// A stride-1 convolution; `None` where the kernels do not apply.
-    pub fn new(c: usize, h: usize, w: usize, o: usize, k: usize, pad: usize) -> Option<Self> {
+    pub fn new(
+        isa: Isa,
+        c: usize,
+        h: usize,
+        w: usize,
+        o: usize,
+        k: usize,
+        pad: usize,
+    ) -> Option<Self> {
         let (hp, wp) = (h + 2 * pad, w + 2 * pad);
         if k == 0 || hp < k || wp < k || c == 0 || o == 0 {
             return None;
@@ -81,6 +125,7 @@ impl Plan {
         let (oh, ow) = (hp - k + 1, wp - k + 1);
         let qp = (oh * wp).div_ceil(BLOCK) * BLOCK;
         let plan = Self {
+            isa,
             c,
             h,
             w,
@@ -101,7 +146,7 @@ impl Plan {
     /// zeros, convolved back to `c` planes of `h × w`.
     pub fn transposed(&self) -> Option<Self> {
         let back = (self.k - 1).checked_sub(self.pad)?;
-        let plan = Self::new(self.o, self.oh, self.ow, self.c, self.k, back)?;
+        let plan = Self::new(self.isa, self.o, self.oh, self.ow, self.c, self.k, back)?;
         (plan.oh == self.h && plan.ow == self.w).then_some(plan)
     }
 
@@ -209,11 +254,12 @@ impl Plan {
         assert!(xp.len() >= self.input_len() && out.len() >= self.o * self.qp);
         assert!(taps.len() * self.o <= wt.len() && bias.is_none_or(|b| b.len() >= self.o));
         assert!(taps.iter().all(|&t| t + self.qp <= xp.len()));
-        for (first, n) in groups(self.o) {
-            // SAFETY: `available()` was checked by the caller's choice of this path; the
-            // asserts above bound every load (taps + qp ≤ len) and store (o · qp).
+        for (first, n) in groups(self.o, self.isa.max_group()) {
+            // SAFETY: the plan's ISA is one this CPU supports (`isa()`); the asserts above
+            // bound every load (taps + qp ≤ len) and store (o · qp).
             unsafe {
-                by_group!(
+                on_isa!(
+                    self.isa,
                     n,
                     forward_group,
                     (
@@ -236,9 +282,9 @@ impl Plan {
     pub fn weight_grad(&self, xp: &[f32], taps: &[usize], g: &[f32], acc: &mut [f32]) {
         let nt = taps.len();
         assert!(xp.len() >= self.input_len() && g.len() >= self.o * self.qp);
-        assert!(acc.len() >= self.o * nt * LANES);
+        assert!(acc.len() >= self.o * nt * SLOT);
         assert!(taps.iter().all(|&t| t + self.qp <= xp.len()));
-        for (first, n) in groups(self.o) {
+        for (first, n) in groups(self.o, self.isa.max_group()) {
             let mut t = 0;
             while t < nt {
                 let pair = nt - t >= 2;
@@ -250,13 +296,13 @@ impl Plan {
                         &taps[t..],
                         g.as_ptr().add(first * self.qp),
                         self.qp,
-                        acc.as_mut_ptr().add((first * nt + t) * LANES),
-                        nt * LANES,
+                        acc.as_mut_ptr().add((first * nt + t) * SLOT),
+                        nt * SLOT,
                     );
                     if pair {
-                        by_group!(n, weight_grad_group2, args)
+                        on_isa!(self.isa, n, weight_grad_group2, args)
                     } else {
-                        by_group!(n, weight_grad_group1, args)
+                        on_isa!(self.isa, n, weight_grad_group1, args)
                     }
                 }
                 t += if pair { 2 } else { 1 };
@@ -265,16 +311,16 @@ impl Plan {
     }
 }
 
-/// Sum each 16-lane partial sum: `acc` (`n × 16`) into `n` values added to `dst`.
+/// Sum each partial-sum slot: `acc` (`n × SLOT`) into `n` values added to `dst`.
 pub fn reduce_lanes(acc: &[f32], dst: &mut [f32]) {
-    for (d, lanes) in dst.iter_mut().zip(acc.chunks_exact(LANES)) {
+    for (d, lanes) in dst.iter_mut().zip(acc.chunks_exact(SLOT)) {
         *d += lanes.iter().sum::<f32>();
     }
 }
 
-/// Output channels split into groups of at most `MAX_GROUP`, as even as possible.
-fn groups(o: usize) -> impl Iterator<Item = (usize, usize)> {
-    let count = o.div_ceil(MAX_GROUP);
+/// Output channels split into groups of at most `max`, as even as possible.
+fn groups(o: usize, max: usize) -> impl Iterator<Item = (usize, usize)> {
+    let count = o.div_ceil(max);
     (0..count).map(move |i| (i * o / count, (i + 1) * o / count - i * o / count))
 }
 
@@ -288,99 +334,142 @@ type ForwardArgs<'a> = (
     *mut f32,
 );
 
-/// `G` output channels, 32 positions at a time.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-unsafe fn forward_group<const G: usize>((xp, taps, wt, w_stride, bias, qp, out): ForwardArgs) {
-    let mut q = 0;
-    while q < qp {
-        let mut acc = [[_mm512_setzero_ps(); 2]; G];
-        if let Some(b) = bias {
-            for (j, a) in acc.iter_mut().enumerate() {
-                let v = _mm512_set1_ps(*b.add(j));
-                *a = [v, v];
+/// The kernels for one instruction set, from its vector type, lane count and intrinsics.
+macro_rules! kernels {
+    ($m:ident, $feature:literal, $v:ty, $lanes:literal,
+     $zero:ident, $set1:ident, $load:ident, $store:ident, $fma:ident, $add:ident) => {
+        #[cfg(target_arch = "x86_64")]
+        mod $m {
+            use super::{ForwardArgs, WeightGradArgs, SLOT};
+            use std::arch::x86_64::*;
+            const L: usize = $lanes;
+
+            /// `G` output channels, two vectors of positions at a time.
+            #[target_feature(enable = $feature)]
+            pub unsafe fn forward_group<const G: usize>(
+                (xp, taps, wt, w_stride, bias, qp, out): ForwardArgs,
+            ) {
+                let mut q = 0;
+                while q < qp {
+                    let mut acc: [[$v; 2]; G] = [[$zero(); 2]; G];
+                    if let Some(b) = bias {
+                        for (j, a) in acc.iter_mut().enumerate() {
+                            let v = $set1(*b.add(j));
+                            *a = [v, v];
+                        }
+                    }
+                    let mut wrow = wt;
+                    for &t in taps {
+                        let x0 = $load(xp.add(t + q));
+                        let x1 = $load(xp.add(t + q + L));
+                        for (j, a) in acc.iter_mut().enumerate() {
+                            let wv = $set1(*wrow.add(j));
+                            a[0] = $fma(wv, x0, a[0]);
+                            a[1] = $fma(wv, x1, a[1]);
+                        }
+                        wrow = wrow.add(w_stride);
+                    }
+                    for (j, a) in acc.iter().enumerate() {
+                        let dst = out.add(j * qp + q);
+                        $store(dst, a[0]);
+                        $store(dst.add(L), a[1]);
+                    }
+                    q += 2 * L;
+                }
+            }
+
+            /// `G` output channels × two taps of the weight gradient.
+            #[target_feature(enable = $feature)]
+            pub unsafe fn weight_grad_group2<const G: usize>(
+                (xp, taps, g, qp, acc, acc_stride): WeightGradArgs,
+            ) {
+                let (t0, t1) = (taps[0], taps[1]);
+                let mut a: [[$v; 2]; G] = [[$zero(); 2]; G];
+                let mut q = 0;
+                while q < qp {
+                    let x0 = $load(xp.add(t0 + q));
+                    let x1 = $load(xp.add(t1 + q));
+                    for (j, aj) in a.iter_mut().enumerate() {
+                        let gv = $load(g.add(j * qp + q));
+                        aj[0] = $fma(gv, x0, aj[0]);
+                        aj[1] = $fma(gv, x1, aj[1]);
+                    }
+                    q += L;
+                }
+                for (j, aj) in a.iter().enumerate() {
+                    let dst = acc.add(j * acc_stride);
+                    $store(dst, $add($load(dst), aj[0]));
+                    let dst = dst.add(SLOT);
+                    $store(dst, $add($load(dst), aj[1]));
+                }
+            }
+
+            /// `G` output channels × one tap of the weight gradient (an odd tap count's last).
+            #[target_feature(enable = $feature)]
+            pub unsafe fn weight_grad_group1<const G: usize>(
+                (xp, taps, g, qp, acc, acc_stride): WeightGradArgs,
+            ) {
+                let t0 = taps[0];
+                let mut a: [$v; G] = [$zero(); G];
+                let mut q = 0;
+                while q < qp {
+                    let x0 = $load(xp.add(t0 + q));
+                    for (j, aj) in a.iter_mut().enumerate() {
+                        let gv = $load(g.add(j * qp + q));
+                        *aj = $fma(gv, x0, *aj);
+                    }
+                    q += L;
+                }
+                for (j, aj) in a.iter().enumerate() {
+                    let dst = acc.add(j * acc_stride);
+                    $store(dst, $add($load(dst), *aj));
+                }
             }
         }
-        let mut wrow = wt;
-        for &t in taps {
-            let x0 = _mm512_loadu_ps(xp.add(t + q));
-            let x1 = _mm512_loadu_ps(xp.add(t + q + LANES));
-            for (j, a) in acc.iter_mut().enumerate() {
-                let wv = _mm512_set1_ps(*wrow.add(j));
-                a[0] = _mm512_fmadd_ps(wv, x0, a[0]);
-                a[1] = _mm512_fmadd_ps(wv, x1, a[1]);
+
+        /// No such instructions off x86-64: `isa()` is `None` there, so never called.
+        #[cfg(not(target_arch = "x86_64"))]
+        mod $m {
+            use super::{ForwardArgs, WeightGradArgs};
+            pub unsafe fn forward_group<const G: usize>(_: ForwardArgs) {
+                unreachable!()
             }
-            wrow = wrow.add(w_stride);
+            pub unsafe fn weight_grad_group2<const G: usize>(_: WeightGradArgs) {
+                unreachable!()
+            }
+            pub unsafe fn weight_grad_group1<const G: usize>(_: WeightGradArgs) {
+                unreachable!()
+            }
         }
-        for (j, a) in acc.iter().enumerate() {
-            let dst = out.add(j * qp + q);
-            _mm512_storeu_ps(dst, a[0]);
-            _mm512_storeu_ps(dst.add(LANES), a[1]);
-        }
-        q += BLOCK;
-    }
+    };
 }
 
 type WeightGradArgs<'a> = (*const f32, &'a [usize], *const f32, usize, *mut f32, usize);
 
-/// `G` output channels × two taps of the weight gradient.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-unsafe fn weight_grad_group2<const G: usize>((xp, taps, g, qp, acc, acc_stride): WeightGradArgs) {
-    let (t0, t1) = (taps[0], taps[1]);
-    let mut a = [[_mm512_setzero_ps(); 2]; G];
-    let mut q = 0;
-    while q < qp {
-        let x0 = _mm512_loadu_ps(xp.add(t0 + q));
-        let x1 = _mm512_loadu_ps(xp.add(t1 + q));
-        for (j, aj) in a.iter_mut().enumerate() {
-            let gv = _mm512_loadu_ps(g.add(j * qp + q));
-            aj[0] = _mm512_fmadd_ps(gv, x0, aj[0]);
-            aj[1] = _mm512_fmadd_ps(gv, x1, aj[1]);
-        }
-        q += LANES;
-    }
-    for (j, aj) in a.iter().enumerate() {
-        let dst = acc.add(j * acc_stride);
-        _mm512_storeu_ps(dst, _mm512_add_ps(_mm512_loadu_ps(dst), aj[0]));
-        let dst = dst.add(LANES);
-        _mm512_storeu_ps(dst, _mm512_add_ps(_mm512_loadu_ps(dst), aj[1]));
-    }
-}
-
-/// `G` output channels × one tap of the weight gradient (an odd tap count's last).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-unsafe fn weight_grad_group1<const G: usize>((xp, taps, g, qp, acc, acc_stride): WeightGradArgs) {
-    let t0 = taps[0];
-    let mut a = [_mm512_setzero_ps(); G];
-    let mut q = 0;
-    while q < qp {
-        let x0 = _mm512_loadu_ps(xp.add(t0 + q));
-        for (j, aj) in a.iter_mut().enumerate() {
-            let gv = _mm512_loadu_ps(g.add(j * qp + q));
-            *aj = _mm512_fmadd_ps(gv, x0, *aj);
-        }
-        q += LANES;
-    }
-    for (j, aj) in a.iter().enumerate() {
-        let dst = acc.add(j * acc_stride);
-        _mm512_storeu_ps(dst, _mm512_add_ps(_mm512_loadu_ps(dst), *aj));
-    }
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-unsafe fn forward_group<const G: usize>(_: ForwardArgs) {
-    unreachable!("the direct kernels need x86-64")
-}
-#[cfg(not(target_arch = "x86_64"))]
-unsafe fn weight_grad_group2<const G: usize>(_: WeightGradArgs) {
-    unreachable!("the direct kernels need x86-64")
-}
-#[cfg(not(target_arch = "x86_64"))]
-unsafe fn weight_grad_group1<const G: usize>(_: WeightGradArgs) {
-    unreachable!("the direct kernels need x86-64")
-}
+kernels!(
+    avx512,
+    "avx512f",
+    __m512,
+    16,
+    _mm512_setzero_ps,
+    _mm512_set1_ps,
+    _mm512_loadu_ps,
+    _mm512_storeu_ps,
+    _mm512_fmadd_ps,
+    _mm512_add_ps
+);
+kernels!(
+    avx2,
+    "avx2,fma",
+    __m256,
+    8,
+    _mm256_setzero_ps,
+    _mm256_set1_ps,
+    _mm256_loadu_ps,
+    _mm256_storeu_ps,
+    _mm256_fmadd_ps,
+    _mm256_add_ps
+);
 
 #[cfg(test)]
 mod tests {
@@ -428,13 +517,21 @@ mod tests {
             .collect()
     }
 
+    /// The instruction sets this CPU can test.
+    fn isas() -> Vec<Isa> {
+        [Isa::Avx512, Isa::Avx2]
+            .into_iter()
+            .filter(|i| i.supported())
+            .collect()
+    }
+
     #[test]
     fn forward_matches_the_definition() {
-        if !available() {
-            return;
-        }
-        for &(c, h, w, o, k, p) in &CASES {
-            let plan = Plan::new(c, h, w, o, k, p).unwrap();
+        for (isa, &(c, h, w, o, k, p)) in isas()
+            .into_iter()
+            .flat_map(|i| CASES.iter().map(move |c| (i, c)))
+        {
+            let plan = Plan::new(isa, c, h, w, o, k, p).unwrap();
             let (x, wts, b) = (values(c * h * w, 1), values(o * c * k * k, 2), values(o, 3));
             let mut xp = vec![0.0; plan.input_len()];
             plan.pad_into(&x, &mut xp);
@@ -447,7 +544,7 @@ mod tests {
                     for ox in 0..plan.ow {
                         let got = out[oc * plan.qp + oy * plan.wp + ox] as f64;
                         let w = want[(oc * plan.oh + oy) * plan.ow + ox];
-                        assert!((got - w).abs() < 1e-4, "{c} {o} {k}: {got} vs {w}");
+                        assert!((got - w).abs() < 1e-4, "{isa:?} {c} {o} {k}: {got} vs {w}");
                     }
                 }
             }
@@ -465,11 +562,11 @@ mod tests {
 
     #[test]
     fn gradients_match_their_definitions() {
-        if !available() {
-            return;
-        }
-        for &(c, h, w, o, k, p) in &CASES {
-            let plan = Plan::new(c, h, w, o, k, p).unwrap();
+        for (isa, &(c, h, w, o, k, p)) in isas()
+            .into_iter()
+            .flat_map(|i| CASES.iter().map(move |c| (i, c)))
+        {
+            let plan = Plan::new(isa, c, h, w, o, k, p).unwrap();
             let (oh, ow) = (plan.oh, plan.ow);
             let (x, wts, g) = (
                 values(c * h * w, 4),
@@ -495,7 +592,7 @@ mod tests {
             let mut xp = vec![0.0; plan.input_len()];
             plan.pad_into(&x, &mut xp);
             let taps = plan.taps();
-            let mut acc = vec![0.0; o * taps.len() * LANES];
+            let mut acc = vec![0.0; o * taps.len() * SLOT];
             plan.weight_grad(&xp, &taps, &gbuf, &mut acc);
             let mut dw = vec![0.0; o * taps.len()];
             reduce_lanes(&acc, &mut dw);
@@ -511,7 +608,10 @@ mod tests {
                                 }
                             }
                             let got = dw[((oc * c + ic) * k + kh) * k + kw] as f64;
-                            assert!((got - want).abs() < 1e-3, "dw {c} {o} {k}: {got} vs {want}");
+                            assert!(
+                                (got - want).abs() < 1e-3,
+                                "{isa:?} dw {c} {o} {k}: {got} vs {want}"
+                            );
                         }
                     }
                 }
@@ -546,7 +646,10 @@ mod tests {
                             }
                         }
                         let got = dxo[ic * back.qp + iy * back.wp + ix] as f64;
-                        assert!((got - want).abs() < 1e-3, "dx {c} {o} {k}: {got} vs {want}");
+                        assert!(
+                            (got - want).abs() < 1e-3,
+                            "{isa:?} dx {c} {o} {k}: {got} vs {want}"
+                        );
                     }
                 }
             }

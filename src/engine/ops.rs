@@ -164,10 +164,18 @@ impl Geom {
     }
     /// The direct kernels' plan, where they apply (f32 is checked by the caller).
     fn direct_plan(&self) -> Option<Plan> {
-        if self.stride != 1 || !direct::available() {
+        if self.stride != 1 {
             return None;
         }
-        Plan::new(self.c, self.h, self.w, self.o, self.k, self.pad)
+        Plan::new(
+            direct::isa()?,
+            self.c,
+            self.h,
+            self.w,
+            self.o,
+            self.k,
+            self.pad,
+        )
     }
     /// Output columns `ox` whose input column `ox·s + kw − p` lies inside the image.
     fn valid_cols(&self, kw: usize) -> (usize, usize) {
@@ -619,7 +627,7 @@ impl ConvWeightGrad {
         let partials: Vec<Vec<f32>> = per_thread(g.n)
             .into_par_iter()
             .map(|range| {
-                let mut acc = vec![0f32; g.o * taps.len() * direct::LANES];
+                let mut acc = vec![0f32; g.o * taps.len() * direct::SLOT];
                 let mut xp = vec![0f32; plan.input_len()];
                 let mut gbuf = vec![0f32; g.o * plan.qp];
                 for i in range {
@@ -1159,7 +1167,7 @@ impl ConvBlockGrad {
                 (Vec::new(), Vec::new())
             };
             (
-                vec![0f32; g.o * nt * direct::LANES],
+                vec![0f32; g.o * nt * direct::SLOT],
                 vec![0f32; g.o],
                 vec![0f32; plan.input_len()],
                 vec![0f32; g.o * plan.qp],
