@@ -113,8 +113,9 @@ fn the_exam_cnn_end_to_end_on_a_small_input() {
     );
 }
 
-/// Training runs in f32, through other kernels than the f64 ones checked above (on
-/// AVX-512 CPUs, the direct convolution): at the exam's real size, and on odd shapes
+/// Training runs in f32, through other kernels than the f64 ones checked above (on CPUs
+/// with AVX-512 or AVX2, the direct convolution; `MLTUTOR_SIMD=avx2` or `off` picks
+/// another path to check): at the exam's real size, and on odd shapes
 /// (channel counts in two groups, an unpadded kernel, the input gradient of a second
 /// block), they agree with f64 to f32's precision.
 #[test]

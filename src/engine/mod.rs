@@ -765,7 +765,8 @@ pub fn gradient_check(
 }
 
 /// The same analytic gradients (input and every variable, of Σ r ⊙ f(x)) computed in f32,
-/// as training runs them (on CPUs with AVX-512, through the direct convolution kernels),
+/// as training runs them (on CPUs with AVX-512 or AVX2, through the direct convolution
+/// kernels),
 /// and in f64, through the kernels `gradient_check` verifies by finite differences. Same
 /// weights and data, rounded to f32 for both; `max_abs_err` is the largest difference.
 pub fn precision_check(
