@@ -676,8 +676,11 @@ pub struct MaxPool {
     relu: bool,
     /// Index within its plane of each output's maximum; `NONE` where the fused ReLU
     /// zeroed the output.
-    argmax: std::sync::Mutex<Vec<u32>>,
+    argmax: std::sync::Mutex<Argmax>,
 }
+
+/// Shared with the backward ops rather than copied (half a MB per block at batch 32).
+type Argmax = std::sync::Arc<Vec<u32>>;
 
 const NONE: u32 = u32::MAX;
 
@@ -686,7 +689,7 @@ impl MaxPool {
         Self {
             k,
             relu,
-            argmax: std::sync::Mutex::new(Vec::new()),
+            argmax: std::sync::Mutex::new(Argmax::default()),
         }
     }
 }
@@ -789,7 +792,7 @@ impl MaxPool {
                 }
             });
         if let Ok(mut a) = self.argmax.lock() {
-            *a = idx;
+            *a = Argmax::new(idx);
         }
         Ok((T::to_cpu_storage_owned(out), Shape::from((n, c, oh, ow))))
     }
@@ -822,7 +825,7 @@ impl CustomOp1 for MaxPool {
 
 /// The whole gradient of each window to its maximum; none where the fused ReLU cut it.
 struct PoolScatter {
-    argmax: Vec<u32>,
+    argmax: Argmax,
     dims: (usize, usize, usize, usize),
 }
 
@@ -864,7 +867,7 @@ pub struct ConvBlock {
     /// From the forward pass: per sample and output, the index of the maximum within the
     /// sample's convolution output, or `NONE` where the ReLU cut it; and the plan of the
     /// direct kernels when they computed it (the output then has their layout).
-    argmax: std::sync::Mutex<(Vec<u32>, Option<Plan>)>,
+    argmax: std::sync::Mutex<(Argmax, Option<Plan>)>,
 }
 
 impl ConvBlock {
@@ -873,7 +876,7 @@ impl ConvBlock {
             stride,
             padding,
             k,
-            argmax: std::sync::Mutex::new((Vec::new(), None)),
+            argmax: std::sync::Mutex::new((Argmax::default(), None)),
         }
     }
 
@@ -926,7 +929,7 @@ impl ConvBlock {
                 },
             );
         if let Ok(mut a) = self.argmax.lock() {
-            *a = (idx, None);
+            *a = (Argmax::new(idx), None);
         }
         Ok((
             T::to_cpu_storage_owned(out),
@@ -964,7 +967,7 @@ impl ConvBlock {
                 },
             );
         if let Ok(mut a) = self.argmax.lock() {
-            *a = (idx, Some(plan));
+            *a = (Argmax::new(idx), Some(plan));
         }
         (
             f32::to_cpu_storage_owned(out),
@@ -1059,7 +1062,7 @@ impl CustomOp3 for ConvBlock {
 /// one GEMM gives the weight gradient and another, with col2im, the input gradient.
 struct ConvBlockGrad {
     geom: Geom,
-    argmax: Vec<u32>,
+    argmax: Argmax,
     /// The forward pass's direct plan: its argmax indexes that layout.
     direct: Option<Plan>,
     want_x: bool,
