@@ -169,6 +169,39 @@ fn a_training_run_moves_while_keys_are_answered() {
     assert!(s.wait_exit());
 }
 
+/// A click (SGR mouse report, 1-based cells) on question 4a's line opens it; the wheel
+/// moves the selection; on exit the terminal no longer reports the mouse.
+#[test]
+fn the_mouse_opens_a_question_and_is_released_on_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Session::start(dir.path(), &["--lang", "en"]);
+    s.wait_for("Counting weights");
+    assert_ne!(
+        s.parser.lock().unwrap().screen().mouse_protocol_mode(),
+        vt100::MouseProtocolMode::None,
+        "the interface asks for mouse reports"
+    );
+    // Row 6 (1-based) is the fourth question's line: header, border, then 1, 2, 3, 4a.
+    s.keys("\x1b[<0;20;6M\x1b[<0;20;6m");
+    s.wait_for("How many weights");
+    s.keys("\x1b");
+    s.wait_for("type the answer");
+    s.keys("\x1b");
+    s.wait_for("Self-check mode");
+    // Wheel down twice from 4a: 4c; Enter opens it.
+    s.keys("\x1b[<65;20;10M\x1b[<65;20;10M");
+    s.keys(ENTER);
+    s.wait_for("A shape that fits");
+    s.keys("\x1b");
+    s.wait_for("type the answer");
+    s.keys("q");
+    assert!(s.wait_exit());
+    assert_eq!(
+        s.parser.lock().unwrap().screen().mouse_protocol_mode(),
+        vt100::MouseProtocolMode::None
+    );
+}
+
 #[test]
 fn a_tiny_terminal_gets_a_message_and_quits_cleanly() {
     let dir = tempfile::tempdir().unwrap();

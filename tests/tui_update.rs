@@ -357,3 +357,46 @@ fn data_quality_lab_queues_a_clean_and_a_flawed_run() {
         other => panic!("{other:?}"),
     }
 }
+
+/// The mouse: the wheel moves as the arrows do, a click on a question's line opens it
+/// (the list's lines start below the header and the list's border), and neither answers
+/// a dialog that waits for a key.
+#[test]
+fn the_mouse_scrolls_and_opens_questions() {
+    let mut s = state(Lang::En, Mode::SelfCheck);
+    s.update(Msg::Resize(80, 24));
+    s.update(Msg::Scroll { up: false });
+    s.update(Msg::Scroll { up: false });
+    assert_eq!(s.list_cursor, 2);
+    s.update(Msg::Scroll { up: true });
+    assert_eq!(s.list_cursor, 1);
+    // Row 0 is the header, row 1 the list's top border, so question 4a (the fourth) is
+    // on row 5; the border column and the blank line after the list open nothing.
+    s.update(Msg::Click { column: 0, row: 5 });
+    s.update(Msg::Click {
+        column: 10,
+        row: 2 + s.pack.questions.len() as u16,
+    });
+    assert_eq!(s.screen, Screen::List);
+    s.update(Msg::Click { column: 10, row: 5 });
+    assert_eq!((s.screen, s.current), (Screen::Question, 3));
+    assert_eq!(s.pack.questions[3].id, "q4a");
+    // A click elsewhere than the list does nothing on a question screen.
+    s.update(Msg::Click { column: 10, row: 5 });
+    assert_eq!((s.screen, s.current), (Screen::Question, 3));
+    // A confirmation is not answered by the mouse.
+    s.update(key(KeyCode::Esc));
+    s.update(key(KeyCode::Esc));
+    assert_eq!(s.screen, Screen::List);
+    press(&mut s, "R");
+    assert_eq!(s.confirm, Some(Confirm::ResetAll));
+    s.update(Msg::Scroll { up: true });
+    s.update(Msg::Click { column: 10, row: 3 });
+    assert_eq!(s.confirm, Some(Confirm::ResetAll));
+    assert_eq!(s.screen, Screen::List);
+    // Below the minimum size nothing is drawn to click on.
+    s.update(key(KeyCode::Esc));
+    s.update(Msg::Resize(40, 10));
+    s.update(Msg::Click { column: 10, row: 3 });
+    assert_eq!(s.screen, Screen::List);
+}

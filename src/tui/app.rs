@@ -100,6 +100,8 @@ pub struct State {
     pub exam: ExamState,
     pub trace_seq: u64,
     pub quit: bool,
+    /// The terminal's size (columns, rows), for mapping mouse clicks to what is drawn.
+    pub size: Option<(u16, u16)>,
     pub lab: LabState,
     /// Screen to return to when the lab closes.
     pub lab_return: Screen,
@@ -110,6 +112,15 @@ pub struct State {
 pub enum Msg {
     Key(KeyEvent),
     Resize(u16, u16),
+    /// The mouse wheel: up or down one step, as the arrow keys.
+    Scroll {
+        up: bool,
+    },
+    /// A left click at a cell (0-based column and row).
+    Click {
+        column: u16,
+        row: u16,
+    },
     /// One second passed (exam timer, lab clock).
     Tick,
     Graded {
@@ -339,6 +350,7 @@ impl State {
             exam: ExamState::default(),
             trace_seq: 0,
             quit: false,
+            size: None,
             lab: LabState::default(),
             lab_return: Screen::List,
         }
@@ -590,7 +602,32 @@ impl State {
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Key(k) if k.kind != KeyEventKind::Release => self.on_key(k),
-            Msg::Key(_) | Msg::Resize(..) => Vec::new(),
+            Msg::Key(_) => Vec::new(),
+            Msg::Resize(w, h) => {
+                self.size = Some((w, h));
+                Vec::new()
+            }
+            // A dialog waits for a key: the mouse must not answer it.
+            Msg::Scroll { .. } | Msg::Click { .. } if self.confirm.is_some() || self.help => {
+                Vec::new()
+            }
+            Msg::Scroll { up } => {
+                let code = if up { KeyCode::Up } else { KeyCode::Down };
+                self.on_key(KeyEvent::new(code, KeyModifiers::NONE))
+            }
+            Msg::Click { column, row } => {
+                let hit = self.size.and_then(|size| {
+                    super::view::list_item_at(size, self.questions.len(), column, row)
+                });
+                match hit {
+                    Some(i) if self.screen == Screen::List => {
+                        self.list_cursor = i;
+                        self.open_question(i, true);
+                        self.trace_effect()
+                    }
+                    _ => Vec::new(),
+                }
+            }
             Msg::Tick => self.on_tick(),
             Msg::Graded {
                 index,

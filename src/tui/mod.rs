@@ -62,6 +62,11 @@ pub fn prepare(opts: &TuiOptions, tx: Sender<Msg>) -> (State, runtime::Runtime, 
     (state, rt, effects)
 }
 
+/// Stop mouse reporting (the terminal would otherwise keep sending it to the shell).
+fn release_mouse() {
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+}
+
 /// Run the interface in the real terminal. The terminal is restored on every exit path:
 /// `ratatui::init` installs a panic hook that restores it, and the guard covers errors.
 pub fn run(opts: TuiOptions) -> std::io::Result<()> {
@@ -84,18 +89,36 @@ pub fn run(opts: TuiOptions) -> std::io::Result<()> {
     struct Restore;
     impl Drop for Restore {
         fn drop(&mut self) {
+            release_mouse();
             ratatui::restore();
         }
     }
     let mut terminal = ratatui::init();
     let _restore = Restore;
+    // ratatui's panic hook restores the screen; the mouse must be released too, first.
+    let ratatui_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        release_mouse();
+        ratatui_hook(info);
+    }));
+    crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)?;
     let input_tx = tx.clone();
     std::thread::Builder::new()
         .name("mltutor-input".into())
         .spawn(move || loop {
+            use crossterm::event::{Event, MouseButton, MouseEventKind};
             let msg = match crossterm::event::read() {
-                Ok(crossterm::event::Event::Key(k)) => Msg::Key(k),
-                Ok(crossterm::event::Event::Resize(w, h)) => Msg::Resize(w, h),
+                Ok(Event::Key(k)) => Msg::Key(k),
+                Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
+                Ok(Event::Mouse(m)) => match m.kind {
+                    MouseEventKind::ScrollUp => Msg::Scroll { up: true },
+                    MouseEventKind::ScrollDown => Msg::Scroll { up: false },
+                    MouseEventKind::Down(MouseButton::Left) => Msg::Click {
+                        column: m.column,
+                        row: m.row,
+                    },
+                    _ => continue,
+                },
                 Ok(_) => continue,
                 Err(_) => break,
             };

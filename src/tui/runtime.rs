@@ -158,6 +158,9 @@ pub fn run_loop<B: Backend>(
     rx: &Receiver<Msg>,
     rt: &mut Runtime,
 ) -> Result<(), B::Error> {
+    // The state learns the size first, to map mouse clicks to what is drawn.
+    let size = terminal.size()?;
+    state.update(Msg::Resize(size.width, size.height));
     terminal.draw(|f| super::view::draw(f, state))?;
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];

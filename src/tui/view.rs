@@ -83,12 +83,7 @@ pub fn draw(f: &mut Frame, s: &State) {
         draw_too_small(f, area, s.lang);
         return;
     }
-    let [header, body, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(0),
-        Constraint::Length(2),
-    ])
-    .areas(area);
+    let [header, body, footer] = frame_areas(area);
     draw_header(f, header, s, t);
     match s.screen {
         Screen::List => draw_list(f, body, s, t),
@@ -332,6 +327,32 @@ fn cursor_line(spans: Vec<Span<'static>>, selected: bool, t: Theme) -> Line<'sta
     } else {
         Line::from(spans)
     }
+}
+
+/// The frame: a header line, the body, two footer lines.
+fn frame_areas(area: Rect) -> [Rect; 3] {
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(2),
+    ])
+    .areas(area)
+}
+
+/// Which of the list's `n` questions a click at (`column`, `row`) falls on, for a terminal
+/// of `size` (columns, rows): each question is one line inside the list's border.
+pub fn list_item_at(size: (u16, u16), n: usize, column: u16, row: u16) -> Option<usize> {
+    let area = Rect::new(0, 0, size.0, size.1);
+    if size.0 < MIN_SIZE.0 || size.1 < MIN_SIZE.1 {
+        return None;
+    }
+    let [_, body, _] = frame_areas(area);
+    let inner = Block::bordered().inner(body);
+    if !inner.contains(ratatui::layout::Position::new(column, row)) {
+        return None;
+    }
+    let i = (row - inner.y) as usize;
+    (i < n).then_some(i)
 }
 
 fn draw_list(f: &mut Frame, area: Rect, s: &State, t: Theme) {
@@ -914,7 +935,7 @@ fn draw_report(f: &mut Frame, area: Rect, s: &State, t: Theme) {
 
 fn draw_help(f: &mut Frame, area: Rect, s: &State, t: Theme) {
     let keys = keys(s);
-    let h = (keys.len() as u16 + 4).min(area.height);
+    let h = (keys.len() as u16 + 5).min(area.height);
     let w = 64.min(area.width);
     let popup = Rect::new(
         area.x + (area.width - w) / 2,
@@ -932,6 +953,15 @@ fn draw_help(f: &mut Frame, area: Rect, s: &State, t: Theme) {
             ])
         })
         .collect();
+    lines.push(Line::styled(
+        s.lang
+            .t(
+                "mouse: a click opens a question, the wheel scrolls",
+                "souris : clic sur une question, molette pour défiler",
+            )
+            .to_string(),
+        t.dim(),
+    ));
     lines.push(Line::styled(
         s.lang
             .t("Esc or ? closes this help", "Échap ou ? ferme cette aide")
