@@ -517,20 +517,17 @@ mod tests {
             .collect()
     }
 
-    /// The instruction sets this CPU can test.
-    fn isas() -> Vec<Isa> {
+    /// Every case, with every instruction set this CPU can test.
+    fn cases() -> impl Iterator<Item = (Isa, (usize, usize, usize, usize, usize, usize))> {
         [Isa::Avx512, Isa::Avx2]
             .into_iter()
             .filter(|i| i.supported())
-            .collect()
+            .flat_map(|i| CASES.iter().map(move |c| (i, *c)))
     }
 
     #[test]
     fn forward_matches_the_definition() {
-        for (isa, &(c, h, w, o, k, p)) in isas()
-            .into_iter()
-            .flat_map(|i| CASES.iter().map(move |c| (i, c)))
-        {
+        for (isa, (c, h, w, o, k, p)) in cases() {
             let plan = Plan::new(isa, c, h, w, o, k, p).unwrap();
             let (x, wts, b) = (values(c * h * w, 1), values(o * c * k * k, 2), values(o, 3));
             let mut xp = vec![0.0; plan.input_len()];
@@ -562,10 +559,7 @@ mod tests {
 
     #[test]
     fn gradients_match_their_definitions() {
-        for (isa, &(c, h, w, o, k, p)) in isas()
-            .into_iter()
-            .flat_map(|i| CASES.iter().map(move |c| (i, c)))
-        {
+        for (isa, (c, h, w, o, k, p)) in cases() {
             let plan = Plan::new(isa, c, h, w, o, k, p).unwrap();
             let (oh, ow) = (plan.oh, plan.ow);
             let (x, wts, g) = (

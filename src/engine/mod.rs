@@ -686,6 +686,21 @@ pub struct GradCheck {
     pub max_abs_grad: f64,
 }
 
+impl GradCheck {
+    /// `values` against `reference`: the largest difference and the largest reference value.
+    fn new(name: String, values: Vec<f64>, reference: Vec<f64>) -> Self {
+        Self {
+            name,
+            max_abs_err: values
+                .iter()
+                .zip(&reference)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0, f64::max),
+            max_abs_grad: reference.iter().map(|v| v.abs()).fold(0.0, f64::max),
+        }
+    }
+}
+
 fn normal_values(rng: &mut rand::rngs::StdRng, n: usize) -> Vec<f64> {
     use rand_distr::Distribution;
     let d = rand_distr::Normal::new(0.0, 1.0).expect("unit normal");
@@ -715,15 +730,6 @@ pub fn gradient_check(
     };
     let grads = (out * &r)?.sum_all()?.backward()?;
     let eps = 1e-6;
-    let compare = |name: String, analytic: Vec<f64>, numeric: Vec<f64>| GradCheck {
-        name,
-        max_abs_err: analytic
-            .iter()
-            .zip(&numeric)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0, f64::max),
-        max_abs_grad: numeric.iter().map(|v| v.abs()).fold(0.0, f64::max),
-    };
     let mut report = Vec::new();
     let gx = match grads.get(x.as_tensor()) {
         Some(g) => g.flatten_all()?.to_vec1::<f64>()?,
@@ -739,7 +745,7 @@ pub fn gradient_check(
         let fm = objective(&Tensor::from_vec(minus, dims.as_slice(), &dev)?)?;
         fd.push((fp - fm) / (2.0 * eps));
     }
-    report.push(compare("input".into(), gx, fd));
+    report.push(GradCheck::new("input".into(), gx, fd));
     for (name, var) in net.named_vars()? {
         let original = var.as_tensor().copy()?;
         let values = original.flatten_all()?.to_vec1::<f64>()?;
@@ -759,7 +765,7 @@ pub fn gradient_check(
             numeric.push((fp - fm) / (2.0 * eps));
         }
         var.set(&original)?;
-        report.push(compare(name, analytic, numeric));
+        report.push(GradCheck::new(name, analytic, numeric));
     }
     Ok(report)
 }
@@ -819,15 +825,7 @@ pub fn precision_check(
     Ok(single
         .into_iter()
         .zip(double)
-        .map(|((name, a), (_, b))| GradCheck {
-            name,
-            max_abs_err: a
-                .iter()
-                .zip(&b)
-                .map(|(a, b)| (a - b).abs())
-                .fold(0.0, f64::max),
-            max_abs_grad: b.iter().map(|v| v.abs()).fold(0.0, f64::max),
-        })
+        .map(|((name, a), (_, b))| GradCheck::new(name, a, b))
         .collect())
 }
 
