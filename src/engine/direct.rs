@@ -1,16 +1,16 @@
-//! Direct stride-1 convolution in f32 with AVX-512, for CPUs that have it.
+//! Direct stride-1 convolution in f32 with AVX-512 or AVX2 + FMA, for CPUs that have them.
 //!
 //! The exam's convolutions have 10 output channels: as im2col + GEMM, the GEMM's `m` is 10
 //! and the column buffer (250 × 400 for conv2) is written and read once per sample, so most
 //! of a step went to packing and copying rather than multiplying. Here nothing is copied but
 //! the zero-bordered input: the output is computed over the *padded* row width (`wp`), so
 //! that output `q = oy·wp + ox` reads input `q + offset(tap)` for every tap, one contiguous
-//! 16-lane load per tap shared by all output channels (held in registers). The columns
+//! vector load per tap shared by a group of output channels (held in registers). The columns
 //! `ox ≥ ow` of each output row are junk and ignored.
 //!
 //! The same kernel computes the input gradient (a convolution of the zero-bordered output
 //! gradient with the flipped, transposed weights); a second kernel the weight gradient,
-//! summed in 16-lane partial sums that are reduced once per batch.
+//! summed in vector partial sums that are reduced once per batch.
 
 /// Partial sums of the weight gradient: floats per (channel, tap) slot, one vector's worth
 /// for AVX-512 (AVX2 fills the first half).

@@ -620,7 +620,7 @@ impl ConvWeightGrad {
 
 impl ConvWeightGrad {
     /// The direct kernel: the output gradient in the forward's layout against the
-    /// bordered input, 16-lane partial sums per thread.
+    /// bordered input, vector partial sums per thread.
     fn run_direct(&self, x: &[f32], dy: &[f32], plan: Plan) -> (CpuStorage, Shape) {
         let g = self.geom;
         let (taps, ohw) = (plan.taps(), g.ohw());
