@@ -396,6 +396,29 @@ pub fn plan(spec: &ModelSpec, input: &Shape, batch: usize, budget: u64) -> Resul
                 ))
             }
         }
+        // A convolution's kernels also need a working buffer per compute thread: the
+        // zero-bordered input and output, or the im2col columns.
+        if let Some(work) = conv_workspace(&l.layer, &current, &out) {
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let total = work
+                .checked_mul(batch.min(threads) as u64)
+                .and_then(|e| e.checked_mul(F32_BYTES))
+                .and_then(|w| w.checked_add(act_bytes?))
+                .and_then(|t| t.checked_add(param_bytes));
+            match total {
+                Some(t) if t <= budget => {}
+                other => {
+                    return Err(over(
+                        format!(
+                            "a batch of {batch} through `{}` up to {} (with its padded working buffers)",
+                            spec.id,
+                            l.label()
+                        ),
+                        other,
+                    ))
+                }
+            }
+        }
         let (params, buffers) = expected_sizes(&l.layer).unwrap_or((0, 0));
         // The origin chain restarts at each layer with weights, so messages name the
         // nearest meaningful producer ("conv2 → F.relu → F.max_pool2d").
@@ -418,6 +441,34 @@ pub fn plan(spec: &ModelSpec, input: &Shape, batch: usize, budget: u64) -> Resul
         param_bytes,
         activation_bytes,
     })
+}
+
+/// Elements of the working buffer one thread needs for a convolution's sample (the
+/// larger of the direct kernels' bordered input and output, and the im2col columns).
+fn conv_workspace(layer: &LayerKind, input: &Shape, output: &Shape) -> Option<u64> {
+    let LayerKind::Conv2d {
+        kernel, padding, ..
+    } = layer
+    else {
+        return None;
+    };
+    let (&[c, h, w], &[o, oh, ow]) = (input.dims(), output.dims()) else {
+        return None;
+    };
+    let [c, h, w, o, oh, ow, k, p] = [c, h, w, o, oh, ow, *kernel, *padding].map(|v| v as u64);
+    // Saturating: a size past u64 is refused as over the budget, not skipped.
+    let wp = w.saturating_add(p.saturating_mul(2));
+    let hp = h.saturating_add(p.saturating_mul(2));
+    let direct = c
+        .saturating_mul(hp)
+        .saturating_mul(wp)
+        .saturating_add(o.saturating_mul(oh).saturating_mul(wp));
+    let columns = c
+        .saturating_mul(k)
+        .saturating_mul(k)
+        .saturating_mul(oh)
+        .saturating_mul(ow);
+    Some(direct.max(columns))
 }
 
 /// Output shape of one sample through one layer, or what the layer needed.

@@ -218,6 +218,35 @@ fn memory_budget_refuses_before_allocating() {
     ));
 }
 
+/// Small input and output, but a convolution whose padded input is enormous: 100,000
+/// channels of (1 + 2·1000)² floats, 1.6 TB, would abort the process when allocated; it is
+/// refused with the budget's message instead.
+#[test]
+fn a_convolution_working_buffer_over_budget_is_refused() {
+    let spec = parse_model(
+        r#"(id: "padded", input: [100000, 1, 1], layers: [
+            (name: "conv", layer: Conv2d(in: 100000, out: 1, kernel: 1, padding: 1000))])"#,
+    )
+    .unwrap();
+    match inspect(&spec, None, 1, DEFAULT_BUDGET_BYTES) {
+        Err(InspectError::Plan(e @ PlanError::OverBudget { .. })) => {
+            let msg = e.to_string();
+            assert!(
+                msg.contains("working buffers") && msg.contains("GiB"),
+                "{msg}"
+            );
+        }
+        other => panic!("expected a budget refusal, got {other:?}"),
+    }
+    // The same layer with a sensible padding runs.
+    let fine = parse_model(
+        r#"(id: "fine", input: [100, 4, 4], layers: [
+            (name: "conv", layer: Conv2d(in: 100, out: 1, kernel: 3, padding: 1))])"#,
+    )
+    .unwrap();
+    assert!(inspect(&fine, None, 1, DEFAULT_BUDGET_BYTES).is_ok());
+}
+
 #[test]
 fn absurd_sizes_do_not_overflow() {
     let spec = parse_model(&format!(
