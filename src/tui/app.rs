@@ -620,10 +620,10 @@ impl State {
                     super::view::list_item_at(size, self.questions.len(), column, row)
                 });
                 match hit {
+                    // As if the arrows had moved there and Enter was pressed.
                     Some(i) if self.screen == Screen::List => {
                         self.list_cursor = i;
-                        self.open_question(i, true);
-                        self.trace_effect()
+                        self.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))
                     }
                     _ => Vec::new(),
                 }
