@@ -108,7 +108,8 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// A stride-1 convolution; `None` where the kernels do not apply.
+    /// A stride-1 convolution with `isa`'s kernels; `None` where they do not apply or the
+    /// CPU lacks the instructions.
     pub fn new(
         isa: Isa,
         c: usize,
@@ -119,7 +120,8 @@ impl Plan {
         pad: usize,
     ) -> Option<Self> {
         let (hp, wp) = (h + 2 * pad, w + 2 * pad);
-        if k == 0 || hp < k || wp < k || c == 0 || o == 0 {
+        // The kernels' safety rests on the CPU having the plan's instructions.
+        if !isa.supported() || k == 0 || hp < k || wp < k || c == 0 || o == 0 {
             return None;
         }
         let (oh, ow) = (hp - k + 1, wp - k + 1);
