@@ -209,12 +209,14 @@ impl LabState {
     /// Parse every field into a config, or say which field is wrong and why.
     pub fn parsed(&self) -> Result<TrainConfig, String> {
         let mut cfg = self.config.clone().ok_or("no model")?;
+        // "field: why", with French typography's space before the colon.
+        let sep = self.lang.t(": ", " : ");
         for (f, t) in FIELDS.iter().zip(&self.texts) {
             let t = t.trim();
+            let name = field_name(*f, self.lang);
             let num = |lo: f64, hi: f64| -> Result<f64, String> {
-                let v = crate::answer::parse_number(t).map_err(|e| {
-                    format!("{}: {}", field_name(*f, self.lang), e.render(self.lang))
-                })?;
+                let v = crate::answer::parse_number(t)
+                    .map_err(|e| format!("{name}{sep}{}", e.render(self.lang)))?;
                 if v < lo || v > hi {
                     return Err(match self.lang {
                         Lang::En => format!(
@@ -234,8 +236,11 @@ impl LabState {
                 Field::Lr => cfg.lr = num(1e-6, 10.0)?,
                 Field::Optimizer => {
                     cfg.optimizer = t.parse().map_err(|_| {
-                        let use_ = self.lang.t("use sgd or adamw", "sgd ou adamw");
-                        format!("{}: `{t}`? {use_}", field_name(*f, self.lang))
+                        let hint = match self.lang {
+                            Lang::En => format!("`{t}`? use sgd or adamw"),
+                            Lang::Fr => format!("`{t}` ? sgd ou adamw"),
+                        };
+                        format!("{name}{sep}{hint}")
                     })?
                 }
                 Field::TrainSize => cfg.data.train_size = num(10.0, 100_000.0)? as usize,
@@ -245,8 +250,11 @@ impl LabState {
                 Field::Duplication => cfg.data.duplication = num(0.0, 0.95)? as f32,
                 Field::Device => {
                     cfg.device = t.parse().map_err(|_| {
-                        let use_ = self.lang.t("use cpu or cuda", "cpu ou cuda");
-                        format!("{}: `{t}`? {use_}", field_name(*f, self.lang))
+                        let hint = match self.lang {
+                            Lang::En => format!("`{t}`? use cpu or cuda"),
+                            Lang::Fr => format!("`{t}` ? cpu ou cuda"),
+                        };
+                        format!("{name}{sep}{hint}")
                     })?
                 }
             }
@@ -513,14 +521,14 @@ mod tests {
         bad.texts[at(Field::Batch)] = "beaucoup".into();
         let e = bad.parsed().unwrap_err();
         assert!(
-            e.starts_with("taille de batch") && e.contains("n'est pas un nombre"),
+            e.starts_with("taille de batch : ") && e.contains("n'est pas un nombre"),
             "{e}"
         );
         let mut bad = lab.clone();
         bad.texts[at(Field::Optimizer)] = "rmsprop".into();
         let e = bad.parsed().unwrap_err();
         assert!(
-            e.starts_with("optimiseur") && e.contains("sgd ou adamw"),
+            e.starts_with("optimiseur : `rmsprop` ?") && e.contains("sgd ou adamw"),
             "{e}"
         );
         let mut bad = lab.clone();
