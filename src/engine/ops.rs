@@ -117,6 +117,26 @@ macro_rules! conv_cpu_fwd {
     };
 }
 
+/// `CustomOp2::cpu_fwd` for the gradient ops that have a `run::<T>(a, b)`; the strings
+/// name the two inputs in the error when one is not contiguous.
+macro_rules! run2_cpu_fwd {
+    ($a:literal, $b:literal) => {
+        fn cpu_fwd(
+            &self,
+            s1: &CpuStorage,
+            l1: &Layout,
+            s2: &CpuStorage,
+            l2: &Layout,
+        ) -> Result<(CpuStorage, Shape)> {
+            let _timed = timed(self.name());
+            Ok(with_float!(s1, self.name(), |T| self.run::<T>(
+                contiguous(s1, l1, $a)?,
+                contiguous(s2, l2, $b)?
+            )))
+        }
+    };
+}
+
 /// Shapes of one convolution.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Geom {
@@ -525,9 +545,7 @@ impl ConvInputGrad {
             Shape::from((g.n, g.c, g.h, g.w)),
         )
     }
-}
 
-impl ConvInputGrad {
     /// The direct kernels on the bordered output gradient with flipped weights.
     fn run_direct(&self, dy: &[f32], w: &[f32], back: Plan) -> (CpuStorage, Shape) {
         let g = self.geom;
@@ -555,19 +573,7 @@ impl CustomOp2 for ConvInputGrad {
     fn name(&self) -> &'static str {
         "mltutor-conv2d-input-grad"
     }
-    fn cpu_fwd(
-        &self,
-        s1: &CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-    ) -> Result<(CpuStorage, Shape)> {
-        let _timed = timed(self.name());
-        Ok(with_float!(s1, self.name(), |T| self.run::<T>(
-            contiguous(s1, l1, "grad")?,
-            contiguous(s2, l2, "weight")?
-        )))
-    }
+    run2_cpu_fwd!("grad", "weight");
 }
 
 /// dL/dW from (x, dL/dy): Σ over samples of dy·colᵀ, one partial sum per thread.
@@ -616,9 +622,7 @@ impl ConvWeightGrad {
             Shape::from((g.o, g.c, g.k, g.k)),
         )
     }
-}
 
-impl ConvWeightGrad {
     /// The direct kernel: the output gradient in the forward's layout against the
     /// bordered input, vector partial sums per thread.
     fn run_direct(&self, x: &[f32], dy: &[f32], plan: Plan) -> (CpuStorage, Shape) {
@@ -653,19 +657,7 @@ impl CustomOp2 for ConvWeightGrad {
     fn name(&self) -> &'static str {
         "mltutor-conv2d-weight-grad"
     }
-    fn cpu_fwd(
-        &self,
-        s1: &CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-    ) -> Result<(CpuStorage, Shape)> {
-        let _timed = timed(self.name());
-        Ok(with_float!(s1, self.name(), |T| self.run::<T>(
-            contiguous(s1, l1, "input")?,
-            contiguous(s2, l2, "grad")?
-        )))
-    }
+    run2_cpu_fwd!("input", "grad");
 }
 
 /// Max-pooling with a k×k window and stride k (rows and columns that do not fill a window
