@@ -1,8 +1,8 @@
 //! Gradients that are right: candle's backward of every layer kind against central finite
 //! differences (in f64), and the max-pooling hazard of candle 0.11.1.
 
+use mltutor::core::spec::parse_model;
 use mltutor::engine::{gradient_check, input_gradient, precision_check};
-use mltutor::spec::parse_model;
 
 fn check(ron: &str, train: bool) {
     let spec = parse_model(ron).unwrap();
@@ -120,7 +120,7 @@ fn the_exam_cnn_end_to_end_on_a_small_input() {
 /// block), they agree with f64 to f32's precision.
 #[test]
 fn f32_training_gradients_agree_with_the_checked_f64_ones() {
-    let exam = mltutor::spec::builtin_models()
+    let exam = mltutor::core::spec::builtin_models()
         .into_iter()
         .find(|m| m.id == "exam_cnn")
         .unwrap();

@@ -1,8 +1,8 @@
 //! Real data sets from local files: MNIST-format IDX, and a folder of PNGs per class.
 
-use mltutor::data::load_local;
-use mltutor::spec::parse_model;
-use mltutor::train::{run, TrainConfig};
+use mltutor::core::spec::parse_model;
+use mltutor::engine::data::load_local;
+use mltutor::engine::train::{run, TrainConfig};
 use std::sync::atomic::AtomicBool;
 
 /// 8x8 grey images: class 0 bright on the left half, class 1 on the right half.

@@ -3,10 +3,11 @@
 //!   Conv2d params = out·in·k² (+ out bias); H_out = ⌊(H + 2p − k)/s⌋ + 1
 //!   Linear params = out·in (+ out bias); MaxPool2d(k): H_out = ⌊(H − k)/k⌋ + 1
 
-use mltutor::plan::{PlanError, DEFAULT_BUDGET_BYTES};
-use mltutor::shape::{parse_shape, Shape};
-use mltutor::spec::{builtin_models, parse_model, ModelSpec};
-use mltutor::summary::{inspect, InspectError, Summary};
+use mltutor::core::plan::{PlanError, DEFAULT_BUDGET_BYTES};
+use mltutor::core::shape::{parse_shape, Shape};
+use mltutor::core::spec::{builtin_models, parse_model, ModelSpec};
+use mltutor::core::summary::{InspectError, Summary};
+use mltutor::engine::inspect;
 
 fn exam_cnn() -> ModelSpec {
     builtin_models()
@@ -318,7 +319,7 @@ class CNN(nn.Module):
         x = self.fc2(x)
         return x
 ";
-    assert_eq!(mltutor::codegen::pytorch_code(&exam_cnn()), expected);
+    assert_eq!(mltutor::core::codegen::pytorch_code(&exam_cnn()), expected);
 }
 
 #[test]

@@ -1,11 +1,17 @@
 //! `check` on broken packs (one defect each), and the built-in packs.
 
-use mltutor::grade::{computed_answer, Facts};
-use mltutor::pack::{load_pack, parse_pack, PackError, BUDGET, EXAM_EN, EXAM_FR};
+use mltutor::core::check::load_pack;
+use mltutor::core::grade::computed_answer;
+use mltutor::core::pack::{parse_pack, PackError, BUDGET, EXAM_EN, EXAM_FR};
 use std::path::Path;
 
 fn check(name: &str) -> Result<(), PackError> {
-    load_pack(&Path::new("tests/packs").join(name), BUDGET).map(|_| ())
+    load_pack(
+        &Path::new("tests/packs").join(name),
+        BUDGET,
+        &mltutor::engine::CandleRunner,
+    )
+    .map(|_| ())
 }
 
 fn syntax_at(name: &str) -> (usize, usize, String) {
@@ -86,7 +92,8 @@ fn semantic_errors_name_the_question() {
 #[test]
 fn builtin_packs_pass_check() {
     for p in ["questions/ml-test1.en.ron", "questions/ml-test1.fr.ron"] {
-        load_pack(Path::new(p), BUDGET).unwrap_or_else(|e| panic!("{}", e.render(p)));
+        load_pack(Path::new(p), BUDGET, &mltutor::engine::CandleRunner)
+            .unwrap_or_else(|e| panic!("{}", e.render(p)));
     }
 }
 
@@ -94,13 +101,17 @@ fn builtin_packs_pass_check() {
 fn french_and_english_packs_agree() {
     let en = parse_pack(EXAM_EN).unwrap();
     let fr = parse_pack(EXAM_FR).unwrap();
-    let ids =
-        |p: &mltutor::pack::Pack| p.questions.iter().map(|q| q.id.clone()).collect::<Vec<_>>();
+    let ids = |p: &mltutor::core::pack::Pack| {
+        p.questions.iter().map(|q| q.id.clone()).collect::<Vec<_>>()
+    };
     assert_eq!(ids(&en), ids(&fr));
     // The exam's numbering: 1 to 8 without 7, with 4a, 4b and 4c.
     let numbers: Vec<&str> = en.questions.iter().map(|q| q.number.as_str()).collect();
     assert_eq!(numbers, ["1", "2", "3", "4a", "4b", "4c", "5", "6", "8"]);
-    let (fe, ff) = (Facts::compute(&en, BUDGET), Facts::compute(&fr, BUDGET));
+    let (fe, ff) = (
+        mltutor::engine::facts(&en, BUDGET),
+        mltutor::engine::facts(&fr, BUDGET),
+    );
     for (a, b) in en.questions.iter().zip(&fr.questions) {
         assert_eq!(
             std::mem::discriminant(&a.kind),
@@ -109,10 +120,10 @@ fn french_and_english_packs_agree() {
             a.id
         );
         if let (
-            mltutor::pack::Kind::Computed {
+            mltutor::core::pack::Kind::Computed {
                 model: ma, ask: aa, ..
             },
-            mltutor::pack::Kind::Computed {
+            mltutor::core::pack::Kind::Computed {
                 model: mb, ask: ab, ..
             },
         ) = (&a.kind, &b.kind)
@@ -133,6 +144,6 @@ fn french_and_english_packs_agree() {
 fn check_never_writes_to_the_pack() {
     let p = Path::new("tests/packs/wrong_expected_count.ron");
     let before = std::fs::read(p).unwrap();
-    let _ = load_pack(p, BUDGET);
+    let _ = load_pack(p, BUDGET, &mltutor::engine::CandleRunner);
     assert_eq!(std::fs::read(p).unwrap(), before);
 }

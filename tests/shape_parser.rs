@@ -1,4 +1,4 @@
-use mltutor::shape::{parse_shape, MAX_DIM};
+use mltutor::core::shape::{parse_shape, MAX_DIM};
 use proptest::prelude::*;
 
 proptest! {

@@ -4,8 +4,8 @@
 mod common;
 use common::*;
 use crossterm::event::KeyCode;
-use mltutor::i18n::Lang;
-use mltutor::progress::Mode;
+use mltutor::core::i18n::Lang;
+use mltutor::core::progress::Mode;
 use mltutor::tui::app::State;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -25,8 +25,8 @@ fn snap(name: &str, s: &State) {
 }
 
 fn each_lang(f: impl Fn(Lang)) {
-    f(Lang::En);
-    f(Lang::Fr);
+    f(Lang::en());
+    f(Lang::fr());
 }
 
 #[test]
@@ -58,11 +58,11 @@ fn input_shape_question_typing() {
         open(&mut s, "q4c");
         press(&mut s, "3x32x32");
         let spec = s.facts.models["exam_cnn"].0.clone();
-        let why = mltutor::summary::inspect(
+        let why = mltutor::engine::inspect(
             &spec,
-            Some(&mltutor::shape::parse_shape("3x32x32").unwrap()),
+            Some(&mltutor::core::shape::parse_shape("3x32x32").unwrap()),
             1,
-            mltutor::pack::BUDGET,
+            mltutor::core::pack::BUDGET,
         )
         .unwrap_err();
         let seq = s.trace_seq;
@@ -139,7 +139,7 @@ fn training_lab() {
 
 #[test]
 fn tiny_terminal_gets_a_message_not_a_garbled_screen() {
-    for l in [Lang::En, Lang::Fr] {
+    for l in [Lang::en(), Lang::fr()] {
         let s = state(l, Mode::SelfCheck);
         for (w, h) in [(79, 24), (80, 23), (20, 5), (1, 1)] {
             let out = render(&s, w, h);

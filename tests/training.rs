@@ -1,9 +1,9 @@
 //! Training runs on the generated data set.
 
-use mltutor::data::DataConfig;
+use mltutor::core::spec::parse_model;
+use mltutor::engine::data::DataConfig;
+use mltutor::engine::train::{run, TrainConfig, TrainEvent};
 use mltutor::engine::{open_device, DeviceChoice, OptimizerKind};
-use mltutor::spec::parse_model;
-use mltutor::train::{run, TrainConfig, TrainEvent};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 fn small_config() -> TrainConfig {
@@ -80,7 +80,7 @@ fn a_stop_from_another_thread_through_the_handle() {
     let (tx, rx) = std::sync::mpsc::channel();
     let mut cfg = small_config();
     cfg.epochs = 50;
-    let handle = mltutor::train::spawn(cfg, tx, |e| e);
+    let handle = mltutor::engine::train::spawn(cfg, tx, |e| e);
     let mut steps_after_stop = 0;
     let mut stopped = false;
     for ev in rx.iter() {
@@ -132,7 +132,7 @@ fn bad_settings_are_refused_with_a_reason() {
         .unwrap_err()
         .contains("learning rate"));
     // The perceptron has one output: not a classifier the lab can train.
-    let p = mltutor::spec::builtin_models()
+    let p = mltutor::core::spec::builtin_models()
         .into_iter()
         .find(|m| m.id == "perceptron")
         .unwrap();

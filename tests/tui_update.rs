@@ -3,9 +3,9 @@
 mod common;
 use common::*;
 use crossterm::event::KeyCode;
-use mltutor::grade::{Answer, Verdict};
-use mltutor::i18n::Lang;
-use mltutor::progress::Mode;
+use mltutor::core::grade::{Answer, Verdict};
+use mltutor::core::i18n::Lang;
+use mltutor::core::progress::Mode;
 use mltutor::tui::app::{Confirm, Effect, Msg, Pane, Screen};
 
 fn saves(effects: &[Effect]) -> bool {
@@ -14,7 +14,7 @@ fn saves(effects: &[Effect]) -> bool {
 
 #[test]
 fn navigation_between_list_and_questions() {
-    let mut s = state(Lang::En, Mode::SelfCheck);
+    let mut s = state(Lang::en(), Mode::SelfCheck);
     assert_eq!(s.screen, Screen::List);
     press(&mut s, "jjj");
     assert_eq!(s.list_cursor, 3);
@@ -41,7 +41,7 @@ fn navigation_between_list_and_questions() {
 
 #[test]
 fn parameter_count_graded_at_once_in_self_check() {
-    let mut s = state(Lang::En, Mode::SelfCheck);
+    let mut s = state(Lang::en(), Mode::SelfCheck);
     open(&mut s, "q4a");
     let e = press(&mut s, "53 600\n");
     assert!(saves(&e));
@@ -58,7 +58,7 @@ fn parameter_count_graded_at_once_in_self_check() {
 
 #[test]
 fn empty_answers_are_not_submitted() {
-    let mut s = state(Lang::En, Mode::SelfCheck);
+    let mut s = state(Lang::en(), Mode::SelfCheck);
     open(&mut s, "q6");
     let e = press(&mut s, "\n");
     assert!(e.is_empty());
@@ -68,7 +68,7 @@ fn empty_answers_are_not_submitted() {
 
 #[test]
 fn choice_single_and_multiple() {
-    let mut s = state(Lang::En, Mode::SelfCheck);
+    let mut s = state(Lang::en(), Mode::SelfCheck);
     open(&mut s, "q5");
     press(&mut s, "j ");
     press(&mut s, "k ");
@@ -83,7 +83,7 @@ fn choice_single_and_multiple() {
 
 #[test]
 fn parameter_free_options_come_from_the_model() {
-    let mut s = state(Lang::En, Mode::SelfCheck);
+    let mut s = state(Lang::en(), Mode::SelfCheck);
     open(&mut s, "q4b");
     assert_eq!(s.qs().options.len(), 7);
     // F.relu (1), F.max_pool2d (2), x.view (4)
@@ -93,7 +93,7 @@ fn parameter_free_options_come_from_the_model() {
 
 #[test]
 fn order_steps_are_moved_into_place() {
-    let mut s = state(Lang::En, Mode::SelfCheck);
+    let mut s = state(Lang::en(), Mode::SelfCheck);
     open(&mut s, "q2");
     let mut order = s.qs().order.clone();
     assert_ne!(order, vec![0, 1, 2, 3, 4], "shown shuffled");
@@ -118,7 +118,7 @@ fn order_steps_are_moved_into_place() {
 
 #[test]
 fn open_question_reveal_then_self_rate() {
-    let mut s = state(Lang::En, Mode::SelfCheck);
+    let mut s = state(Lang::en(), Mode::SelfCheck);
     open(&mut s, "q1");
     assert!(s.editing && s.qs().input.multiline);
     press(&mut s, "x and y, a function f\nexpressiveness");
@@ -132,7 +132,7 @@ fn open_question_reveal_then_self_rate() {
 
 #[test]
 fn input_shape_is_graded_off_thread_and_traced_live() {
-    let mut s = state(Lang::En, Mode::SelfCheck);
+    let mut s = state(Lang::en(), Mode::SelfCheck);
     open(&mut s, "q4c");
     let typed = press(&mut s, "3x20x80");
     let seqs: Vec<u64> = typed
@@ -147,7 +147,9 @@ fn input_shape_is_graded_off_thread_and_traced_live() {
     s.update(Msg::Traced {
         index: s.current,
         seq: seqs[0],
-        trace: mltutor::tui::app::LiveTrace::Unreadable(mltutor::grade::Unreadable::WrongKind),
+        trace: mltutor::tui::app::LiveTrace::Unreadable(
+            mltutor::core::grade::Unreadable::WrongKind,
+        ),
     });
     assert!(s.qs().trace.is_none());
     let e = press(&mut s, "\n");
@@ -159,7 +161,7 @@ fn input_shape_is_graded_off_thread_and_traced_live() {
 
 #[test]
 fn hints_one_at_a_time_and_counted() {
-    let mut s = state(Lang::En, Mode::SelfCheck);
+    let mut s = state(Lang::en(), Mode::SelfCheck);
     open(&mut s, "q4a");
     s.update(key(KeyCode::Esc));
     press(&mut s, "h");
@@ -170,7 +172,7 @@ fn hints_one_at_a_time_and_counted() {
 
 #[test]
 fn exam_mode_defers_feedback_until_submission() {
-    let mut s = state(Lang::En, Mode::Exam);
+    let mut s = state(Lang::en(), Mode::Exam);
     open(&mut s, "q4a");
     press(&mut s, "53300\n");
     assert!(s.qs().answer.is_some() && s.qs().score.is_none());
@@ -212,7 +214,7 @@ fn exam_mode_defers_feedback_until_submission() {
 
 #[test]
 fn exam_time_limit_submits() {
-    let mut s = state(Lang::En, Mode::Exam);
+    let mut s = state(Lang::en(), Mode::Exam);
     s.exam.limit_secs = Some(3);
     s.update(Msg::Tick);
     s.update(Msg::Tick);
@@ -224,7 +226,7 @@ fn exam_time_limit_submits() {
 
 #[test]
 fn save_and_resume() {
-    let mut s = state(Lang::En, Mode::SelfCheck);
+    let mut s = state(Lang::en(), Mode::SelfCheck);
     open(&mut s, "q4a");
     press(&mut s, "53300\n");
     open(&mut s, "q5");
@@ -237,7 +239,7 @@ fn save_and_resume() {
     assert_eq!(p.last_question.as_deref(), Some("q6"));
     let json = serde_json::to_string(&p).unwrap();
 
-    let mut r = state(Lang::En, Mode::SelfCheck);
+    let mut r = state(Lang::en(), Mode::SelfCheck);
     let effects = r.resume(&serde_json::from_str(&json).unwrap());
     assert!(effects.is_empty(), "cheap grades are rebuilt at once");
     let pack = r.pack.clone();
@@ -257,7 +259,7 @@ fn save_and_resume() {
 
 #[test]
 fn quitting_asks_first_while_an_answer_is_typed() {
-    let mut s = state(Lang::En, Mode::SelfCheck);
+    let mut s = state(Lang::en(), Mode::SelfCheck);
     open(&mut s, "q6");
     press(&mut s, "10");
     s.update(key(KeyCode::Esc));
@@ -270,14 +272,14 @@ fn quitting_asks_first_while_an_answer_is_typed() {
     assert!(s.quit);
     assert!(saves(&e) && e.contains(&Effect::Quit));
     // Nothing typed: q quits at once.
-    let mut t = state(Lang::En, Mode::SelfCheck);
+    let mut t = state(Lang::en(), Mode::SelfCheck);
     let e = press(&mut t, "q");
     assert!(t.quit && e.contains(&Effect::Quit));
 }
 
 #[test]
 fn reset_one_question_and_the_whole_pack() {
-    let mut s = state(Lang::En, Mode::SelfCheck);
+    let mut s = state(Lang::en(), Mode::SelfCheck);
     open(&mut s, "q6");
     press(&mut s, "x10\n");
     assert!(s.qs().answer.is_some());
@@ -293,8 +295,8 @@ fn reset_one_question_and_the_whole_pack() {
 
 #[test]
 fn the_lab_opens_from_a_question_with_its_preset() {
-    use mltutor::pack::LabPreset;
-    let mut s = state(Lang::En, Mode::SelfCheck);
+    use mltutor::core::pack::LabPreset;
+    let mut s = state(Lang::en(), Mode::SelfCheck);
     open(&mut s, "q5");
     press(&mut s, "t");
     assert_eq!(s.screen, Screen::Lab);
@@ -332,8 +334,8 @@ fn the_lab_opens_from_a_question_with_its_preset() {
 
 #[test]
 fn data_quality_lab_queues_a_clean_and_a_flawed_run() {
-    use mltutor::train::{RunSummary, TrainEvent};
-    let mut s = state(Lang::En, Mode::SelfCheck);
+    use mltutor::engine::train::{RunSummary, TrainEvent};
+    let mut s = state(Lang::en(), Mode::SelfCheck);
     open(&mut s, "q8");
     press(&mut s, "ts");
     assert_eq!(s.lab.runs.len(), 1);
@@ -363,7 +365,7 @@ fn data_quality_lab_queues_a_clean_and_a_flawed_run() {
 /// a dialog that waits for a key.
 #[test]
 fn the_mouse_scrolls_and_opens_questions() {
-    let mut s = state(Lang::En, Mode::SelfCheck);
+    let mut s = state(Lang::en(), Mode::SelfCheck);
     s.update(Msg::Resize(80, 24));
     s.update(Msg::Scroll { up: false });
     s.update(Msg::Scroll { up: false });

@@ -4,11 +4,16 @@
 //! under the layers' names (`conv1.weight`, `fc2.bias`). Parameter counts are read from
 //! those tensors and shapes from a real forward pass.
 
-use crate::shape::Shape;
-use crate::spec::{LayerKind, ModelSpec};
+use crate::core::grade::Facts;
+use crate::core::pack::Pack;
+use crate::core::runner::ModelRunner;
+use crate::core::shape::Shape;
+use crate::core::spec::{LayerKind, ModelSpec};
+use crate::core::summary::{InspectError, Summary};
 use candle_core::{DType, Device, Tensor, Var};
 use candle_nn::VarMap;
 use rand::{Rng, SeedableRng};
+use std::sync::Arc;
 
 pub use candle_core::Error as CandleError;
 pub use candle_core::Result as CandleResult;
@@ -63,8 +68,38 @@ pub fn open_device(choice: DeviceChoice) -> Result<Device, String> {
     }
 }
 
+pub mod data;
 mod direct;
+pub mod inspect;
 mod ops;
+pub mod train;
+
+pub use inspect::inspect;
+
+/// The engine's answer to `core`'s [`ModelRunner`]: every fact from candle.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CandleRunner;
+
+impl ModelRunner for CandleRunner {
+    fn inspect(
+        &self,
+        spec: &ModelSpec,
+        input: Option<&Shape>,
+        batch: usize,
+        budget: u64,
+    ) -> Result<Summary, InspectError> {
+        inspect(spec, input, batch, budget)
+    }
+
+    fn linear_evidence(&self, spec: &ModelSpec, seed: u64) -> Result<LinearEvidence, String> {
+        linear_evidence(spec, seed).map_err(|e| e.to_string())
+    }
+}
+
+/// The facts of every model of a pack, computed with candle (see [`Facts::compute`]).
+pub fn facts(pack: &Pack, budget: u64) -> Facts {
+    Facts::compute(pack, budget, Arc::new(CandleRunner))
+}
 
 /// One layer as candle runs it.
 enum Layer {
@@ -96,12 +131,7 @@ enum Layer {
     Dropout(f32),
 }
 
-/// Parameter counts of one layer, read from its tensors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct LayerCounts {
-    pub trainable: u64,
-    pub buffers: u64,
-}
+pub use crate::core::summary::LayerCounts;
 
 /// A model instantiated with candle.
 pub struct Network {
@@ -465,16 +495,7 @@ fn max_pool2d(x: &Tensor, kernel: usize, stride: usize) -> CandleResult<Tensor> 
     x.reshape((n, c, oh, kernel, ow, kernel))?.max(5)?.max(3)
 }
 
-/// Evidence for `nn.Linear(n, 1)`: candle's output on a random x beside Σ wᵢxᵢ + b computed
-/// term by term in plain Rust.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LinearEvidence {
-    pub x: Vec<f32>,
-    pub w: Vec<f32>,
-    pub b: f32,
-    pub candle_output: f32,
-    pub term_by_term: f64,
-}
+pub use crate::core::runner::LinearEvidence;
 
 /// Run the first Linear layer of `spec` (which must map to one output) on a seeded random x.
 pub fn linear_evidence(spec: &ModelSpec, seed: u64) -> CandleResult<LinearEvidence> {

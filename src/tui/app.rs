@@ -1,11 +1,13 @@
 //! The tutor's state, its vocabulary of messages and effects, and the pure `update`.
 
 use super::text::TextInput;
-use crate::grade::{computed_answer, grade, Answer, ComputedAnswer, Facts, Feedback, Verdict};
-use crate::i18n::Lang;
-use crate::pack::{Ask, Kind, Pack, Question};
-use crate::progress::{Mode, Progress, SavedQuestion};
-use crate::shape::Shape;
+use crate::core::grade::{
+    computed_answer, grade, Answer, ComputedAnswer, Facts, Feedback, Verdict,
+};
+use crate::core::i18n::Lang;
+use crate::core::pack::{Ask, Kind, Pack, Question};
+use crate::core::progress::{Mode, Progress, SavedQuestion};
+use crate::core::shape::Shape;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -39,8 +41,8 @@ pub enum Confirm {
 #[derive(Debug, Clone, PartialEq)]
 pub enum LiveTrace {
     Runs(Vec<(String, Shape)>),
-    Breaks(crate::summary::InspectError),
-    Unreadable(crate::grade::Unreadable),
+    Breaks(crate::core::summary::InspectError),
+    Unreadable(crate::core::grade::Unreadable),
 }
 
 /// Everything the interface holds about one question.
@@ -136,7 +138,7 @@ pub enum Msg {
     },
     Saved(Result<PathBuf, String>),
     Exported(Result<(PathBuf, PathBuf), String>),
-    Lab(crate::train::TrainEvent),
+    Lab(crate::engine::train::TrainEvent),
 }
 
 /// Work for the runtime: done off the pure update, results come back as messages.
@@ -154,8 +156,8 @@ pub enum Effect {
         seq: u64,
         text: String,
     },
-    Export(crate::report::Report),
-    StartTraining(crate::train::TrainConfig),
+    Export(crate::core::report::Report),
+    StartTraining(crate::engine::train::TrainConfig),
     StopTraining,
     Quit,
 }
@@ -321,7 +323,7 @@ impl QuestionState {
     }
 
     pub fn verdict(&self) -> Option<Verdict> {
-        self.score.map(crate::grade::verdict)
+        self.score.map(crate::core::grade::verdict)
     }
 }
 
@@ -558,7 +560,7 @@ impl State {
             && self.exam.submitted
             && self.questions.iter().all(|q| !q.pending)
         {
-            Some(Effect::Export(crate::report::Report::from_state(self)))
+            Some(Effect::Export(exam_report(self)))
         } else {
             None
         }
@@ -1088,5 +1090,34 @@ impl State {
             }
             _ => self.lab.on_key(k, &self.pack),
         }
+    }
+}
+
+/// The exam report of the state as it stands.
+pub fn exam_report(s: &State) -> crate::core::report::Report {
+    let rows: Vec<crate::core::report::ReportRow> = s
+        .pack
+        .questions
+        .iter()
+        .zip(&s.questions)
+        .map(|(q, st)| crate::core::report::ReportRow {
+            id: q.id.clone(),
+            number: q.number.clone(),
+            title: q.title.clone(),
+            answered: st.answer.is_some(),
+            score: st.score.unwrap_or(0.0),
+            hints_used: st.hints_shown,
+            self_rated: matches!(q.kind, crate::core::pack::Kind::Open { .. }),
+        })
+        .collect();
+    crate::core::report::Report {
+        pack_id: s.pack.meta.id.clone(),
+        title: s.pack.meta.title.clone(),
+        language: s.pack.meta.language.clone(),
+        mode: s.mode.slug().into(),
+        elapsed_secs: s.exam.elapsed_secs,
+        total: rows.iter().map(|r| r.score).fold(0.0, |a, b| a + b),
+        out_of: rows.len(),
+        rows,
     }
 }

@@ -2,10 +2,10 @@
 //! store of the curves they report.
 
 use super::app::Effect;
+use crate::core::i18n::Lang;
+use crate::core::pack::{LabPreset, Pack, Question};
+use crate::engine::train::{EpochMetrics, RunSummary, TrainConfig, TrainEvent};
 use crate::engine::{DeviceChoice, CUDA_BUILT};
-use crate::i18n::Lang;
-use crate::pack::{LabPreset, Pack, Question};
-use crate::train::{EpochMetrics, RunSummary, TrainConfig, TrainEvent};
 use crossterm::event::{KeyCode, KeyEvent};
 
 /// At most this many points per series; older points are merged pairwise beyond it, so a
@@ -215,15 +215,15 @@ impl LabState {
             let t = t.trim();
             let name = field_name(*f, self.lang);
             let num = |lo: f64, hi: f64| -> Result<f64, String> {
-                let v = crate::answer::parse_number(t)
+                let v = crate::core::number::parse_number(t)
                     .map_err(|e| format!("{name}{sep}{}", e.render(self.lang)))?;
                 if v < lo || v > hi {
-                    return Err(match self.lang {
-                        Lang::En => format!(
+                    return Err(match self.lang.pick() {
+                        crate::core::i18n::Pick::En => format!(
                             "{} must be between {lo} and {hi}",
                             field_name(*f, self.lang)
                         ),
-                        Lang::Fr => {
+                        crate::core::i18n::Pick::Fr => {
                             format!("{} doit être entre {lo} et {hi}", field_name(*f, self.lang))
                         }
                     });
@@ -236,9 +236,9 @@ impl LabState {
                 Field::Lr => cfg.lr = num(1e-6, 10.0)?,
                 Field::Optimizer => {
                     cfg.optimizer = t.parse().map_err(|_| {
-                        let hint = match self.lang {
-                            Lang::En => format!("`{t}`? use sgd or adamw"),
-                            Lang::Fr => format!("`{t}` ? sgd ou adamw"),
+                        let hint = match self.lang.pick() {
+                            crate::core::i18n::Pick::En => format!("`{t}`? use sgd or adamw"),
+                            crate::core::i18n::Pick::Fr => format!("`{t}` ? sgd ou adamw"),
                         };
                         format!("{name}{sep}{hint}")
                     })?
@@ -250,9 +250,9 @@ impl LabState {
                 Field::Duplication => cfg.data.duplication = num(0.0, 0.95)? as f32,
                 Field::Device => {
                     cfg.device = t.parse().map_err(|_| {
-                        let hint = match self.lang {
-                            Lang::En => format!("`{t}`? use cpu or cuda"),
-                            Lang::Fr => format!("`{t}` ? cpu ou cuda"),
+                        let hint = match self.lang.pick() {
+                            crate::core::i18n::Pick::En => format!("`{t}`? use cpu or cuda"),
+                            crate::core::i18n::Pick::Fr => format!("`{t}` ? cpu ou cuda"),
                         };
                         format!("{name}{sep}{hint}")
                     })?
@@ -509,9 +509,9 @@ mod tests {
     /// A French student's typing mistakes are explained in French, field by field.
     #[test]
     fn settings_errors_speak_the_interface_language() {
-        let pack = crate::pack::builtin_pack("fr");
+        let pack = crate::core::pack::builtin_pack("fr");
         let mut lab = LabState {
-            lang: Lang::Fr,
+            lang: Lang::fr(),
             ..LabState::default()
         };
         lab.prepare(None, &pack);

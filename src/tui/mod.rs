@@ -6,10 +6,9 @@ pub mod runtime;
 pub mod text;
 pub mod view;
 
-use crate::grade::Facts;
-use crate::i18n::Lang;
-use crate::pack::Pack;
-use crate::progress::{load, progress_path, Loaded, Mode};
+use crate::core::i18n::Lang;
+use crate::core::pack::Pack;
+use crate::core::progress::{load, progress_path, Loaded, Mode};
 use app::{Msg, State};
 use std::path::PathBuf;
 use std::sync::mpsc::{channel, Sender};
@@ -28,7 +27,7 @@ pub struct TuiOptions {
 /// Build the initial state and runtime pieces shared by the binary and the tests.
 pub fn prepare(opts: &TuiOptions, tx: Sender<Msg>) -> (State, runtime::Runtime, Vec<app::Effect>) {
     let pack = Arc::new(opts.pack.clone());
-    let facts = Arc::new(Facts::compute(&pack, opts.budget));
+    let facts = Arc::new(crate::engine::facts(&pack, opts.budget));
     let mut state = State::new(pack.clone(), facts.clone(), opts.lang, opts.mode);
     state.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     state.exam.limit_secs = opts.time_limit_min.map(|m| m * 60);

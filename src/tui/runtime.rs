@@ -2,9 +2,9 @@
 //! Generic over the ratatui `Backend`, so tests drive it on `TestBackend`.
 
 use super::app::{Effect, LiveTrace, Msg, State};
-use crate::grade::{grade, Answer, Facts, Unreadable};
-use crate::pack::Pack;
-use crate::train::{spawn, TrainHandle};
+use crate::core::grade::{grade, Answer, Facts, Unreadable};
+use crate::core::pack::Pack;
+use crate::engine::train::{spawn, TrainHandle};
 use ratatui::backend::Backend;
 use ratatui::Terminal;
 use std::path::PathBuf;
@@ -60,7 +60,7 @@ impl Runtime {
     pub fn execute(&mut self, e: Effect) {
         match e {
             Effect::Save(p) => {
-                let r = crate::progress::save(&self.progress_path, &p)
+                let r = crate::core::progress::save(&self.progress_path, &p)
                     .map(|_| self.progress_path.clone())
                     .map_err(|e| format!("{}: {e}", self.progress_path.display()));
                 let _ = self.tx.send(Msg::Saved(r));
@@ -126,7 +126,7 @@ fn worker(rx: Receiver<Job>, tx: Sender<Msg>, pack: Arc<Pack>, facts: Arc<Facts>
 }
 
 fn live_trace(pack: &Pack, facts: &Facts, index: usize, text: &str) -> LiveTrace {
-    let Some(crate::pack::Kind::Computed { model, .. }) =
+    let Some(crate::core::pack::Kind::Computed { model, .. }) =
         pack.questions.get(index).map(|q| &q.kind)
     else {
         return LiveTrace::Unreadable(Unreadable::WrongKind);
@@ -134,11 +134,11 @@ fn live_trace(pack: &Pack, facts: &Facts, index: usize, text: &str) -> LiveTrace
     let Some((spec, _)) = facts.models.get(model) else {
         return LiveTrace::Unreadable(Unreadable::ModelUnavailable(model.clone()));
     };
-    let shape = match crate::shape::parse_shape(text) {
+    let shape = match crate::core::shape::parse_shape(text) {
         Ok(s) => s,
         Err(e) => return LiveTrace::Unreadable(Unreadable::Shape(e)),
     };
-    match crate::summary::inspect(spec, Some(&shape), 1, facts.budget) {
+    match crate::engine::inspect(spec, Some(&shape), 1, facts.budget) {
         Ok(s) => LiveTrace::Runs(
             s.rows
                 .iter()

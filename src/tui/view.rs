@@ -2,10 +2,11 @@
 
 use super::app::{Confirm, LiveTrace, Pane, Screen, State};
 use super::lab::{field_name, Run, FIELDS};
-use crate::grade::Verdict;
-use crate::i18n::{feedback_lines, verdict_text, Lang};
-use crate::pack::{Ask, Kind, Question};
-use crate::progress::Mode;
+use crate::core::feedback::{feedback_lines, verdict_text};
+use crate::core::grade::Verdict;
+use crate::core::i18n::Lang;
+use crate::core::pack::{Ask, Kind, Question};
+use crate::core::progress::Mode;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::Marker;
@@ -101,12 +102,12 @@ pub fn draw(f: &mut Frame, s: &State) {
 }
 
 fn draw_too_small(f: &mut Frame, area: Rect, lang: Lang) {
-    let msg = match lang {
-        Lang::En => format!(
+    let msg = match lang.pick() {
+        crate::core::i18n::Pick::En => format!(
             "Terminal too small: {}x{}. mltutor needs at least {}x{}: enlarge the window (q quits).",
             area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
         ),
-        Lang::Fr => format!(
+        crate::core::i18n::Pick::Fr => format!(
             "Terminal trop petit : {}x{}. mltutor a besoin d'au moins {}x{} : agrandissez la fenêtre (q pour quitter).",
             area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
         ),
@@ -445,7 +446,7 @@ fn statement_text(s: &State, q: &Question, t: Theme) -> Text<'static> {
     }
     if let Some(model) = q.code.as_deref().and_then(|m| s.pack.model(m)) {
         lines.push(Line::raw(""));
-        lines.extend(code_lines(&crate::codegen::pytorch_code(model), t));
+        lines.extend(code_lines(&crate::core::codegen::pytorch_code(model), t));
     }
     let st = s.qs();
     if st.hints_shown > 0 {
@@ -643,10 +644,10 @@ fn feedback_text(s: &State, q: &Question, t: Theme) -> Text<'static> {
                 lines.push(Line::raw(l.to_string()));
             }
         }
-        if let Some(crate::pack::Evidence::LinearFormula(m)) = &q.evidence {
-            if let Some(spec) = s.pack.model(m) {
+        if let Some(crate::core::pack::Evidence::LinearFormula(m)) = &q.evidence {
+            if let Some(ev) = s.facts.evidence.get(m) {
                 lines.push(Line::raw(""));
-                for l in crate::key::linear_evidence_lines(spec, s.lang) {
+                for l in crate::core::answer_key::linear_evidence_lines(ev, s.lang) {
                     lines.push(Line::raw(l));
                 }
             }
@@ -1028,7 +1029,7 @@ fn draw_confirm(f: &mut Frame, area: Rect, s: &State, c: Confirm, t: Theme) {
 }
 
 fn lab_title(s: &State) -> String {
-    use crate::pack::LabPreset::*;
+    use crate::core::pack::LabPreset::*;
     let l = s.lang;
     match s.lab.preset {
         Train => l.t("Training lab", "Labo d'entraînement"),
@@ -1084,7 +1085,7 @@ fn draw_lab(f: &mut Frame, area: Rect, s: &State, t: Theme) {
     for run in &lab.runs {
         lines.extend(run_lines(run, s.lang, t));
     }
-    if lab.preset == crate::pack::LabPreset::Speedup {
+    if lab.preset == crate::core::pack::LabPreset::Speedup {
         lines.extend(speedup_lines(s, t));
     }
     f.render_widget(

@@ -2,16 +2,16 @@
 #![allow(dead_code)]
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use mltutor::grade::Facts;
-use mltutor::i18n::Lang;
-use mltutor::pack::{builtin_pack, BUDGET};
-use mltutor::progress::Mode;
+
+use mltutor::core::i18n::Lang;
+use mltutor::core::pack::{builtin_pack, BUDGET};
+use mltutor::core::progress::Mode;
 use mltutor::tui::app::{Effect, Msg, State};
 use std::sync::Arc;
 
 pub fn state(lang: Lang, mode: Mode) -> State {
     let pack = Arc::new(builtin_pack(lang.code()));
-    let facts = Arc::new(Facts::compute(&pack, BUDGET));
+    let facts = Arc::new(mltutor::engine::facts(&pack, BUDGET));
     let mut s = State::new(pack, facts, lang, mode);
     s.color = false;
     s
@@ -45,7 +45,7 @@ pub fn run_grades(s: &mut State, effects: Vec<Effect>) -> Vec<Effect> {
     let mut out = Vec::new();
     for e in effects {
         if let Effect::Grade { index, answer } = e {
-            let g = mltutor::grade::grade(&s.pack.questions[index], &answer, &s.facts);
+            let g = mltutor::core::grade::grade(&s.pack.questions[index], &answer, &s.facts);
             out.extend(s.update(Msg::Graded {
                 index,
                 answer,

@@ -343,9 +343,9 @@ impl ModelSpec {
 }
 
 /// The exam's CNN (question 4), embedded in the binary.
-pub const EXAM_CNN_RON: &str = include_str!("../assets/models/exam_cnn.ron");
+pub const EXAM_CNN_RON: &str = include_str!("../../assets/models/exam_cnn.ron");
 /// The exam's perceptron `nn.Linear(22, 1)` (question 3).
-pub const PERCEPTRON_RON: &str = include_str!("../assets/models/perceptron.ron");
+pub const PERCEPTRON_RON: &str = include_str!("../../assets/models/perceptron.ron");
 
 /// The models built into the binary.
 pub fn builtin_models() -> Vec<ModelSpec> {

@@ -16,10 +16,10 @@ pub enum NumberError {
 
 impl NumberError {
     /// The message in the interface language (`Display` is the English one).
-    pub fn render(&self, lang: crate::i18n::Lang) -> String {
-        match lang {
-            crate::i18n::Lang::En => self.to_string(),
-            crate::i18n::Lang::Fr => match self {
+    pub fn render(&self, lang: crate::core::i18n::Lang) -> String {
+        match lang.pick() {
+            crate::core::i18n::Pick::En => self.to_string(),
+            crate::core::i18n::Pick::Fr => match self {
                 NumberError::Empty => "aucun nombre donné".into(),
                 NumberError::Unreadable(s) => format!(
                     "`{s}` n'est pas un nombre que je sais lire (écrivez par ex. 53300, 53 300, 5.33e4 ou x10)"

@@ -1,13 +1,13 @@
 //! The answer key of a pack, with every computed answer computed live.
 
-use crate::engine::linear_evidence;
-use crate::grade::{computed_answer, ComputedAnswer, Facts};
-use crate::i18n::Lang;
-use crate::pack::{Evidence, Kind, NumericTarget, Pack, Question};
+use crate::core::grade::{computed_answer, ComputedAnswer, Facts};
+use crate::core::i18n::Lang;
+use crate::core::pack::{Evidence, Kind, NumericTarget, Pack, Question};
+use crate::core::runner::LinearEvidence;
 use std::fmt::Write as _;
 
 /// The expected answer of one question, as lines of text.
-pub fn expected_lines(pack: &Pack, q: &Question, facts: &Facts, lang: Lang) -> Vec<String> {
+pub fn expected_lines(q: &Question, facts: &Facts, lang: Lang) -> Vec<String> {
     let mut out = Vec::new();
     match &q.kind {
         Kind::Open {
@@ -29,7 +29,7 @@ pub fn expected_lines(pack: &Pack, q: &Question, facts: &Facts, lang: Lang) -> V
         }
         Kind::Numeric { target, unit } => out.push(match target {
             NumericTarget::Value { value, abs, rel } => {
-                let mut s = format!("{}{unit}", crate::grade::fmt_num(*value));
+                let mut s = format!("{}{unit}", crate::core::grade::fmt_num(*value));
                 if *abs > 0.0 {
                     s += &format!(" ± {abs}");
                 } else if *rel > 0.0 {
@@ -39,9 +39,9 @@ pub fn expected_lines(pack: &Pack, q: &Question, facts: &Facts, lang: Lang) -> V
             }
             NumericTarget::Range { min, max } => format!(
                 "{}{unit} {} {}{unit}",
-                crate::grade::fmt_num(*min),
+                crate::core::grade::fmt_num(*min),
                 lang.t("to", "à"),
-                crate::grade::fmt_num(*max)
+                crate::core::grade::fmt_num(*max)
             ),
         }),
         Kind::Order { steps } => {
@@ -86,16 +86,16 @@ pub fn expected_lines(pack: &Pack, q: &Question, facts: &Facts, lang: Lang) -> V
         },
     }
     if let Some(Evidence::LinearFormula(m)) = &q.evidence {
-        if let Some(spec) = pack.model(m) {
-            out.extend(linear_evidence_lines(spec, lang));
+        if let Some(ev) = facts.evidence.get(m) {
+            out.extend(linear_evidence_lines(ev, lang));
         }
     }
     out
 }
 
 /// candle's Linear output beside the term-by-term sum.
-pub fn linear_evidence_lines(spec: &crate::spec::ModelSpec, lang: Lang) -> Vec<String> {
-    match linear_evidence(spec, 42) {
+pub fn linear_evidence_lines(evidence: &Result<LinearEvidence, String>, lang: Lang) -> Vec<String> {
+    match evidence {
         Err(e) => vec![format!("evidence: {e}")],
         Ok(ev) => {
             let terms: Vec<String> =
@@ -142,7 +142,7 @@ pub fn answer_key(pack: &Pack, facts: &Facts, lang: Lang) -> String {
             q.number,
             q.title
         );
-        for l in expected_lines(pack, q, facts, lang) {
+        for l in expected_lines(q, facts, lang) {
             let _ = writeln!(out, "  {l}");
         }
     }

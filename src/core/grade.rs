@@ -2,14 +2,16 @@
 //! [0, 1] with feedback. Computed questions are graded against candle's results, so any
 //! valid answer is accepted because it is checked, not matched against a list.
 
-use crate::answer::{parse_number, parse_number_answer, NumberAnswer, NumberError};
-use crate::i18n::Lang;
-use crate::pack::{Ask, Expected, Kind, NumericTarget, Pack, Question};
-use crate::shape::{parse_shape, Shape, ShapeParseError};
-use crate::spec::ModelSpec;
-use crate::summary::{inspect, Summary};
+use crate::core::i18n::Lang;
+use crate::core::number::{parse_number, parse_number_answer, NumberAnswer, NumberError};
+use crate::core::pack::{Ask, Expected, Kind, NumericTarget, Pack, Question};
+use crate::core::runner::{LinearEvidence, ModelRunner};
+use crate::core::shape::{parse_shape, Shape, ShapeParseError};
+use crate::core::spec::ModelSpec;
+use crate::core::summary::Summary;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// What a student answered.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -56,13 +58,13 @@ impl Unreadable {
                     "cette réponse ne convient pas à la question",
                 )
                 .into(),
-            Unreadable::ModelUnavailable(m) => match lang {
-                Lang::En => format!("model `{m}` is unavailable"),
-                Lang::Fr => format!("le modèle `{m}` est indisponible"),
+            Unreadable::ModelUnavailable(m) => match lang.pick() {
+                crate::core::i18n::Pick::En => format!("model `{m}` is unavailable"),
+                crate::core::i18n::Pick::Fr => format!("le modèle `{m}` est indisponible"),
             },
-            Unreadable::Computation(e) => match lang {
-                Lang::En => format!("the computation failed: {e}"),
-                Lang::Fr => format!("le calcul a échoué : {e}"),
+            Unreadable::Computation(e) => match lang.pick() {
+                crate::core::i18n::Pick::En => format!("the computation failed: {e}"),
+                crate::core::i18n::Pick::Fr => format!("le calcul a échoué : {e}"),
             },
         }
     }
@@ -121,7 +123,7 @@ pub enum Feedback {
     /// The student's input breaks: why, in words.
     Breaks {
         input: Shape,
-        why: crate::summary::InspectError,
+        why: crate::core::summary::InspectError,
     },
 }
 
@@ -160,27 +162,61 @@ pub fn verdict(score: f64) -> Verdict {
     }
 }
 
-/// The facts of every model of a pack, computed once with candle.
-#[derive(Debug, Clone, Default)]
+/// The facts of every model of a pack, computed once by the engine when the pack is
+/// prepared, so that grading and drawing only read them. `runner` runs what depends on the
+/// student's answer (an input shape).
+#[derive(Clone)]
 pub struct Facts {
     pub models: HashMap<String, (ModelSpec, Summary)>,
+    /// Question 3's evidence, per model a question points at.
+    pub evidence: HashMap<String, Result<LinearEvidence, String>>,
     pub budget: u64,
+    pub runner: Arc<dyn ModelRunner>,
 }
+
+impl std::fmt::Debug for Facts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Facts")
+            .field("models", &self.models.keys().collect::<Vec<_>>())
+            .field("budget", &self.budget)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The seed of question 3's evidence (its random x and weights).
+pub const EVIDENCE_SEED: u64 = 42;
 
 impl Facts {
     /// Instantiate and run each model of the pack; models that fail are left out (`check`
     /// reports them).
-    pub fn compute(pack: &Pack, budget: u64) -> Self {
-        let models = pack
+    pub fn compute(pack: &Pack, budget: u64, runner: Arc<dyn ModelRunner>) -> Self {
+        let models: HashMap<String, (ModelSpec, Summary)> = pack
             .models
             .iter()
             .filter_map(|m| {
-                inspect(m, None, 1, budget)
+                runner
+                    .inspect(m, None, 1, budget)
                     .ok()
                     .map(|s| (m.id.clone(), (m.clone(), s)))
             })
             .collect();
-        Self { models, budget }
+        let evidence = pack
+            .questions
+            .iter()
+            .filter_map(|q| {
+                q.evidence
+                    .as_ref()
+                    .map(|crate::core::pack::Evidence::LinearFormula(m)| m)
+            })
+            .filter_map(|m| models.get(m).map(|(spec, _)| (m.clone(), spec)))
+            .map(|(m, spec)| (m, runner.linear_evidence(spec, EVIDENCE_SEED)))
+            .collect();
+        Self {
+            models,
+            evidence,
+            budget,
+            runner,
+        }
     }
 }
 
@@ -272,6 +308,7 @@ pub fn disagreement(
     computed: &ComputedAnswer,
     expected: &Expected,
     budget: u64,
+    runner: &dyn ModelRunner,
 ) -> Option<String> {
     match (computed, expected) {
         (ComputedAnswer::Count { total, rows }, Expected::Count(n)) => (total != n).then(|| {
@@ -330,7 +367,8 @@ pub fn disagreement(
         },
         (ComputedAnswer::Input(_), Expected::Shape(t)) => match parse_shape(t) {
             Err(e) => Some(format!("expected shape `{t}`: {e}")),
-            Ok(t) => inspect(spec, Some(&t), 1, budget)
+            Ok(t) => runner
+                .inspect(spec, Some(&t), 1, budget)
                 .err()
                 .map(|e| format!("the teacher's input {t} does not run: {e}")),
         },
@@ -375,7 +413,7 @@ pub fn grade(q: &Question, answer: &Answer, facts: &Facts) -> Grade {
                     model.clone(),
                 ))],
             ),
-            Some((spec, summary)) => grade_computed(spec, summary, ask, answer, facts.budget),
+            Some((spec, summary)) => grade_computed(spec, summary, ask, answer, facts),
         },
         _ => Grade::new(0.0, vec![Feedback::Unreadable(Unreadable::WrongKind)]),
     }
@@ -430,7 +468,7 @@ fn grade_choice(
 
 pub(crate) fn fmt_num(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
-        let g = crate::numfmt::group(v.abs() as u64, ',');
+        let g = crate::core::numfmt::group(v.abs() as u64, ',');
         if v < 0.0 {
             format!("-{g}")
         } else {
@@ -528,12 +566,12 @@ fn grade_order(steps: &[String], order: &[usize]) -> Grade {
 
 fn grade_computed(
     spec: &ModelSpec,
-    facts: &Summary,
+    summary: &Summary,
     ask: &Ask,
     answer: &Answer,
-    budget: u64,
+    facts: &Facts,
 ) -> Grade {
-    let computed = match computed_answer(spec, facts, ask) {
+    let computed = match computed_answer(spec, summary, ask) {
         Ok(c) => c,
         Err(e) => return Grade::new(0.0, vec![Feedback::Unreadable(Unreadable::Computation(e))]),
     };
@@ -585,18 +623,25 @@ fn grade_computed(
                 }
             }
         },
-        (ComputedAnswer::Input(_), Answer::Typed(t)) => grade_input_shape(spec, t, budget),
+        (ComputedAnswer::Input(_), Answer::Typed(t)) => {
+            grade_input_shape(spec, t, facts.budget, facts.runner.as_ref())
+        }
         _ => Grade::new(0.0, vec![Feedback::Unreadable(Unreadable::WrongKind)]),
     }
 }
 
 /// Run the model on the student's input shape: the trace when it runs, the reason when not.
-pub fn grade_input_shape(spec: &ModelSpec, text: &str, budget: u64) -> Grade {
+pub fn grade_input_shape(
+    spec: &ModelSpec,
+    text: &str,
+    budget: u64,
+    runner: &dyn ModelRunner,
+) -> Grade {
     let input = match parse_shape(text) {
         Ok(s) => s,
         Err(e) => return Grade::new(0.0, vec![Feedback::Unreadable(Unreadable::Shape(e))]),
     };
-    match inspect(spec, Some(&input), 1, budget) {
+    match runner.inspect(spec, Some(&input), 1, budget) {
         Ok(s) => {
             let trace = s
                 .rows

@@ -282,8 +282,8 @@ pub fn load_local(dir: &std::path::Path, sample_shape: &[usize]) -> Result<Datas
         return Err(format!(
             "the data in {} has samples of shape {}, but the model takes {}: pick a model whose input matches",
             dir.display(),
-            crate::shape::Shape(data.sample_shape.clone()),
-            crate::shape::Shape(sample_shape.to_vec())
+            crate::core::shape::Shape(data.sample_shape.clone()),
+            crate::core::shape::Shape(sample_shape.to_vec())
         ));
     }
     Ok(data)
@@ -367,8 +367,8 @@ fn read_png_folders(dir: &std::path::Path) -> Result<Dataset, String> {
                 return Err(format!(
                     "{} is {}, but earlier images are {}: all images must share one size",
                     f.display(),
-                    crate::shape::Shape(shape),
-                    crate::shape::Shape(data.sample_shape.clone())
+                    crate::core::shape::Shape(shape),
+                    crate::core::shape::Shape(data.sample_shape.clone())
                 ));
             }
             data.x.extend(values);

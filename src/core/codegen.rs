@@ -3,7 +3,7 @@
 //! Generated from the same spec that `engine` instantiates, so the code shown and the
 //! model computed can never drift apart.
 
-use crate::spec::ModelSpec;
+use crate::core::spec::ModelSpec;
 
 /// `class CNN(nn.Module)` with `__init__` and `forward`, in the exam's style.
 pub fn pytorch_code(spec: &ModelSpec) -> String {

@@ -1,6 +1,6 @@
 //! Saved progress: answers and scores per pack, written atomically.
 
-use crate::grade::Answer;
+use crate::core::grade::Answer;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::Write;

@@ -54,10 +54,10 @@ const ACCEPTED_FR: &str =
 
 impl ShapeParseError {
     /// The message in the interface language (`Display` is the English one).
-    pub fn render(&self, lang: crate::i18n::Lang) -> String {
-        match lang {
-            crate::i18n::Lang::En => self.to_string(),
-            crate::i18n::Lang::Fr => match self {
+    pub fn render(&self, lang: crate::core::i18n::Lang) -> String {
+        match lang.pick() {
+            crate::core::i18n::Pick::En => self.to_string(),
+            crate::core::i18n::Pick::Fr => match self {
                 ShapeParseError::Empty => format!("aucune forme donnée. {ACCEPTED_FR}"),
                 ShapeParseError::NotANumber(s) => {
                     format!("`{s}` n'est pas un nombre entier. {ACCEPTED_FR}")

@@ -1,9 +1,9 @@
 //! Training runs: a worker thread that trains a model on a generated data set and reports
 //! through a channel. A stop request takes effect before the next step.
 
-use crate::data::{generate, DataConfig, Dataset};
+use crate::core::spec::ModelSpec;
+use crate::engine::data::{generate, DataConfig, Dataset};
 use crate::engine::{open_device, DeviceChoice, OptimSettings, OptimizerKind, TrainSession};
-use crate::spec::ModelSpec;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use serde::{Deserialize, Serialize};
@@ -145,15 +145,15 @@ pub fn run(
     report: &mut dyn FnMut(TrainEvent),
 ) -> Result<RunSummary, String> {
     cfg.validate()?;
-    let budget = crate::plan::DEFAULT_BUDGET_BYTES;
-    crate::plan::plan(
+    let budget = crate::core::plan::DEFAULT_BUDGET_BYTES;
+    crate::core::plan::plan(
         &cfg.model,
-        &crate::shape::Shape(cfg.model.input.clone()),
+        &crate::core::shape::Shape(cfg.model.input.clone()),
         cfg.batch,
         budget,
     )
     .map_err(|e| e.to_string())?;
-    let classes = crate::summary::inspect(&cfg.model, None, 1, budget)
+    let classes = crate::engine::inspect(&cfg.model, None, 1, budget)
         .map_err(|e| e.to_string())?
         .output()
         .dims()
@@ -163,14 +163,14 @@ pub fn run(
     let (train, val) = match &cfg.data_dir {
         None => generate(&cfg.model.input, classes, &cfg.data)?,
         Some(dir) => {
-            let data = crate::data::load_local(dir, &cfg.model.input)?;
+            let data = crate::engine::data::load_local(dir, &cfg.model.input)?;
             if data.classes > classes {
                 return Err(format!(
                     "the data has {} classes but the model only {classes} outputs",
                     data.classes
                 ));
             }
-            crate::data::split(data, 0.2, cfg.data.seed)
+            crate::engine::data::split(data, 0.2, cfg.data.seed)
         }
     };
     let device = open_device(cfg.device)?;
@@ -344,14 +344,14 @@ pub fn bench(b: &BenchSpec, on_run: &mut dyn FnMut(usize, f64)) -> Result<Vec<f6
         momentum: 0.0,
         weight_decay: 0.01,
     };
-    crate::plan::plan(
+    crate::core::plan::plan(
         model,
-        &crate::shape::Shape(model.input.clone()),
+        &crate::core::shape::Shape(model.input.clone()),
         batch,
-        crate::plan::DEFAULT_BUDGET_BYTES,
+        crate::core::plan::DEFAULT_BUDGET_BYTES,
     )
     .map_err(|e| e.to_string())?;
-    let classes = crate::summary::inspect(model, None, 1, crate::plan::DEFAULT_BUDGET_BYTES)
+    let classes = crate::engine::inspect(model, None, 1, crate::core::plan::DEFAULT_BUDGET_BYTES)
         .map_err(|e| e.to_string())?
         .output()
         .dims()

@@ -1,6 +1,5 @@
 //! The exam report: score per question and total, exported as JSON and Markdown.
 
-use crate::tui::app::State;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -29,34 +28,6 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn from_state(s: &State) -> Self {
-        let rows: Vec<ReportRow> = s
-            .pack
-            .questions
-            .iter()
-            .zip(&s.questions)
-            .map(|(q, st)| ReportRow {
-                id: q.id.clone(),
-                number: q.number.clone(),
-                title: q.title.clone(),
-                answered: st.answer.is_some(),
-                score: st.score.unwrap_or(0.0),
-                hints_used: st.hints_shown,
-                self_rated: matches!(q.kind, crate::pack::Kind::Open { .. }),
-            })
-            .collect();
-        Self {
-            pack_id: s.pack.meta.id.clone(),
-            title: s.pack.meta.title.clone(),
-            language: s.pack.meta.language.clone(),
-            mode: s.mode.slug().into(),
-            elapsed_secs: s.exam.elapsed_secs,
-            total: rows.iter().map(|r| r.score).fold(0.0, |a, b| a + b),
-            out_of: rows.len(),
-            rows,
-        }
-    }
-
     pub fn markdown(&self) -> String {
         let mut out = format!(
             "# {} — report\n\nPack `{}` ({}), {} mode, time {}:{:02}.\n\n| Question | Title | Answered | Score | Hints |\n|---|---|---|---|---|\n",
@@ -84,12 +55,16 @@ impl Report {
 
     /// Write `<dir>/<pack>-report.json` and `.md` atomically; return both paths.
     pub fn write(&self, dir: &Path) -> std::io::Result<(PathBuf, PathBuf)> {
-        let base = crate::progress::progress_path(dir, &self.pack_id, crate::progress::Mode::Exam);
+        let base = crate::core::progress::progress_path(
+            dir,
+            &self.pack_id,
+            crate::core::progress::Mode::Exam,
+        );
         let json = base.with_extension("report.json");
         let md = base.with_extension("report.md");
         let body = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
-        crate::progress::write_atomic(&json, &body)?;
-        crate::progress::write_atomic(&md, self.markdown().as_bytes())?;
+        crate::core::progress::write_atomic(&json, &body)?;
+        crate::core::progress::write_atomic(&md, self.markdown().as_bytes())?;
         Ok((json, md))
     }
 }

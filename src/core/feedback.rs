@@ -1,58 +1,7 @@
-//! Every string of the interface in French and in English.
+//! A grade's feedback, as lines of text in the student's language.
 
-use crate::grade::{Feedback, Verdict};
-use crate::numfmt::group;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub enum Lang {
-    #[default]
-    En,
-    Fr,
-}
-
-impl Lang {
-    /// `fr`/`en`, or the environment's locale (LC_ALL, LC_MESSAGES, LANG), else English.
-    pub fn resolve(flag: Option<&str>) -> Lang {
-        if let Some(f) = flag {
-            return Lang::from_code(f);
-        }
-        for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
-            if let Ok(v) = std::env::var(var) {
-                if !v.is_empty() {
-                    return Lang::from_code(&v);
-                }
-            }
-        }
-        Lang::En
-    }
-    pub fn from_code(code: &str) -> Lang {
-        if code.to_lowercase().starts_with("fr") {
-            Lang::Fr
-        } else {
-            Lang::En
-        }
-    }
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Fr => "fr",
-        }
-    }
-    /// Pick the string of this language.
-    pub fn t<'a>(self, en: &'a str, fr: &'a str) -> &'a str {
-        match self {
-            Lang::En => en,
-            Lang::Fr => fr,
-        }
-    }
-    /// Thousands as each language groups them.
-    pub fn num(self, n: u64) -> String {
-        match self {
-            Lang::En => group(n, ','),
-            Lang::Fr => group(n, '\u{202f}'),
-        }
-    }
-}
+use crate::core::grade::{Feedback, Verdict};
+use crate::core::i18n::Lang;
 
 pub fn verdict_text(v: Verdict, lang: Lang) -> &'static str {
     match v {
@@ -70,7 +19,7 @@ fn fmt_f(v: f64, lang: Lang) -> String {
         } else {
             s
         }
-    } else if lang == Lang::Fr {
+    } else if lang == Lang::fr() {
         format!("{v}").replace('.', ",")
     } else {
         format!("{v}")
@@ -125,9 +74,9 @@ pub fn feedback_lines(f: &Feedback, lang: Lang) -> Vec<String> {
                 lang.t("Steps in the right order:", "Étapes dans le bon ordre :")
             )];
             if let Some((pos, put, should)) = first_misplaced {
-                v.push(match lang {
-                    Lang::En => format!("First misplaced: at position {pos} you put “{put}”; it should be “{should}”."),
-                    Lang::Fr => format!("Première erreur : en position {pos} vous avez mis « {put} » ; il fallait « {should} »."),
+                v.push(match lang.pick() {
+                    crate::core::i18n::Pick::En => format!("First misplaced: at position {pos} you put “{put}”; it should be “{should}”."),
+                    crate::core::i18n::Pick::Fr => format!("Première erreur : en position {pos} vous avez mis « {put} » ; il fallait « {should} »."),
                 });
             }
             v

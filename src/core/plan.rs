@@ -5,9 +5,9 @@
 //! does not fit in words a student can learn from. The real shapes come from candle's
 //! forward pass (`engine`); this is the pre-flight check that keeps absurd input harmless.
 
-use crate::i18n::Lang;
-use crate::shape::Shape;
-use crate::spec::{LayerKind, LayerSpec, ModelSpec};
+use crate::core::i18n::Lang;
+use crate::core::shape::Shape;
+use crate::core::spec::{LayerKind, LayerSpec, ModelSpec};
 use std::fmt;
 
 /// Default memory budget for one model and its activations: 512 MiB.
@@ -108,7 +108,7 @@ impl Mismatch {
     /// The explanation in `lang`.
     pub fn render(&self, lang: Lang) -> String {
         let x = &self.incoming;
-        let fr = lang == Lang::Fr;
+        let fr = lang == Lang::fr();
         let (needed, got, why): (String, String, String) = match &self.need {
             Need::Image { op } => (
                 lang.t("a sample of shape channels x height x width (3 dimensions)", "un échantillon de forme canaux x hauteur x largeur (3 dimensions)").into(),
@@ -221,7 +221,7 @@ impl Mismatch {
 
 impl fmt::Display for Mismatch {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.render(Lang::En))
+        f.write_str(&self.render(Lang::en()))
     }
 }
 
@@ -235,19 +235,23 @@ impl PlanError {
                 needed,
                 budget,
             } => {
-                let need = match (needed, lang) {
+                let need = match (needed, lang.pick()) {
                     (Some(n), _) => format_bytes(*n),
-                    (None, Lang::En) => "more memory than a machine has".to_string(),
-                    (None, Lang::Fr) => "plus de mémoire qu'une machine n'en a".to_string(),
+                    (None, crate::core::i18n::Pick::En) => {
+                        "more memory than a machine has".to_string()
+                    }
+                    (None, crate::core::i18n::Pick::Fr) => {
+                        "plus de mémoire qu'une machine n'en a".to_string()
+                    }
                 };
-                match lang {
-                    Lang::En => format!(
+                match lang.pick() {
+                    crate::core::i18n::Pick::En => format!(
                         "Refused before allocating anything: {what} would need {need}, over the memory \
                          budget of {}. Use smaller layers or a smaller input (or raise the budget with \
                          --memory-budget).",
                         format_bytes(*budget)
                     ),
-                    Lang::Fr => format!(
+                    crate::core::i18n::Pick::Fr => format!(
                         "Refusé avant toute allocation : {what} demanderait {need}, au-delà du budget \
                          mémoire de {}. Utilisez des couches ou une entrée plus petites (ou relevez le \
                          budget avec --memory-budget).",
@@ -261,7 +265,7 @@ impl PlanError {
 
 impl fmt::Display for PlanError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.render(Lang::En))
+        f.write_str(&self.render(Lang::en()))
     }
 }
 

@@ -1,14 +1,55 @@
-//! Headless commands: `mltutor train` and `mltutor bench`.
+//! `mltutor train`: a headless training run, a line per epoch and a summary.
 
-use crate::cli::{BenchArgs, TrainArgs};
-use crate::data::DataConfig;
-use crate::train::{TrainConfig, TrainEvent};
+use super::models::ModelArgs;
+use crate::engine::data::DataConfig;
+use crate::engine::train::{TrainConfig, TrainEvent};
+use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    #[command(flatten)]
+    pub which: ModelArgs,
+    #[arg(long, default_value = "cpu", value_name = "cpu|cuda")]
+    pub device: crate::engine::DeviceChoice,
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub epochs: usize,
+    #[arg(long, default_value_t = 64, value_name = "N")]
+    pub batch: usize,
+    #[arg(long, default_value_t = 0.05, value_name = "X")]
+    pub lr: f64,
+    #[arg(long, default_value = "sgd", value_name = "sgd|adamw")]
+    pub optimizer: crate::engine::OptimizerKind,
+    /// SGD momentum.
+    #[arg(long, default_value_t = 0.9, value_name = "X")]
+    pub momentum: f64,
+    #[arg(long, default_value_t = 2000, value_name = "N")]
+    pub train_size: usize,
+    #[arg(long, default_value_t = 500, value_name = "N")]
+    pub val_size: usize,
+    /// Data-set flaws: pixel noise (std), label noise (share), balance (1 = balanced), duplication (share).
+    #[arg(long, default_value_t = 0.15, value_name = "X")]
+    pub pixel_noise: f32,
+    #[arg(long, default_value_t = 0.0, value_name = "X")]
+    pub label_noise: f32,
+    #[arg(long, default_value_t = 1.0, value_name = "X")]
+    pub imbalance: f32,
+    #[arg(long, default_value_t = 0.0, value_name = "X")]
+    pub duplication: f32,
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub seed: u64,
+    /// Train on local files: a folder of MNIST IDX files or of one PNG folder per class.
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Write metrics as JSON lines (one per epoch).
+    #[arg(long, value_name = "FILE")]
+    pub metrics: Option<PathBuf>,
+}
 
-pub fn cmd_train(a: TrainArgs) -> ExitCode {
+pub fn run(a: TrainArgs) -> ExitCode {
     let spec = match a.which.resolve() {
         Ok(s) => s,
         Err(e) => {
@@ -108,7 +149,7 @@ pub fn cmd_train(a: TrainArgs) -> ExitCode {
         }
         TrainEvent::Finished(_) | TrainEvent::Failed(_) => {}
     };
-    let result = crate::train::run(&cfg, &stop, &mut report);
+    let result = crate::engine::train::run(&cfg, &stop, &mut report);
     bar.finish_and_clear();
     if let Some(mut w) = metrics {
         let _ = w.flush();
@@ -123,81 +164,6 @@ pub fn cmd_train(a: TrainArgs) -> ExitCode {
                 s.best_epoch,
                 s.final_accuracy * 100.0,
                 s.samples_per_s
-            );
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(1)
-        }
-    }
-}
-
-pub fn cmd_bench(a: BenchArgs) -> ExitCode {
-    let spec = match a.which.resolve() {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let infer = match a.mode.as_str() {
-        "train" => false,
-        "infer" => true,
-        other => {
-            eprintln!("error: unknown mode `{other}`: use train or infer");
-            return ExitCode::from(2);
-        }
-    };
-    if a.batch == 0 || a.runs == 0 {
-        eprintln!("error: --batch and --runs must be at least 1");
-        return ExitCode::from(2);
-    }
-    if a.profile {
-        return match crate::engine::profile_step(&spec, a.batch, a.runs.max(1) * 4) {
-            Ok(rows) => {
-                println!("per training step, batch {} ({}):", a.batch, spec.id);
-                for (name, ms) in rows {
-                    println!("  {name:<32} {ms:8.2} ms");
-                }
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::from(1)
-            }
-        };
-    }
-    let threads = std::env::var("RAYON_NUM_THREADS")
-        .ok()
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or_else(|| {
-            std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(1)
-        });
-    let mut on_run = |run: usize, rate: f64| eprintln!("run {run}: {rate:.1} samples/s");
-    let spec = crate::train::BenchSpec {
-        model: spec,
-        device: a.device,
-        batch: a.batch,
-        optimizer: a.optimizer,
-        infer,
-        samples: a.samples,
-        runs: a.runs,
-    };
-    match crate::train::bench(&spec, &mut on_run) {
-        Ok(mut rates) => {
-            rates.sort_by(f64::total_cmp);
-            let median = rates[rates.len() / 2];
-            eprintln!("model {} on {}", spec.model.id, a.device);
-            println!(
-                "RESULT mode={} batch={} optimizer={} threads={threads} samples_per_s={median:.1} min={:.1} max={:.1}",
-                a.mode,
-                a.batch,
-                a.optimizer,
-                rates[0],
-                rates[rates.len() - 1],
             );
             ExitCode::SUCCESS
         }

@@ -1,0 +1,102 @@
+//! `mltutor bench`: throughput, printed like the PyTorch reference's RESULT line.
+
+use super::models::ModelArgs;
+use clap::Args;
+use std::process::ExitCode;
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    #[command(flatten)]
+    pub which: ModelArgs,
+    #[arg(long, default_value_t = 64, value_name = "N")]
+    pub batch: usize,
+    #[arg(long, default_value = "cpu", value_name = "cpu|cuda")]
+    pub device: crate::engine::DeviceChoice,
+    #[arg(long, default_value = "sgd", value_name = "sgd|adamw")]
+    pub optimizer: crate::engine::OptimizerKind,
+    /// train or infer.
+    #[arg(long, default_value = "train", value_name = "MODE")]
+    pub mode: String,
+    /// Samples per timed run.
+    #[arg(long, default_value_t = 4096, value_name = "N")]
+    pub samples: usize,
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub runs: usize,
+    /// Print where a training step's time goes (per phase and per layer) instead.
+    #[arg(long)]
+    pub profile: bool,
+}
+
+pub fn run(a: BenchArgs) -> ExitCode {
+    let spec = match a.which.resolve() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let infer = match a.mode.as_str() {
+        "train" => false,
+        "infer" => true,
+        other => {
+            eprintln!("error: unknown mode `{other}`: use train or infer");
+            return ExitCode::from(2);
+        }
+    };
+    if a.batch == 0 || a.runs == 0 {
+        eprintln!("error: --batch and --runs must be at least 1");
+        return ExitCode::from(2);
+    }
+    if a.profile {
+        return match crate::engine::profile_step(&spec, a.batch, a.runs.max(1) * 4) {
+            Ok(rows) => {
+                println!("per training step, batch {} ({}):", a.batch, spec.id);
+                for (name, ms) in rows {
+                    println!("  {name:<32} {ms:8.2} ms");
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            }
+        };
+    }
+    let threads = std::env::var("RAYON_NUM_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        });
+    let mut on_run = |run: usize, rate: f64| eprintln!("run {run}: {rate:.1} samples/s");
+    let spec = crate::engine::train::BenchSpec {
+        model: spec,
+        device: a.device,
+        batch: a.batch,
+        optimizer: a.optimizer,
+        infer,
+        samples: a.samples,
+        runs: a.runs,
+    };
+    match crate::engine::train::bench(&spec, &mut on_run) {
+        Ok(mut rates) => {
+            rates.sort_by(f64::total_cmp);
+            let median = rates[rates.len() / 2];
+            eprintln!("model {} on {}", spec.model.id, a.device);
+            println!(
+                "RESULT mode={} batch={} optimizer={} threads={threads} samples_per_s={median:.1} min={:.1} max={:.1}",
+                a.mode,
+                a.batch,
+                a.optimizer,
+                rates[0],
+                rates[rates.len() - 1],
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! Command-line interface: `mltutor [inspect|check|answers|train|bench]`.
+
+pub mod answers;
+pub mod bench;
+pub mod check;
+pub mod inspect;
+pub mod models;
+pub mod train;
+
+use crate::core::i18n::Lang;
+use crate::core::plan::DEFAULT_BUDGET_BYTES;
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mltutor",
+    version,
+    about = "A terminal tutor for machine-learning exams, answers computed live with candle"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Interface (and built-in exam) language: a code with files in assets/locales (en, fr)
+    /// or in $MLTUTOR_LOCALES; default: the system's locale, else English.
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// Open another question pack instead of the built-in exam.
+    #[arg(long, value_name = "FILE")]
+    pub pack: Option<PathBuf>,
+    /// self-check (feedback after each answer) or exam (feedback after submission).
+    #[arg(long, default_value = "self-check", value_name = "MODE")]
+    pub mode: crate::core::progress::Mode,
+    /// Where progress and reports are kept (also $MLTUTOR_DATA_DIR).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Exam mode: time limit in minutes, shown on screen; the exam is submitted when it runs out.
+    #[arg(long, value_name = "MIN")]
+    pub time_limit: Option<u64>,
+    /// Memory budget in MiB for any model and its activations.
+    #[arg(long, global = true, default_value_t = DEFAULT_BUDGET_BYTES / (1024 * 1024), value_name = "MIB")]
+    pub memory_budget: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print a model's summary: per-layer output shapes, parameters and mult-adds.
+    Inspect(inspect::InspectArgs),
+    /// Validate question packs: syntax (file:line:col), schema, and computed answers.
+    Check {
+        /// Pack files (RON).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Train a model on a generated data set, headless: a line per epoch and a summary.
+    Train(train::TrainArgs),
+    /// Measure training (or inference) throughput: a warm-up, then the median of timed runs.
+    Bench(bench::BenchArgs),
+    /// Print a pack's answer key, every computed answer computed live.
+    Answers {
+        /// A pack file; default: the built-in exam.
+        #[arg(long, value_name = "FILE")]
+        pack: Option<PathBuf>,
+    },
+}
+
+/// Exit code for a usage or file problem.
+pub(crate) const USAGE: u8 = 2;
+
+pub fn run(cli: Cli) -> ExitCode {
+    let budget = cli.memory_budget.saturating_mul(1024 * 1024);
+    let lang = match Lang::resolve(cli.lang.as_deref()) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: --lang: {e}");
+            return ExitCode::from(USAGE);
+        }
+    };
+    match cli.command {
+        Some(Command::Inspect(a)) => inspect::run(a, budget),
+        Some(Command::Check { files }) => check::run(&files, budget),
+        Some(Command::Answers { pack }) => answers::run(pack.as_deref(), lang, budget),
+        Some(Command::Train(a)) => train::run(a),
+        Some(Command::Bench(a)) => bench::run(a),
+        None => {
+            let pack = match pack_or_builtin(cli.pack.as_deref(), lang, budget) {
+                Ok(p) => p,
+                Err(code) => return code,
+            };
+            let opts = crate::tui::TuiOptions {
+                pack,
+                lang,
+                mode: cli.mode,
+                data_dir: crate::core::progress::data_dir(cli.data_dir.as_deref()),
+                time_limit_min: cli.time_limit,
+                budget,
+            };
+            match crate::tui::run(opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: the terminal interface failed: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+    }
+}
+
+/// The pack at `path`, validated, or the built-in exam in `lang`; a pack that does not
+/// load is reported (`file:line:col`) and gives the usage exit code.
+pub(crate) fn pack_or_builtin(
+    path: Option<&Path>,
+    lang: Lang,
+    budget: u64,
+) -> Result<crate::core::pack::Pack, ExitCode> {
+    match path {
+        None => Ok(crate::core::pack::builtin_pack(lang.code())),
+        Some(p) => {
+            crate::core::check::load_pack(p, budget, &crate::engine::CandleRunner).map_err(|e| {
+                eprintln!("{}", e.render(&p.display().to_string()));
+                ExitCode::from(USAGE)
+            })
+        }
+    }
+}

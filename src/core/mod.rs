@@ -1,0 +1,21 @@
+//! Pure facts and rules, tested headlessly: the model language, shapes and numbers as
+//! students type them, the plan, packs and their checking, grading, progress, reports and
+//! the answer key. Nothing here knows candle or ratatui: what needs a real model goes
+//! through [`runner::ModelRunner`], which the engine implements.
+
+pub mod answer_key;
+pub mod check;
+pub mod codegen;
+pub mod feedback;
+pub mod grade;
+pub mod i18n;
+pub mod number;
+pub mod numfmt;
+pub mod pack;
+pub mod plan;
+pub mod progress;
+pub mod report;
+pub mod runner;
+pub mod shape;
+pub mod spec;
+pub mod summary;
