@@ -133,3 +133,82 @@ fn bench_prints_the_reference_result_line() {
     );
     assert!(last.contains(" samples_per_s=") && last.contains(" min=") && last.contains(" max="));
 }
+
+/// `--lang fr train` speaks French (it used to print English), numbers included.
+#[test]
+fn train_speaks_french() {
+    let (code, out, err) = mltutor(&[
+        "--lang",
+        "fr",
+        "train",
+        "--pack",
+        "tests/models/small_cnn.ron",
+        "--epochs",
+        "1",
+        "--train-size",
+        "64",
+        "--val-size",
+        "16",
+        "--batch",
+        "32",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("entraînement de small_cnn sur cpu\u{a0}: 64 échantillons d'entraînement et 16 de validation, 1 époque de 2 étapes"),
+        "{out}"
+    );
+    assert!(out.contains("époque   1  perte d'entraînement "), "{out}");
+    assert!(out.contains("terminé\u{a0}: 1 époque en "), "{out}");
+    assert!(
+        !out.contains("samples/s") && !out.contains("done:"),
+        "{out}"
+    );
+    // A decimal comma in the losses: `perte d'entraînement 2,3026`.
+    let loss = out
+        .split("perte d'entraînement ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .unwrap();
+    assert!(loss.contains(',') && !loss.contains('.'), "{loss}");
+    // An error, in French too.
+    let (code, _, err) = mltutor(&["--lang", "fr", "train", "--epochs", "0"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("erreur\u{a0}: le nombre d'époques doit être entre 1 et 10000"),
+        "{err}"
+    );
+}
+
+/// A teacher who works in French reads `check`'s findings in French.
+#[test]
+fn check_speaks_french() {
+    let (code, _, err) = mltutor(&[
+        "--lang",
+        "fr",
+        "check",
+        "tests/packs/wrong_expected_count.ron",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("question `count`\u{a0}: l'enseignant attend 53600, mais le modèle a 53300 paramètres (conv1 280 + conv2 2510 + fc1 50000 + fc2 510)"),
+        "{err}"
+    );
+    let (code, _, err) = mltutor(&["--lang", "fr", "check", "tests/packs/unknown_field.ron"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.starts_with("tests/packs/unknown_field.ron:15:13: champ inconnu `statment` (vouliez-vous dire `statement`\u{202f}?)\u{202f}; attendu l'un de\u{a0}: "),
+        "{err}"
+    );
+    let (code, out, _) = mltutor(&["--lang", "fr", "check", "questions/ml-test1.fr.ron"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out.trim(),
+        "questions/ml-test1.fr.ron\u{a0}: ok — 9 questions, 2 modèles"
+    );
+    // English stays as it was.
+    let (_, out, _) = mltutor(&["--lang", "en", "check", "questions/ml-test1.en.ron"]);
+    assert_eq!(
+        out.trim(),
+        "questions/ml-test1.en.ron: ok — 9 questions, 2 models"
+    );
+}

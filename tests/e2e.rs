@@ -19,6 +19,16 @@ impl Session {
     }
 
     fn start_sized(data_dir: &std::path::Path, args: &[&str], rows: u16, cols: u16) -> Self {
+        Self::start_with_env(data_dir, args, rows, cols, &[])
+    }
+
+    fn start_with_env(
+        data_dir: &std::path::Path,
+        args: &[&str],
+        rows: u16,
+        cols: u16,
+        env: &[(&str, &std::path::Path)],
+    ) -> Self {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -33,6 +43,9 @@ impl Session {
         cmd.env("MLTUTOR_DATA_DIR", data_dir);
         cmd.env("TERM", "xterm-256color");
         cmd.env("NO_COLOR", "1");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pair.slave.spawn_command(cmd).expect("spawn mltutor");
         drop(pair.slave);
         let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
@@ -139,7 +152,7 @@ fn progress_is_saved_on_quit_and_restored_on_restart() {
 
     let mut again = Session::start(dir.path(), &["--lang", "fr"]);
     again.wait_for("Bon retour");
-    again.wait_for("Juste (100%)");
+    again.wait_for("Juste (100\u{a0}%)");
     again.keys("q");
     assert!(again.wait_exit());
 }
@@ -207,6 +220,57 @@ fn a_tiny_terminal_gets_a_message_and_quits_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = Session::start_sized(dir.path(), &["--lang", "en"], 10, 50);
     s.wait_for("Terminal too small");
+    s.keys("q");
+    assert!(s.wait_exit());
+}
+
+/// A language added by files alone: the English messages, each marked, in a folder named
+/// by `MLTUTOR_LOCALES`. No code knows it; the interface shows it.
+#[test]
+fn a_language_added_as_files_shows_in_the_interface() {
+    let dir = tempfile::tempdir().unwrap();
+    let locales = tempfile::tempdir().unwrap();
+    let eo = locales.path().join("eo");
+    std::fs::create_dir(&eo).unwrap();
+    let mut marked = 0;
+    for e in std::fs::read_dir("assets/locales/en").unwrap() {
+        let path = e.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let out: Vec<String> = text
+            .lines()
+            .map(|l| {
+                // `id = text` becomes `id = ⟦text`; separators and names are left as they are.
+                match l.split_once(" = ") {
+                    Some((id, v))
+                        if !id.starts_with(' ')
+                            && !id.starts_with('#')
+                            && !id.starts_with("number-")
+                            && !v.trim().is_empty() =>
+                    {
+                        marked += 1;
+                        format!("{id} = ⟦{v}")
+                    }
+                    _ => l.to_string(),
+                }
+            })
+            .collect();
+        std::fs::write(eo.join(path.file_name().unwrap()), out.join("\n") + "\n").unwrap();
+    }
+    assert!(marked > 50, "only {marked} messages marked");
+    let mut s = Session::start_with_env(
+        dir.path(),
+        &["--lang", "eo"],
+        32,
+        100,
+        &[("MLTUTOR_LOCALES", locales.path())],
+    );
+    s.wait_for("⟦");
+    let screen = s.screen();
+    let marks = screen.matches('⟦').count();
+    assert!(
+        marks >= 3,
+        "the interface is not in the added language:\n{screen}"
+    );
     s.keys("q");
     assert!(s.wait_exit());
 }

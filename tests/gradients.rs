@@ -201,7 +201,8 @@ fn max_pool_gradient_is_one_at_the_maximum() {
 }
 
 /// The hazard itself: stock candle 0.11.1 returns 0.25 at each maximum. If this test fails
-/// after a candle upgrade, the workaround in `engine::max_pool2d` may be removed.
+/// after a candle upgrade, the workaround in `max_pool2d` (`src/engine/network.rs`) may be
+/// removed.
 #[test]
 fn stock_candle_max_pool_backward_is_scaled_by_a_quarter() {
     use candle_core::{Device, Tensor, Var};

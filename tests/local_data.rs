@@ -82,12 +82,15 @@ fn png_folders_load() {
 fn mismatched_or_broken_data_is_explained() {
     let dir = tempfile::tempdir().unwrap();
     write_idx(dir.path(), 4);
-    let e = load_local(dir.path(), &[3, 40, 40]).unwrap_err();
+    let e = load_local(dir.path(), &[3, 40, 40])
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("1x8x8") && e.contains("3x40x40"), "{e}");
     std::fs::write(dir.path().join("train-images-idx3-ubyte"), b"garbage").unwrap();
     assert!(load_local(dir.path(), &[1, 8, 8]).is_err());
     let empty = tempfile::tempdir().unwrap();
     assert!(load_local(empty.path(), &[1, 8, 8])
         .unwrap_err()
+        .to_string()
         .contains("neither"));
 }

@@ -3,7 +3,7 @@
 //!   Conv2d params = out·in·k² (+ out bias); H_out = ⌊(H + 2p − k)/s⌋ + 1
 //!   Linear params = out·in (+ out bias); MaxPool2d(k): H_out = ⌊(H − k)/k⌋ + 1
 
-use mltutor::core::plan::{PlanError, DEFAULT_BUDGET_BYTES};
+use mltutor::core::plan::{plan, PlanError, DEFAULT_BUDGET_BYTES};
 use mltutor::core::shape::{parse_shape, Shape};
 use mltutor::core::spec::{builtin_models, parse_model, ModelSpec};
 use mltutor::core::summary::{InspectError, Summary};
@@ -339,4 +339,141 @@ fn linear_evidence_matches_the_formula() {
     // PyTorch's default init bound for fan_in 22: 1/sqrt(22).
     let bound = 1.0 / 22f32.sqrt();
     assert!(ev.w.iter().all(|w| w.abs() <= bound) && ev.b.abs() <= bound);
+}
+
+/// The plan's arithmetic (PyTorch's formulas, kept with each layer kind) agrees with
+/// candle's tensors and forward pass for every kind: parameters, buffers, shapes.
+#[test]
+fn every_kind_plan_agrees_with_the_tensors() {
+    let spec = parse_model(EVERY_KIND).unwrap();
+    let input = parse_shape("3x40x40").unwrap();
+    let planned = plan(&spec, &input, 2, DEFAULT_BUDGET_BYTES).unwrap();
+    let s = run(&spec, "3x40x40", 2).unwrap();
+    assert_eq!(planned.layers.len(), s.rows.len());
+    for (p, row) in planned.layers.iter().zip(&s.rows) {
+        assert_eq!(
+            (p.params, p.buffers),
+            (row.counts.trainable, row.counts.buffers),
+            "{}",
+            row.label
+        );
+        assert_eq!(&row.output.0[1..], p.out.dims(), "{}", row.label);
+    }
+    // 4 bytes per parameter and buffer: 224 + 32 + 640 + 18 = 914 floats.
+    assert_eq!(planned.param_bytes, 914 * 4);
+}
+
+/// torchinfo's rule (layer_info.py, `calculate_macs`): for each weight or bias, its
+/// elements × batch × H_out × W_out in a convolution, × batch elsewhere; buffers (a batch
+/// norm's running statistics) are not parameters and count for nothing.
+#[test]
+fn every_kind_mult_adds_as_torchinfo_counts() {
+    let spec = parse_model(EVERY_KIND).unwrap();
+    let s = run(&spec, "3x40x40", 2).unwrap();
+    let macs: Vec<u64> = s.rows.iter().map(|r| r.mult_adds).collect();
+    assert_eq!(
+        macs,
+        vec![
+            224 * 2 * 19 * 19, // conv: (8·3·9 + 8) × 2 × 19 × 19
+            16 * 2,            // bn: γ and β (8 + 8) × 2
+            0,
+            0,
+            0,
+            0,
+            0,
+            640 * 2, // fc: 5·128 × 2
+            0,
+            18 * 2, // head: (3·5 + 3) × 2
+            0,
+        ]
+    );
+}
+
+/// The same explanations in French, from the same messages: French words, decimal comma,
+/// no-break spaces before the colons.
+#[test]
+fn plan_and_spec_errors_are_told_in_french() {
+    use mltutor::core::i18n::Lang;
+    let fr = Lang::fr();
+    let cnn = exam_cnn();
+    let why = match run(&cnn, "3x32x32", 1) {
+        Err(InspectError::Plan(e)) => e.render(fr),
+        other => panic!("{other:?}"),
+    };
+    assert!(
+        why.starts_with("La couche 7 (x.view(-1, 1000), View) attend 1000 valeurs par échantillon"),
+        "{why}"
+    );
+    assert!(
+        why.contains("10x8x8 = 640") && why.contains("pour l'entrée 3x32x32"),
+        "{why}"
+    );
+    assert!(why.contains("multiple de 1000\u{a0}: le view"), "{why}");
+    let why = match run(&cnn, "1x40x40", 1) {
+        Err(InspectError::Plan(e)) => e.render(fr),
+        other => panic!("{other:?}"),
+    };
+    assert!(
+        why.contains("3 canaux en entrée") && why.contains("1 canal (1x40x40)"),
+        "{why}"
+    );
+
+    let huge = parse_model(
+        r#"(id: "huge", input: [100000], layers: [(name: "fc", layer: Linear(in: 100000, out: 100000))])"#,
+    )
+    .unwrap();
+    match inspect(&huge, None, 1, DEFAULT_BUDGET_BYTES) {
+        Err(InspectError::Plan(e @ PlanError::OverBudget { .. })) => {
+            let msg = e.render(fr);
+            assert!(
+                msg.starts_with("Refusé avant toute allocation\u{a0}: les poids de `huge`"),
+                "{msg}"
+            );
+            // 4·10^10 + 4·10^5 bytes = 37.3 GiB; the budget 512 MiB.
+            assert!(
+                msg.contains("37,3\u{a0}Gio") && msg.contains("512,0\u{a0}Mio"),
+                "{msg}"
+            );
+            assert!(e.to_string().contains("37.3 GiB"), "{e}");
+        }
+        other => panic!("expected a budget refusal, got {other:?}"),
+    }
+
+    let bad = parse_model(r#"(id: "m", input: [4], layers: [(layer: Dropout(p: 1.5))])"#).unwrap();
+    let e = bad.validate().unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "model `m`: layer 1 (Dropout): dropout p must be in [0, 1) (got 1.5)"
+    );
+    assert_eq!(
+        e.render(fr),
+        "modèle `m`\u{a0}: couche 1 (Dropout)\u{a0}: le p du dropout doit être dans \
+         [0\u{202f}; 1[ (reçu 1,5)"
+    );
+}
+
+/// A spec error says which model, which layer and what, as data.
+#[test]
+fn spec_errors_are_structured() {
+    use mltutor::core::spec::{LayerAt, SpecProblem};
+    let spec = parse_model(
+        r#"(id: "m", input: [3, 8, 8], layers: [(name: "c", layer: Conv2d(in: 3, out: 4, kernel: 1)), (layer: MaxPool2d(kernel: 2, stride: 0))])"#,
+    )
+    .unwrap();
+    let e = spec.validate().unwrap_err();
+    assert_eq!(e.model, "m");
+    assert_eq!(
+        e.layer,
+        Some(LayerAt {
+            position: 2,
+            type_name: "MaxPool2d"
+        })
+    );
+    assert_eq!(e.problem, SpecProblem::PoolArgs);
+    let empty = parse_model(r#"(id: "m", input: [1, 2, 3, 4], layers: [])"#).unwrap();
+    let e = empty.validate().unwrap_err();
+    assert_eq!(
+        (e.layer, e.problem),
+        (None, SpecProblem::InputRank { got: 4 })
+    );
 }

@@ -18,14 +18,17 @@ fn syntax_at(name: &str) -> (usize, usize, String) {
     match check(name) {
         Err(PackError::Syntax {
             line, col, message, ..
-        }) => (line, col, message),
+        }) => (line, col, message.to_string()),
         other => panic!("{name}: expected a syntax error, got {other:?}"),
     }
 }
 
 fn issues(name: &str) -> Vec<(Option<String>, String)> {
     match check(name) {
-        Err(PackError::Invalid(v)) => v.into_iter().map(|i| (i.question, i.message)).collect(),
+        Err(PackError::Invalid(v)) => v
+            .into_iter()
+            .map(|i| (i.question, i.problem.to_string()))
+            .collect(),
         other => panic!("{name}: expected validation issues, got {other:?}"),
     }
 }
@@ -146,4 +149,27 @@ fn check_never_writes_to_the_pack() {
     let before = std::fs::read(p).unwrap();
     let _ = load_pack(p, BUDGET, &mltutor::engine::CandleRunner);
     assert_eq!(std::fs::read(p).unwrap(), before);
+}
+
+/// Each issue is data: the same issue reads in English or in French.
+#[test]
+fn issues_render_in_each_language() {
+    use mltutor::core::i18n::Lang;
+    use mltutor::core::pack::Problem;
+    let Err(PackError::Invalid(v)) = check("choice_no_correct.ron") else {
+        panic!("expected validation issues");
+    };
+    let issue = v
+        .iter()
+        .find(|i| i.problem == Problem::NoCorrectOption)
+        .unwrap_or_else(|| panic!("{v:?}"));
+    assert_eq!(
+        issue.render(Lang::en()),
+        "question `pick`: a choice with no correct option"
+    );
+    assert_eq!(
+        issue.render(Lang::fr()),
+        "question `pick`\u{a0}: un choix sans option correcte"
+    );
+    assert_eq!(issue.to_string(), issue.render(Lang::en()));
 }

@@ -2,7 +2,7 @@
 
 use mltutor::core::spec::parse_model;
 use mltutor::engine::data::DataConfig;
-use mltutor::engine::train::{run, TrainConfig, TrainEvent};
+use mltutor::engine::train::{run, SettingsError, TrainConfig, TrainError, TrainEvent};
 use mltutor::engine::{open_device, DeviceChoice, OptimizerKind};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -116,28 +116,31 @@ fn cuda_without_the_feature_is_a_clear_error() {
     let mut cfg = small_config();
     cfg.device = DeviceChoice::Cuda;
     let err = run(&cfg, &AtomicBool::new(false), &mut |_| {}).unwrap_err();
-    assert!(err.contains("cuda"), "{err}");
+    assert!(matches!(err, TrainError::Device(_)), "{err:?}");
+    assert!(err.to_string().contains("cuda"), "{err}");
 }
 
 #[test]
 fn bad_settings_are_refused_with_a_reason() {
     let mut cfg = small_config();
     cfg.batch = 0;
-    assert!(run(&cfg, &AtomicBool::new(false), &mut |_| {})
-        .unwrap_err()
-        .contains("batch"));
+    let err = run(&cfg, &AtomicBool::new(false), &mut |_| {}).unwrap_err();
+    assert_eq!(err, TrainError::Settings(SettingsError::Batch));
+    assert!(err.to_string().contains("batch"), "{err}");
     let mut cfg = small_config();
     cfg.lr = f64::NAN;
-    assert!(run(&cfg, &AtomicBool::new(false), &mut |_| {})
-        .unwrap_err()
-        .contains("learning rate"));
+    let err = run(&cfg, &AtomicBool::new(false), &mut |_| {}).unwrap_err();
+    assert!(err.to_string().contains("learning rate"), "{err}");
+    // The same error, for a French student.
+    let fr = err.render(mltutor::core::i18n::Lang::fr());
+    assert!(fr.contains("taux d'apprentissage"), "{fr}");
     // The perceptron has one output: not a classifier the lab can train.
     let p = mltutor::core::spec::builtin_models()
         .into_iter()
         .find(|m| m.id == "perceptron")
         .unwrap();
     let err = run(&TrainConfig::new(p), &AtomicBool::new(false), &mut |_| {}).unwrap_err();
-    assert!(err.contains("at least 2 outputs"), "{err}");
+    assert!(err.to_string().contains("at least 2 outputs"), "{err}");
 }
 
 #[test]

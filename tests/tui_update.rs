@@ -402,3 +402,172 @@ fn the_mouse_scrolls_and_opens_questions() {
     s.update(Msg::Click { column: 10, row: 3 });
     assert_eq!(s.screen, Screen::List);
 }
+
+/// States that between them put the keyboard in every context and make every row's
+/// condition hold at least once.
+fn keyboard_states() -> Vec<(&'static str, mltutor::tui::state::State)> {
+    let mut v = Vec::new();
+    let list = state(Lang::en(), Mode::SelfCheck);
+    v.push(("list", list.clone()));
+    let mut help = list.clone();
+    press(&mut help, "?");
+    v.push(("help", help));
+    let mut confirm = list.clone();
+    press(&mut confirm, "R");
+    v.push(("confirm", confirm));
+    for (name, id) in [("choice", "q5"), ("parameter-free", "q4b"), ("order", "q2")] {
+        let mut s = list.clone();
+        open(&mut s, id);
+        v.push((name, s));
+    }
+    let mut field = list.clone();
+    open(&mut field, "q6");
+    v.push(("typing on one line", field.clone()));
+    field.update(key(KeyCode::Esc));
+    v.push(("numeric", field));
+    let mut open_q = list.clone();
+    open(&mut open_q, "q1");
+    press(&mut open_q, "x");
+    v.push(("typing on lines", open_q.clone()));
+    open_q.update(key(KeyCode::Esc));
+    v.push(("open, before the reference", open_q.clone()));
+    press(&mut open_q, "\n");
+    open_q.update(ctrl('s'));
+    assert!(open_q.qs().revealed);
+    v.push(("open, rating", open_q));
+    let mut lab = list.clone();
+    press(&mut lab, "t");
+    v.push(("lab", lab.clone()));
+    let mut typing = lab.clone();
+    press(&mut typing, "e");
+    assert!(typing.lab.editing());
+    v.push(("lab, typing", typing));
+    press(&mut lab, "s");
+    assert!(lab.lab.running());
+    v.push(("lab, running", lab));
+    let mut exam = state(Lang::en(), Mode::Exam);
+    v.push(("list, exam", exam.clone()));
+    press(&mut exam, "sy");
+    assert_eq!(exam.screen, Screen::Report);
+    v.push(("report", exam.clone()));
+    exam.update(key(KeyCode::Esc));
+    v.push(("list, exam submitted", exam));
+    v
+}
+
+/// The keymap is the only way a key acts: in every context, each key of each row that
+/// applies triggers that row's action through the real update loop; every key the footer
+/// and the help show is handled; a key in no row changes nothing. Every row of the table
+/// is exercised by some state, so a new row or context cannot escape this test.
+#[test]
+fn the_keymap_table_is_what_the_keys_do() {
+    use mltutor::tui::bindings::{context, holds, screen_context};
+    use mltutor::tui::keymap::{lookup, rows, CONTEXTS};
+    use std::collections::BTreeSet;
+    let mut covered = BTreeSet::new();
+    for (name, s0) in keyboard_states() {
+        let ctx = context(&s0);
+        for (i, row) in rows(ctx).enumerate() {
+            if !holds(&s0, row.when) {
+                continue;
+            }
+            covered.insert(format!("{ctx:?} {i}"));
+            for k in row.keys {
+                let mut s = s0.clone();
+                s.update(Msg::Key(k.example()));
+                assert_eq!(
+                    s.last_action,
+                    Some(row.action),
+                    "{name}: {k:?} should {}",
+                    row.what
+                );
+            }
+        }
+        // What the footer and the help show (the screen's rows, under any dialog).
+        let screen = screen_context(&s0);
+        if screen == ctx {
+            for row in rows(ctx).filter(|r| holds(&s0, r.when)) {
+                for k in row.shown {
+                    let mut s = s0.clone();
+                    s.update(Msg::Key(k.example()));
+                    let done = s.last_action.expect("a shown key is handled");
+                    assert!(
+                        rows(ctx)
+                            .any(|r| holds(&s0, r.when) && r.keys.contains(k) && r.action == done),
+                        "{name}: {k:?} shown for `{}` does {done:?}",
+                        row.what
+                    );
+                }
+            }
+        }
+        // Keys bound nowhere in this context do nothing at all.
+        let unbound: Vec<_> = [
+            KeyCode::Char('z'),
+            KeyCode::F(5),
+            KeyCode::Insert,
+            KeyCode::Char('Z'),
+        ]
+        .into_iter()
+        .map(|c| crossterm::event::KeyEvent::new(c, crossterm::event::KeyModifiers::NONE))
+        .filter(|e| lookup(ctx, e, |_| true).is_none())
+        .collect();
+        assert!(
+            !unbound.is_empty() || ctx == mltutor::tui::keymap::Context::Confirm,
+            "{name}: every sample key is bound"
+        );
+        for e in unbound {
+            let mut s = s0.clone();
+            let before = format!("{:?}", s);
+            let effects = s.update(Msg::Key(e));
+            assert!(effects.is_empty(), "{name}: {e:?}");
+            assert_eq!(s.last_action, None);
+            s.last_action = s0.last_action;
+            assert_eq!(format!("{s:?}"), before, "{name}: {e:?} changed the state");
+        }
+    }
+    for ctx in CONTEXTS {
+        for (i, row) in rows(ctx).enumerate() {
+            assert!(
+                covered.contains(&format!("{ctx:?} {i}")),
+                "{ctx:?}: no test state makes the row {row:?} apply"
+            );
+        }
+    }
+}
+
+/// Every row's description and every key's name is a message in both languages.
+#[test]
+fn every_key_is_described_in_every_language() {
+    use mltutor::tui::keymap::{key_name, rows, CONTEXTS};
+    for lang in [Lang::en(), Lang::fr()] {
+        for ctx in CONTEXTS {
+            for row in rows(ctx) {
+                assert_ne!(lang.tr(row.what), row.what, "{:?}", lang);
+                for k in row.keys.iter().chain(row.shown) {
+                    let name = key_name(*k, lang);
+                    assert!(!name.contains("key-"), "{k:?}: {name}");
+                }
+            }
+        }
+    }
+    // French names its keys in French.
+    let fr: Vec<(String, String)> = {
+        let mut s = state(Lang::fr(), Mode::SelfCheck);
+        open(&mut s, "q4a");
+        mltutor::tui::view::keys(&s)
+    };
+    assert!(
+        fr.iter()
+            .any(|(k, what)| k == "Entrée" && what == "valider"),
+        "{fr:?}"
+    );
+    assert!(fr.iter().any(|(k, _)| k == "Échap"), "{fr:?}");
+    assert_eq!(
+        mltutor::tui::view::keys::confirm_keys(Lang::en()),
+        "y: yes   any other key: no"
+    );
+    assert_eq!(
+        mltutor::tui::view::keys::confirm_keys(Lang::fr()),
+        "y\u{a0}: oui   autre touche\u{a0}: non"
+    );
+}

@@ -1,6 +1,9 @@
 //! `mltutor bench`: throughput, printed like the PyTorch reference's RESULT line.
 
 use super::models::ModelArgs;
+use super::{error, USAGE};
+use crate::core::i18n::Lang;
+use crate::tr;
 use clap::Args;
 use std::process::ExitCode;
 #[derive(Debug, Args)]
@@ -26,37 +29,45 @@ pub struct BenchArgs {
     pub profile: bool,
 }
 
-pub fn run(a: BenchArgs) -> ExitCode {
+pub fn run(a: BenchArgs, lang: Lang) -> ExitCode {
     let spec = match a.which.resolve() {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
+            error(lang, &e.render(lang));
+            return ExitCode::from(USAGE);
         }
     };
     let infer = match a.mode.as_str() {
         "train" => false,
         "infer" => true,
         other => {
-            eprintln!("error: unknown mode `{other}`: use train or infer");
-            return ExitCode::from(2);
+            error(lang, &tr!(lang, "cli-bench-unknown-mode", mode = other));
+            return ExitCode::from(USAGE);
         }
     };
     if a.batch == 0 || a.runs == 0 {
-        eprintln!("error: --batch and --runs must be at least 1");
-        return ExitCode::from(2);
+        error(lang, &tr!(lang, "cli-bench-at-least-one"));
+        return ExitCode::from(USAGE);
     }
     if a.profile {
         return match crate::engine::profile_step(&spec, a.batch, a.runs.max(1) * 4) {
             Ok(rows) => {
-                println!("per training step, batch {} ({}):", a.batch, spec.id);
+                println!(
+                    "{}",
+                    tr!(
+                        lang,
+                        "cli-bench-profile-title",
+                        batch = a.batch,
+                        model = spec.id.as_str()
+                    )
+                );
                 for (name, ms) in rows {
-                    println!("  {name:<32} {ms:8.2} ms");
+                    println!("  {name:<32} {:>8} ms", lang.dec(ms, 2));
                 }
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                error(lang, &e.to_string());
                 ExitCode::from(1)
             }
         };
@@ -69,7 +80,12 @@ pub fn run(a: BenchArgs) -> ExitCode {
                 .map(|n| n.get())
                 .unwrap_or(1)
         });
-    let mut on_run = |run: usize, rate: f64| eprintln!("run {run}: {rate:.1} samples/s");
+    let mut on_run = |run: usize, rate: f64| {
+        eprintln!(
+            "{}",
+            tr!(lang, "cli-bench-run", run = run, rate = lang.dec(rate, 1))
+        )
+    };
     let spec = crate::engine::train::BenchSpec {
         model: spec,
         device: a.device,
@@ -83,7 +99,15 @@ pub fn run(a: BenchArgs) -> ExitCode {
         Ok(mut rates) => {
             rates.sort_by(f64::total_cmp);
             let median = rates[rates.len() / 2];
-            eprintln!("model {} on {}", spec.model.id, a.device);
+            eprintln!(
+                "{}",
+                tr!(
+                    lang,
+                    "cli-bench-model-on",
+                    model = spec.model.id.as_str(),
+                    device = a.device.to_string()
+                )
+            );
             println!(
                 "RESULT mode={} batch={} optimizer={} threads={threads} samples_per_s={median:.1} min={:.1} max={:.1}",
                 a.mode,
@@ -95,7 +119,7 @@ pub fn run(a: BenchArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            error(lang, &e.render(lang));
             ExitCode::from(1)
         }
     }

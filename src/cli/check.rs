@@ -1,20 +1,29 @@
 //! `mltutor check`: validate question packs, every computed answer computed.
 
+use crate::core::i18n::Lang;
+use crate::tr;
 use std::path::PathBuf;
 use std::process::ExitCode;
-pub fn run(files: &[PathBuf], budget: u64) -> ExitCode {
+
+/// Check each pack; the messages are in `lang` (teachers read them).
+pub fn run(files: &[PathBuf], lang: Lang, budget: u64) -> ExitCode {
     let mut failed = false;
     for f in files {
         let name = f.display().to_string();
         match crate::core::check::load_pack(f, budget, &crate::engine::CandleRunner) {
             Ok(pack) => println!(
-                "{name}: ok — {} questions, {} models",
-                pack.questions.len(),
-                pack.models.len()
+                "{}",
+                tr!(
+                    lang,
+                    "cli-check-ok",
+                    file = name.as_str(),
+                    questions = pack.questions.len(),
+                    models = pack.models.len()
+                )
             ),
             Err(e) => {
                 failed = true;
-                eprintln!("{}", e.render(&name));
+                eprintln!("{}", e.render_in(&name, lang));
             }
         }
     }

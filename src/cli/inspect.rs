@@ -1,10 +1,12 @@
 //! `mltutor inspect`: a model's summary like torchinfo's, from a real forward pass.
 
 use super::models::ModelArgs;
-use super::USAGE;
+use super::{error, USAGE};
+use crate::core::i18n::Lang;
 use crate::core::shape::{parse_shape, Shape};
 use crate::core::summary::{render_text, InspectError};
 use crate::engine::inspect;
+use crate::tr;
 use clap::Args;
 use std::process::ExitCode;
 #[derive(Debug, Args)]
@@ -22,11 +24,11 @@ pub struct InspectArgs {
     pub code: bool,
 }
 
-pub fn run(a: InspectArgs, budget: u64) -> ExitCode {
+pub fn run(a: InspectArgs, lang: Lang, budget: u64) -> ExitCode {
     let spec = match a.which.resolve() {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e}");
+            error(lang, &e.render(lang));
             return ExitCode::from(USAGE);
         }
     };
@@ -34,12 +36,12 @@ pub fn run(a: InspectArgs, budget: u64) -> ExitCode {
         None => None,
         Some(Ok(s)) => Some(s),
         Some(Err(e)) => {
-            eprintln!("error: --input: {e}");
+            error(lang, &format!("--input: {}", e.render(lang)));
             return ExitCode::from(USAGE);
         }
     };
     if a.batch == 0 {
-        eprintln!("error: --batch must be at least 1");
+        error(lang, &tr!(lang, "cli-at-least-one", flag = "--batch"));
         return ExitCode::from(USAGE);
     }
     if a.code {
@@ -47,16 +49,25 @@ pub fn run(a: InspectArgs, budget: u64) -> ExitCode {
     }
     match inspect(&spec, input.as_ref(), a.batch, budget) {
         Ok(summary) => {
-            print!("{}", render_text(&summary));
+            print!("{}", render_text(&summary, lang));
             ExitCode::SUCCESS
         }
         Err(InspectError::Spec(e)) => {
-            eprintln!("error: {e}");
+            error(lang, &e.render(lang));
             ExitCode::from(USAGE)
         }
-        Err(e) => {
+        Err(e @ (InspectError::Plan(_) | InspectError::Engine(_))) => {
             let shown = input.unwrap_or_else(|| Shape(spec.input.clone()));
-            println!("The input {shown} does not run through `{}`:\n{e}", spec.id);
+            println!(
+                "{}\n{}",
+                tr!(
+                    lang,
+                    "cli-inspect-does-not-run",
+                    input = shown.to_string(),
+                    model = spec.id.as_str()
+                ),
+                e.render(lang)
+            );
             ExitCode::from(1)
         }
     }

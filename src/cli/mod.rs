@@ -9,6 +9,7 @@ pub mod train;
 
 use crate::core::i18n::Lang;
 use crate::core::plan::DEFAULT_BUDGET_BYTES;
+use crate::tr;
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -68,21 +69,27 @@ pub enum Command {
 /// Exit code for a usage or file problem.
 pub(crate) const USAGE: u8 = 2;
 
+/// Print `error: …` in `lang` on standard error.
+pub(crate) fn error(lang: Lang, message: &str) {
+    eprintln!("{}", tr!(lang, "cli-error", message = message));
+}
+
 pub fn run(cli: Cli) -> ExitCode {
     let budget = cli.memory_budget.saturating_mul(1024 * 1024);
     let lang = match Lang::resolve(cli.lang.as_deref()) {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("error: --lang: {e}");
+            // The language asked for has no messages: say so in English.
+            error(Lang::en(), &format!("--lang: {e}"));
             return ExitCode::from(USAGE);
         }
     };
     match cli.command {
-        Some(Command::Inspect(a)) => inspect::run(a, budget),
-        Some(Command::Check { files }) => check::run(&files, budget),
+        Some(Command::Inspect(a)) => inspect::run(a, lang, budget),
+        Some(Command::Check { files }) => check::run(&files, lang, budget),
         Some(Command::Answers { pack }) => answers::run(pack.as_deref(), lang, budget),
-        Some(Command::Train(a)) => train::run(a),
-        Some(Command::Bench(a)) => bench::run(a),
+        Some(Command::Train(a)) => train::run(a, lang),
+        Some(Command::Bench(a)) => bench::run(a, lang),
         None => {
             let pack = match pack_or_builtin(cli.pack.as_deref(), lang, budget) {
                 Ok(p) => p,
@@ -99,7 +106,7 @@ pub fn run(cli: Cli) -> ExitCode {
             match crate::tui::run(opts) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("error: the terminal interface failed: {e}");
+                    error(lang, &tr!(lang, "cli-tui-failed", why = e.to_string()));
                     ExitCode::from(1)
                 }
             }
@@ -118,7 +125,7 @@ pub(crate) fn pack_or_builtin(
         None => Ok(crate::core::pack::builtin_pack(lang.code())),
         Some(p) => {
             crate::core::check::load_pack(p, budget, &crate::engine::CandleRunner).map_err(|e| {
-                eprintln!("{}", e.render(&p.display().to_string()));
+                eprintln!("{}", e.render_in(&p.display().to_string(), lang));
                 ExitCode::from(USAGE)
             })
         }

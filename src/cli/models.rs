@@ -1,8 +1,11 @@
 //! Which model a command works on: `--pack FILE --model ID`, or the built-in ones.
 
+use crate::core::i18n::Lang;
 use crate::core::spec::{builtin_models, parse_model, ModelSpec};
+use crate::tr;
 use clap::Args;
 use std::path::{Path, PathBuf};
+
 /// Which model a command works on.
 #[derive(Debug, Args)]
 pub struct ModelArgs {
@@ -14,10 +17,62 @@ pub struct ModelArgs {
     pub model: Option<String>,
 }
 
+/// Why the model asked for could not be had.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModelsError {
+    /// The file could not be read (the system's reason).
+    Read { path: PathBuf, why: String },
+    /// The file is not a model spec (ron's message, in English).
+    Parse {
+        path: PathBuf,
+        line: usize,
+        col: usize,
+        why: String,
+    },
+    /// The file holds no model.
+    Empty,
+    /// No model has this id.
+    NoSuchModel { id: String, available: Vec<String> },
+}
+
+impl ModelsError {
+    pub fn render(&self, lang: Lang) -> String {
+        match self {
+            ModelsError::Read { path, why } => tr!(
+                lang,
+                "cli-models-cannot-read",
+                path = path.display().to_string(),
+                why = why.as_str()
+            ),
+            ModelsError::Parse {
+                path,
+                line,
+                col,
+                why,
+            } => format!("{}:{line}:{col}: {why}", path.display()),
+            ModelsError::Empty => tr!(lang, "cli-models-empty"),
+            ModelsError::NoSuchModel { id, available } => tr!(
+                lang,
+                "cli-models-no-such-model",
+                id = id.as_str(),
+                available = available.join(", ")
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for ModelsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(Lang::en()))
+    }
+}
+
+impl std::error::Error for ModelsError {}
+
 impl ModelArgs {
     /// The model asked for: `--model` from `--pack`, else the file's first; by default the
     /// exam's CNN.
-    pub fn resolve(&self) -> Result<ModelSpec, String> {
+    pub fn resolve(&self) -> Result<ModelSpec, ModelsError> {
         let pack = self.pack.as_deref();
         let id = self.model.as_deref().or(if pack.is_none() {
             Some("exam_cnn")
@@ -29,36 +84,39 @@ impl ModelArgs {
 }
 
 /// Models from a file, or the built-in ones.
-pub fn load_models(path: Option<&Path>) -> Result<Vec<ModelSpec>, String> {
+pub fn load_models(path: Option<&Path>) -> Result<Vec<ModelSpec>, ModelsError> {
     match path {
         None => Ok(builtin_models()),
         Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
-            parse_model(&text).map(|m| vec![m]).map_err(|e| {
-                format!(
-                    "{}:{}:{}: {}",
-                    p.display(),
-                    e.position.line,
-                    e.position.col,
-                    e.code
-                )
-            })
+            let text = std::fs::read_to_string(p).map_err(|e| ModelsError::Read {
+                path: p.to_path_buf(),
+                why: e.to_string(),
+            })?;
+            parse_model(&text)
+                .map(|m| vec![m])
+                .map_err(|e| ModelsError::Parse {
+                    path: p.to_path_buf(),
+                    line: e.position.line,
+                    col: e.position.col,
+                    why: e.code.to_string(),
+                })
         }
     }
 }
 
 /// Pick a model by id, or the first one.
-pub fn pick_model(models: Vec<ModelSpec>, id: Option<&str>) -> Result<ModelSpec, String> {
+pub fn pick_model(models: Vec<ModelSpec>, id: Option<&str>) -> Result<ModelSpec, ModelsError> {
     let ids: Vec<String> = models.iter().map(|m| m.id.clone()).collect();
     match id {
-        None => models
-            .into_iter()
-            .next()
-            .ok_or_else(|| "no model in the file".to_string()),
-        Some(id) => models
-            .into_iter()
-            .find(|m| m.id == id)
-            .ok_or_else(|| format!("no model `{id}`; available: {}", ids.join(", "))),
+        None => models.into_iter().next().ok_or(ModelsError::Empty),
+        Some(id) => {
+            models
+                .into_iter()
+                .find(|m| m.id == id)
+                .ok_or_else(|| ModelsError::NoSuchModel {
+                    id: id.to_string(),
+                    available: ids,
+                })
+        }
     }
 }

@@ -1,8 +1,11 @@
 //! `mltutor train`: a headless training run, a line per epoch and a summary.
 
 use super::models::ModelArgs;
+use super::{error, USAGE};
+use crate::core::i18n::Lang;
 use crate::engine::data::DataConfig;
 use crate::engine::train::{TrainConfig, TrainEvent};
+use crate::tr;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
@@ -49,12 +52,12 @@ pub struct TrainArgs {
     pub metrics: Option<PathBuf>,
 }
 
-pub fn run(a: TrainArgs) -> ExitCode {
+pub fn run(a: TrainArgs, lang: Lang) -> ExitCode {
     let spec = match a.which.resolve() {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
+            error(lang, &e.render(lang));
+            return ExitCode::from(USAGE);
         }
     };
     let cfg = TrainConfig {
@@ -78,16 +81,24 @@ pub fn run(a: TrainArgs) -> ExitCode {
         ..TrainConfig::new(spec)
     };
     if let Err(e) = cfg.validate() {
-        eprintln!("error: {e}");
-        return ExitCode::from(2);
+        error(lang, &e.render(lang));
+        return ExitCode::from(USAGE);
     }
     let mut metrics = match &a.metrics {
         None => None,
         Some(p) => match std::fs::File::create(p) {
             Ok(f) => Some(std::io::BufWriter::new(f)),
             Err(e) => {
-                eprintln!("error: cannot write {}: {e}", p.display());
-                return ExitCode::from(2);
+                error(
+                    lang,
+                    &tr!(
+                        lang,
+                        "cli-cannot-write",
+                        path = p.display().to_string(),
+                        why = e.to_string()
+                    ),
+                );
+                return ExitCode::from(USAGE);
             }
         },
     };
@@ -97,8 +108,12 @@ pub fn run(a: TrainArgs) -> ExitCode {
         ProgressBar::hidden()
     };
     bar.set_style(
-        ProgressStyle::with_template("{bar:30} {pos}/{len} steps · {msg} · ETA {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(&format!(
+            "{{bar:30}} {{pos}}/{{len}} {} · {{msg}} · {} {{eta}}",
+            tr!(lang, "cli-train-bar-steps"),
+            tr!(lang, "cli-train-bar-eta")
+        ))
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     // indicatif hides printed lines with a hidden bar: print directly off a terminal.
     let say = |line: String| {
@@ -119,9 +134,15 @@ pub fn run(a: TrainArgs) -> ExitCode {
             ..
         } => {
             bar.set_length((steps_per_epoch * epochs) as u64);
-            say(format!(
-                "training {} on {device}: {train_size} training and {val_size} validation samples, {epochs} epochs of {steps_per_epoch} steps",
-                cfg.model.id
+            say(tr!(
+                lang,
+                "cli-train-started",
+                model = cfg.model.id.as_str(),
+                device = device,
+                train = train_size,
+                val = val_size,
+                epochs = epochs,
+                steps = steps_per_epoch
             ));
         }
         TrainEvent::Step {
@@ -130,16 +151,22 @@ pub fn run(a: TrainArgs) -> ExitCode {
             ..
         } => {
             bar.inc(1);
-            bar.set_message(format!("loss {loss:.4} · {samples_per_s:.0} samples/s"));
+            bar.set_message(tr!(
+                lang,
+                "cli-train-bar-message",
+                loss = lang.dec(loss as f64, 4),
+                rate = lang.dec(samples_per_s, 0)
+            ));
         }
         TrainEvent::Epoch(m) => {
-            say(format!(
-                "epoch {:>3}  train loss {:.4}  val loss {:.4}  val acc {:5.1}%  {:.0} samples/s",
-                m.epoch,
-                m.train_loss,
-                m.val_loss,
-                m.val_accuracy * 100.0,
-                m.samples_per_s
+            say(tr!(
+                lang,
+                "cli-train-epoch",
+                epoch = format!("{:>3}", m.epoch),
+                train_loss = lang.dec(m.train_loss, 4),
+                val_loss = lang.dec(m.val_loss, 4),
+                acc = format!("{:>6}", lang.percent(m.val_accuracy * 100.0, 1)),
+                rate = lang.dec(m.samples_per_s, 0)
             ));
             if let Some(w) = metrics.as_mut() {
                 if let Ok(line) = serde_json::to_string(&m) {
@@ -157,18 +184,22 @@ pub fn run(a: TrainArgs) -> ExitCode {
     match result {
         Ok(s) => {
             println!(
-                "done: {} epochs in {:.1} s, best validation loss {:.4} at epoch {}, final accuracy {:.1}%, {:.0} samples/s",
-                s.epochs_done,
-                s.elapsed_s,
-                s.best_val_loss,
-                s.best_epoch,
-                s.final_accuracy * 100.0,
-                s.samples_per_s
+                "{}",
+                tr!(
+                    lang,
+                    "cli-train-done",
+                    epochs = s.epochs_done,
+                    seconds = lang.dec(s.elapsed_s, 1),
+                    best_loss = lang.dec(s.best_val_loss, 4),
+                    best_epoch = s.best_epoch,
+                    accuracy = lang.percent(s.final_accuracy * 100.0, 1),
+                    rate = lang.dec(s.samples_per_s, 0)
+                )
             );
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            error(lang, &e.render(lang));
             ExitCode::from(1)
         }
     }

@@ -3,7 +3,8 @@
 use crate::core::grade::{computed_answer, ComputedAnswer, Facts};
 use crate::core::i18n::Lang;
 use crate::core::pack::{Evidence, Kind, NumericTarget, Pack, Question};
-use crate::core::runner::LinearEvidence;
+use crate::core::runner::{EvidenceError, LinearEvidence};
+use crate::tr;
 use std::fmt::Write as _;
 
 /// The expected answer of one question, as lines of text.
@@ -21,7 +22,7 @@ pub fn expected_lines(q: &Question, facts: &Facts, lang: Lang) -> Vec<String> {
         }
         Kind::Choice { options, need, .. } => {
             if let Some(n) = need {
-                out.push(format!("{} {n}:", lang.t("Any", "Au choix")));
+                out.push(tr!(lang, "core-key-any", n = *n));
             }
             for o in options.iter().filter(|o| o.correct) {
                 out.push(format!("  ✓ {}", o.text));
@@ -29,19 +30,22 @@ pub fn expected_lines(q: &Question, facts: &Facts, lang: Lang) -> Vec<String> {
         }
         Kind::Numeric { target, unit } => out.push(match target {
             NumericTarget::Value { value, abs, rel } => {
-                let mut s = format!("{}{unit}", crate::core::grade::fmt_num(*value));
+                let mut s = format!("{}{unit}", lang.real(*value));
                 if *abs > 0.0 {
-                    s += &format!(" ± {abs}");
+                    s += &format!(" ± {}", lang.real(*abs));
                 } else if *rel > 0.0 {
-                    s += &format!(" ± {}%", rel * 100.0);
+                    s += &format!(
+                        " ± {}",
+                        tr!(lang, "format-percent", n = lang.real(rel * 100.0))
+                    );
                 }
                 s
             }
-            NumericTarget::Range { min, max } => format!(
-                "{}{unit} {} {}{unit}",
-                crate::core::grade::fmt_num(*min),
-                lang.t("to", "à"),
-                crate::core::grade::fmt_num(*max)
+            NumericTarget::Range { min, max } => tr!(
+                lang,
+                "core-key-range",
+                min = format!("{}{unit}", lang.real(*min)),
+                max = format!("{}{unit}", lang.real(*max))
             ),
         }),
         Kind::Order { steps } => {
@@ -50,19 +54,23 @@ pub fn expected_lines(q: &Question, facts: &Facts, lang: Lang) -> Vec<String> {
             }
         }
         Kind::Computed { model, ask, .. } => match facts.models.get(model) {
-            None => out.push(format!("model `{model}` did not run")),
+            None => out.push(tr!(
+                lang,
+                "core-key-model-did-not-run",
+                model = model.as_str()
+            )),
             Some((spec, summary)) => match computed_answer(spec, summary, ask) {
-                Err(e) => out.push(e),
+                Err(e) => out.push(e.render(lang)),
                 Ok(ComputedAnswer::Count { total, rows }) => {
                     let parts: Vec<String> = rows
                         .iter()
                         .map(|(l, n)| format!("{l} {}", lang.num(*n)))
                         .collect();
-                    out.push(format!(
-                        "{} ({} {})",
-                        lang.num(total),
-                        lang.t("computed with candle:", "calculé avec candle :"),
-                        parts.join(" + ")
+                    out.push(tr!(
+                        lang,
+                        "core-key-count",
+                        total = lang.num(total),
+                        parts = parts.join(" + ")
                     ));
                 }
                 Ok(ComputedAnswer::Free { options, free }) => {
@@ -75,13 +83,9 @@ pub fn expected_lines(q: &Question, facts: &Facts, lang: Lang) -> Vec<String> {
                     out.push(names.join(", "));
                 }
                 Ok(ComputedAnswer::Shape(s)) => out.push(s.to_string()),
-                Ok(ComputedAnswer::Input(s)) => out.push(format!(
-                    "{s} ({})",
-                    lang.t(
-                        "for example: any input the network runs on is accepted",
-                        "par exemple : toute entrée sur laquelle le réseau tourne est acceptée"
-                    )
-                )),
+                Ok(ComputedAnswer::Input(s)) => {
+                    out.push(tr!(lang, "core-key-input", shape = s.to_string()))
+                }
             },
         },
     }
@@ -94,9 +98,12 @@ pub fn expected_lines(q: &Question, facts: &Facts, lang: Lang) -> Vec<String> {
 }
 
 /// candle's Linear output beside the term-by-term sum.
-pub fn linear_evidence_lines(evidence: &Result<LinearEvidence, String>, lang: Lang) -> Vec<String> {
+pub fn linear_evidence_lines(
+    evidence: &Result<LinearEvidence, EvidenceError>,
+    lang: Lang,
+) -> Vec<String> {
     match evidence {
-        Err(e) => vec![format!("evidence: {e}")],
+        Err(e) => vec![e.render(lang)],
         Ok(ev) => {
             let terms: Vec<String> =
                 ev.w.iter()
@@ -105,20 +112,18 @@ pub fn linear_evidence_lines(evidence: &Result<LinearEvidence, String>, lang: La
                     .map(|(w, x)| format!("({w:.3})·({x:.3})"))
                     .collect();
             vec![
-                lang.t(
-                    "Evidence (random x, weights initialised as PyTorch does):",
-                    "Preuve (x aléatoire, poids initialisés comme PyTorch) :",
-                )
-                .to_string(),
+                tr!(lang, "core-key-evidence"),
                 format!("  candle fc(x) = {:.6}", ev.candle_output),
                 format!(
-                    "  Σ wᵢxᵢ + b ({}) = {} + … ({} {}) + ({:.3}) = {:.6}",
-                    lang.t("term by term", "terme à terme"),
-                    terms.join(" + "),
-                    ev.w.len(),
-                    lang.t("terms", "termes"),
-                    ev.b,
-                    ev.term_by_term
+                    "  {}",
+                    tr!(
+                        lang,
+                        "core-key-evidence-sum",
+                        terms = terms.join(" + "),
+                        n = ev.w.len(),
+                        b = format!("{:.3}", ev.b),
+                        sum = format!("{:.6}", ev.term_by_term)
+                    )
                 ),
             ]
         }
@@ -130,17 +135,19 @@ pub fn answer_key(pack: &Pack, facts: &Facts, lang: Lang) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} — {}",
-        pack.meta.title,
-        lang.t("answer key", "corrigé")
+        "{}",
+        tr!(lang, "core-key-title", title = pack.meta.title.as_str())
     );
     for q in &pack.questions {
         let _ = writeln!(
             out,
-            "\n{} {} — {}",
-            lang.t("Question", "Question"),
-            q.number,
-            q.title
+            "\n{}",
+            tr!(
+                lang,
+                "core-key-question",
+                number = q.number.as_str(),
+                title = q.title.as_str()
+            )
         );
         for l in expected_lines(q, facts, lang) {
             let _ = writeln!(out, "  {l}");

@@ -2,7 +2,9 @@
 //! computed and compared with what the teacher expects.
 
 use crate::core::grade::{computed_answer, disagreement};
-use crate::core::pack::{parse_pack, Evidence, Issue, Kind, NumericTarget, Pack, PackError};
+use crate::core::pack::{
+    parse_pack, Evidence, Issue, Kind, NumericTarget, Pack, PackError, Problem,
+};
 use crate::core::plan::plan;
 use crate::core::runner::ModelRunner;
 use crate::core::shape::Shape;
@@ -10,8 +12,7 @@ use std::path::Path;
 
 /// Load and validate a pack file. Never writes to it.
 pub fn load_pack(path: &Path, budget: u64, runner: &dyn ModelRunner) -> Result<Pack, PackError> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| PackError::Io(format!("cannot read: {e}")))?;
+    let text = std::fs::read_to_string(path).map_err(|e| PackError::Io(e.to_string()))?;
     let pack = parse_pack(&text)?;
     let issues = validate(&pack, budget, runner);
     if issues.is_empty() {
@@ -25,84 +26,121 @@ pub fn load_pack(path: &Path, budget: u64, runner: &dyn ModelRunner) -> Result<P
 /// teacher expects.
 pub fn validate(pack: &Pack, budget: u64, runner: &dyn ModelRunner) -> Vec<Issue> {
     let mut issues = Vec::new();
-    let general = |m: String| Issue {
+    let general = |problem: Problem| Issue {
         question: None,
-        message: m,
+        problem,
     };
     if pack.questions.is_empty() {
-        issues.push(general("the pack has no questions".into()));
+        issues.push(general(Problem::NoQuestions));
+    }
+    let id_len = pack.meta.id.chars().count();
+    if id_len > MAX_PACK_ID_CHARS {
+        issues.push(general(Problem::PackIdTooLong {
+            len: id_len,
+            max: MAX_PACK_ID_CHARS,
+        }));
+    } else if pack.meta.id.trim().is_empty() || pack.meta.id.chars().any(char::is_control) {
+        issues.push(general(Problem::BadPackId));
     }
     let mut model_ids = std::collections::HashSet::new();
+    // Models that validation refused: nothing is computed from them (evidence, answers),
+    // since building one can allocate terabytes or panic in the engine.
+    let mut refused = std::collections::HashSet::new();
     for m in &pack.models {
         if !model_ids.insert(m.id.as_str()) {
-            issues.push(general(format!("model id `{}` is used twice", m.id)));
+            issues.push(general(Problem::ModelIdTwice { id: m.id.clone() }));
         }
         if let Err(e) = m.validate() {
-            issues.push(general(e.to_string()));
-        } else if let Err(e) = plan(m, &Shape(m.input.clone()), 2, budget) {
-            issues.push(general(format!(
-                "model `{}` does not run on its own input: {e}",
-                m.id
-            )));
+            issues.push(general(Problem::BadModel(e)));
+            refused.insert(m.id.as_str());
+        } else if let Err(why) = plan(m, &Shape(m.input.clone()), 2, budget) {
+            issues.push(general(Problem::ModelDoesNotRun {
+                model: m.id.clone(),
+                why,
+            }));
+            refused.insert(m.id.as_str());
         }
     }
+    let mut computed = ComputedCache::default();
     let mut ids = std::collections::HashSet::new();
     for q in &pack.questions {
-        let mut issue = |m: String| {
+        let mut issue = |problem: Problem| {
             issues.push(Issue {
                 question: Some(q.id.clone()),
-                message: m,
+                problem,
             })
         };
         if q.id.trim().is_empty() {
-            issue("the id is empty".into());
+            issue(Problem::EmptyId);
         }
         if !ids.insert(q.id.as_str()) {
-            issue("this id is used by another question".into());
+            issue(Problem::IdTwice);
         }
         if q.statement.trim().is_empty() {
-            issue("the statement is empty".into());
+            issue(Problem::EmptyStatement);
         }
         if let Some(c) = &q.code {
             if pack.model(c).is_none() {
-                issue(format!("code refers to unknown model `{c}`{}", known(pack)));
+                issue(Problem::UnknownCodeModel {
+                    model: c.clone(),
+                    known: known(pack),
+                });
             }
         }
         if let Some(Evidence::LinearFormula(m)) = &q.evidence {
             match pack.model(m) {
-                None => issue(format!(
-                    "evidence refers to unknown model `{m}`{}",
-                    known(pack)
-                )),
+                None => issue(Problem::UnknownEvidenceModel {
+                    model: m.clone(),
+                    known: known(pack),
+                }),
+                // A refused model is reported on its own above.
+                Some(spec) if refused.contains(spec.id.as_str()) => {}
                 Some(spec) => {
                     if let Err(e) = runner.linear_evidence(spec, 0) {
-                        issue(format!("evidence: {e}"));
+                        issue(Problem::Evidence(e));
                     }
                 }
             }
         }
-        for e in kind_issues(pack, &q.kind, budget, runner) {
+        if q.lab.is_some() && q.lab_model(pack).is_none() {
+            issue(Problem::LabWithoutModel);
+        }
+        for e in kind_issues(pack, &q.kind, budget, runner, &refused, &mut computed) {
             issue(e);
         }
     }
     issues
 }
 
-fn known(pack: &Pack) -> String {
-    if pack.models.is_empty() {
-        " (the pack defines no models)".into()
-    } else {
-        let ids: Vec<&str> = pack.models.iter().map(|m| m.id.as_str()).collect();
-        format!(" (known: {})", ids.join(", "))
-    }
+/// The longest pack id accepted: progress files are named after it (`<id>.<mode>.json`)
+/// and most file systems stop at 255 bytes.
+pub const MAX_PACK_ID_CHARS: usize = 64;
+
+/// Each model's facts, inspected once for all the questions that use it (a pack with
+/// 50,000 computed questions on one model inspects it once).
+#[derive(Default)]
+struct ComputedCache {
+    facts: std::collections::HashMap<String, Option<crate::core::summary::Summary>>,
 }
 
-fn kind_issues(pack: &Pack, kind: &Kind, budget: u64, runner: &dyn ModelRunner) -> Vec<String> {
+/// The ids of the pack's models.
+fn known(pack: &Pack) -> Vec<String> {
+    pack.models.iter().map(|m| m.id.clone()).collect()
+}
+
+fn kind_issues(
+    pack: &Pack,
+    kind: &Kind,
+    budget: u64,
+    runner: &dyn ModelRunner,
+    refused: &std::collections::HashSet<&str>,
+    cache: &mut ComputedCache,
+) -> Vec<Problem> {
     let mut out = Vec::new();
     match kind {
         Kind::Open { reference, .. } => {
             if reference.trim().is_empty() {
-                out.push("an open question needs a reference answer".into());
+                out.push(Problem::NoReference);
             }
         }
         Kind::Choice {
@@ -112,41 +150,38 @@ fn kind_issues(pack: &Pack, kind: &Kind, budget: u64, runner: &dyn ModelRunner) 
         } => {
             let correct = options.iter().filter(|o| o.correct).count();
             if options.len() < 2 {
-                out.push("a choice needs at least two options".into());
+                out.push(Problem::FewOptions);
             }
             if correct == 0 {
-                out.push("a choice with no correct option".into());
+                out.push(Problem::NoCorrectOption);
             }
             if let Some(n) = need {
                 if *n == 0 || *n > correct {
-                    out.push(format!(
-                        "`need: {n}` must be between 1 and the {correct} correct options"
-                    ));
+                    out.push(Problem::NeedOutOfRange { need: *n, correct });
                 }
             }
             if !multiple && correct > 1 {
-                out.push(format!(
-                    "a single-answer choice has {correct} correct options: set `multiple: true` or keep one"
-                ));
+                out.push(Problem::SingleWithManyCorrect { correct });
             }
         }
         Kind::Numeric { target, .. } => match target {
             NumericTarget::Value { value, abs, rel } => {
                 if !value.is_finite() || *abs < 0.0 || *rel < 0.0 {
-                    out.push("a numeric value must be finite with non-negative tolerances".into());
+                    out.push(Problem::BadNumericValue);
                 }
             }
             NumericTarget::Range { min, max } => {
                 if !(min.is_finite() && max.is_finite() && min <= max) {
-                    out.push(format!(
-                        "a numeric range needs min ≤ max (got {min} to {max})"
-                    ));
+                    out.push(Problem::BadNumericRange {
+                        min: *min,
+                        max: *max,
+                    });
                 }
             }
         },
         Kind::Order { steps } => {
             if steps.len() < 2 {
-                out.push("an order question needs at least two steps".into());
+                out.push(Problem::FewSteps);
             }
         }
         Kind::Computed {
@@ -155,24 +190,33 @@ fn kind_issues(pack: &Pack, kind: &Kind, budget: u64, runner: &dyn ModelRunner) 
             expected,
         } => {
             let Some(spec) = pack.model(model) else {
-                out.push(format!("unknown model `{model}`{}", known(pack)));
+                out.push(Problem::UnknownModel {
+                    model: model.clone(),
+                    known: known(pack),
+                });
                 return out;
             };
-            let facts = match runner.inspect(spec, None, 1, budget) {
-                Ok(f) => f,
-                Err(_) => {
-                    out.push(format!(
-                        "uses model `{model}`, which does not run (see above)"
-                    ));
-                    return out;
-                }
+            let facts = if refused.contains(spec.id.as_str()) {
+                None
+            } else {
+                cache
+                    .facts
+                    .entry(spec.id.clone())
+                    .or_insert_with(|| runner.inspect(spec, None, 1, budget).ok())
+                    .as_ref()
             };
-            match computed_answer(spec, &facts, ask) {
-                Err(e) => out.push(e),
+            let Some(facts) = facts else {
+                out.push(Problem::UsesBrokenModel {
+                    model: model.clone(),
+                });
+                return out;
+            };
+            match computed_answer(spec, facts, ask) {
+                Err(e) => out.push(Problem::Compute(e)),
                 Ok(answer) => {
                     if let Some(exp) = expected {
-                        if let Some(e) = disagreement(spec, ask, &answer, exp, budget, runner) {
-                            out.push(e);
+                        if let Some(d) = disagreement(spec, ask, &answer, exp, budget, runner) {
+                            out.push(Problem::Disagrees(d));
                         }
                     }
                 }

@@ -2,41 +2,37 @@
 
 use crate::core::grade::{Feedback, Verdict};
 use crate::core::i18n::Lang;
+use crate::core::number::NumberAnswer;
+use crate::tr;
 
-pub fn verdict_text(v: Verdict, lang: Lang) -> &'static str {
+pub fn verdict_text(v: Verdict, lang: Lang) -> String {
     match v {
-        Verdict::Correct => lang.t("Correct", "Juste"),
-        Verdict::Partial => lang.t("Partly right", "Partiellement juste"),
-        Verdict::Wrong => lang.t("Wrong", "Faux"),
+        Verdict::Correct => tr!(lang, "core-verdict-correct"),
+        Verdict::Partial => tr!(lang, "core-verdict-partial"),
+        Verdict::Wrong => tr!(lang, "core-verdict-wrong"),
     }
 }
 
-fn fmt_f(v: f64, lang: Lang) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        let s = lang.num(v.abs() as u64);
-        if v < 0.0 {
-            format!("-{s}")
-        } else {
-            s
-        }
-    } else if lang == Lang::fr() {
-        format!("{v}").replace('.', ",")
-    } else {
-        format!("{v}")
+fn expected_text(e: &NumberAnswer, lang: Lang) -> String {
+    match e {
+        NumberAnswer::Value(v) => lang.real(*v),
+        NumberAnswer::Range(a, b) => format!("{} – {}", lang.real(*a), lang.real(*b)),
     }
 }
 
 /// Feedback as lines of text.
 pub fn feedback_lines(f: &Feedback, lang: Lang) -> Vec<String> {
     match f {
-        Feedback::Unreadable(why) => vec![format!(
-            "{} {}",
-            lang.t("Could not read the answer:", "Réponse illisible :"),
-            why.render(lang)
+        Feedback::Unreadable(why) => vec![tr!(
+            lang,
+            "core-feedback-unreadable",
+            why = why.render(lang)
         )],
-        Feedback::KeyPoints { ticked, total } => vec![format!(
-            "{} {ticked}/{total}",
-            lang.t("Key points covered:", "Points clés couverts :")
+        Feedback::KeyPoints { ticked, total } => vec![tr!(
+            lang,
+            "core-feedback-key-points",
+            ticked = *ticked,
+            total = *total
         )],
         Feedback::Chose {
             option,
@@ -51,33 +47,36 @@ pub fn feedback_lines(f: &Feedback, lang: Lang) -> Vec<String> {
             vec![s]
         }
         Feedback::Missed { option } => {
-            vec![format!("{} {option}", lang.t("○ Missed:", "○ Oublié :"))]
+            vec![tr!(lang, "core-feedback-missed", option = option.as_str())]
         }
-        Feedback::NumberRight { got } => vec![format!(
-            "{} {}",
-            lang.t("✓ Accepted:", "✓ Accepté :"),
-            fmt_f(*got, lang)
-        )],
-        Feedback::NumberWrong { got, expected } => vec![format!(
-            "✗ {} {} — {} {expected}",
-            lang.t("You gave", "Vous avez donné"),
-            fmt_f(*got, lang),
-            lang.t("expected", "attendu")
+        Feedback::NumberRight { got } => {
+            vec![tr!(lang, "core-feedback-accepted", got = lang.real(*got))]
+        }
+        Feedback::NumberWrong { got, expected } => vec![tr!(
+            lang,
+            "core-feedback-number-wrong",
+            got = lang.real(*got),
+            expected = expected_text(expected, lang)
         )],
         Feedback::Order {
             in_order,
             total,
             first_misplaced,
         } => {
-            let mut v = vec![format!(
-                "{} {in_order}/{total}",
-                lang.t("Steps in the right order:", "Étapes dans le bon ordre :")
+            let mut v = vec![tr!(
+                lang,
+                "core-feedback-in-order",
+                in_order = *in_order,
+                total = *total
             )];
             if let Some((pos, put, should)) = first_misplaced {
-                v.push(match lang.pick() {
-                    crate::core::i18n::Pick::En => format!("First misplaced: at position {pos} you put “{put}”; it should be “{should}”."),
-                    crate::core::i18n::Pick::Fr => format!("Première erreur : en position {pos} vous avez mis « {put} » ; il fallait « {should} »."),
-                });
+                v.push(tr!(
+                    lang,
+                    "core-feedback-first-misplaced",
+                    pos = *pos,
+                    put = put.as_str(),
+                    should = should.as_str()
+                ));
             }
             v
         }
@@ -85,64 +84,49 @@ pub fn feedback_lines(f: &Feedback, lang: Lang) -> Vec<String> {
             let mut v = Vec::new();
             if let Some(g) = got {
                 if g == total {
-                    v.push(format!(
-                        "✓ {} {}",
-                        lang.num(*g),
-                        lang.t("parameters", "paramètres")
+                    v.push(tr!(
+                        lang,
+                        "core-feedback-count-right",
+                        count = *g,
+                        shown = lang.num(*g)
                     ));
                 } else {
-                    v.push(format!(
-                        "✗ {} {} — {} {} ({} {})",
-                        lang.t("You gave", "Vous avez donné"),
-                        lang.num(*g),
-                        lang.t("the model has", "le modèle en a"),
-                        lang.num(*total),
-                        lang.t("off by", "écart de"),
-                        lang.num(g.abs_diff(*total))
+                    v.push(tr!(
+                        lang,
+                        "core-feedback-count-wrong",
+                        got = lang.num(*g),
+                        total = lang.num(*total),
+                        off = lang.num(g.abs_diff(*total))
                     ));
                 }
             }
-            v.push(
-                lang.t(
-                    "Counted from candle's tensors:",
-                    "Comptés sur les tenseurs de candle :",
-                )
-                .to_string(),
-            );
+            v.push(tr!(lang, "core-feedback-counted"));
             for (label, n) in rows {
                 v.push(format!("  {label:<10} {:>10}", lang.num(*n)));
             }
             v.push(format!(
                 "  {:<10} {:>10}",
-                lang.t("total", "total"),
+                tr!(lang, "core-feedback-total"),
                 lang.num(*total)
             ));
             v
         }
         Feedback::ShapeRight { shape } => vec![format!("✓ {shape}")],
-        Feedback::ShapeWrong { got, expected } => vec![format!(
-            "✗ {} {got} — {} {expected}",
-            lang.t("You gave", "Vous avez donné"),
-            lang.t("the forward pass gives", "la passe avant donne")
+        Feedback::ShapeWrong { got, expected } => vec![tr!(
+            lang,
+            "core-feedback-shape-wrong",
+            got = got.to_string(),
+            expected = expected.to_string()
         )],
         Feedback::Runs { input, trace } => {
-            let mut v = vec![format!(
-                "✓ {input}: {}",
-                lang.t(
-                    "the model runs. Shapes from candle's forward pass:",
-                    "le modèle tourne. Formes de la passe avant de candle :"
-                )
-            )];
+            let mut v = vec![tr!(lang, "core-feedback-runs", input = input.to_string())];
             for (label, s) in trace {
                 v.push(format!("  {label:<18} {s}"));
             }
             v
         }
         Feedback::Breaks { input, why } => vec![
-            format!(
-                "✗ {input}: {}",
-                lang.t("the model does not run.", "le modèle ne tourne pas.")
-            ),
+            tr!(lang, "core-feedback-breaks", input = input.to_string()),
             why.render(lang),
         ],
     }

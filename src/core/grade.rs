@@ -3,9 +3,10 @@
 //! valid answer is accepted because it is checked, not matched against a list.
 
 use crate::core::i18n::Lang;
+pub use crate::core::issue::{ComputeError, Disagreement};
 use crate::core::number::{parse_number, parse_number_answer, NumberAnswer, NumberError};
 use crate::core::pack::{Ask, Expected, Kind, NumericTarget, Pack, Question};
-use crate::core::runner::{LinearEvidence, ModelRunner};
+use crate::core::runner::{EvidenceError, LinearEvidence, ModelRunner};
 use crate::core::shape::{parse_shape, Shape, ShapeParseError};
 use crate::core::spec::ModelSpec;
 use crate::core::summary::Summary;
@@ -37,8 +38,8 @@ pub enum Unreadable {
     WrongKind,
     /// The question's model is not in the pack.
     ModelUnavailable(String),
-    /// The computation behind the question failed (its message is technical, in English).
-    Computation(String),
+    /// The computation behind the question failed.
+    Computation(ComputeError),
 }
 
 impl Unreadable {
@@ -46,29 +47,25 @@ impl Unreadable {
         match self {
             Unreadable::Number(e) => e.render(lang),
             Unreadable::Shape(e) => e.render(lang),
-            Unreadable::StepsNotEachOnce => lang
-                .t(
-                    "the steps must each be placed once",
-                    "chaque étape doit être placée une fois",
-                )
-                .into(),
-            Unreadable::WrongKind => lang
-                .t(
-                    "this answer does not suit the question",
-                    "cette réponse ne convient pas à la question",
-                )
-                .into(),
-            Unreadable::ModelUnavailable(m) => match lang.pick() {
-                crate::core::i18n::Pick::En => format!("model `{m}` is unavailable"),
-                crate::core::i18n::Pick::Fr => format!("le modèle `{m}` est indisponible"),
-            },
-            Unreadable::Computation(e) => match lang.pick() {
-                crate::core::i18n::Pick::En => format!("the computation failed: {e}"),
-                crate::core::i18n::Pick::Fr => format!("le calcul a échoué : {e}"),
-            },
+            Unreadable::StepsNotEachOnce => crate::tr!(lang, "core-unreadable-steps"),
+            Unreadable::WrongKind => crate::tr!(lang, "core-unreadable-wrong-kind"),
+            Unreadable::ModelUnavailable(m) => {
+                crate::tr!(lang, "core-unreadable-model", model = m.as_str())
+            }
+            Unreadable::Computation(e) => {
+                crate::tr!(lang, "core-unreadable-computation", why = e.render(lang))
+            }
         }
     }
 }
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(Lang::en()))
+    }
+}
+
+impl std::error::Error for Unreadable {}
 
 /// One piece of feedback, rendered in the interface language by `i18n`.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,7 +91,8 @@ pub enum Feedback {
     },
     NumberWrong {
         got: f64,
-        expected: String,
+        /// The expected value, or the accepted range.
+        expected: NumberAnswer,
     },
     /// Order: how many steps are in a correctly ordered subsequence, and the first misplaced.
     Order {
@@ -169,7 +167,7 @@ pub fn verdict(score: f64) -> Verdict {
 pub struct Facts {
     pub models: HashMap<String, (ModelSpec, Summary)>,
     /// Question 3's evidence, per model a question points at.
-    pub evidence: HashMap<String, Result<LinearEvidence, String>>,
+    pub evidence: HashMap<String, Result<LinearEvidence, EvidenceError>>,
     pub budget: u64,
     pub runner: Arc<dyn ModelRunner>,
 }
@@ -242,7 +240,7 @@ pub fn computed_answer(
     spec: &ModelSpec,
     facts: &Summary,
     ask: &Ask,
-) -> Result<ComputedAnswer, String> {
+) -> Result<ComputedAnswer, ComputeError> {
     match ask {
         Ask::ParameterCount { layers } => {
             let rows: Vec<(String, u64)> = facts
@@ -254,7 +252,10 @@ pub fn computed_answer(
                 .collect();
             for l in layers {
                 if !facts.rows.iter().any(|r| &r.label == l) {
-                    return Err(format!("no layer named `{l}` in model `{}`", spec.id));
+                    return Err(ComputeError::NoLayer {
+                        layer: l.clone(),
+                        model: spec.id.clone(),
+                    });
                 }
             }
             let total = rows.iter().map(|(_, n)| n).sum();
@@ -277,7 +278,10 @@ pub fn computed_answer(
             } else {
                 facts.rows.iter().find(|r| &r.label == after)
             }
-            .ok_or_else(|| format!("no layer named `{after}` in model `{}`", spec.id))?;
+            .ok_or_else(|| ComputeError::NoLayer {
+                layer: after.clone(),
+                model: spec.id.clone(),
+            })?;
             Ok(ComputedAnswer::Shape(Shape(
                 row.output.dims()[1..].to_vec(),
             )))
@@ -309,15 +313,15 @@ pub fn disagreement(
     expected: &Expected,
     budget: u64,
     runner: &dyn ModelRunner,
-) -> Option<String> {
+) -> Option<Disagreement> {
     match (computed, expected) {
-        (ComputedAnswer::Count { total, rows }, Expected::Count(n)) => (total != n).then(|| {
-            let parts: Vec<String> = rows.iter().map(|(l, c)| format!("{l} {c}")).collect();
-            format!(
-                "the teacher expects {n}, but the model has {total} parameters ({})",
-                parts.join(" + ")
-            )
-        }),
+        (ComputedAnswer::Count { total, rows }, Expected::Count(n)) => {
+            (total != n).then(|| Disagreement::Count {
+                expected: *n,
+                total: *total,
+                rows: rows.clone(),
+            })
+        }
         (ComputedAnswer::Free { options, free }, Expected::Layers(names)) => {
             let mut chosen = vec![false; options.len()];
             for n in names {
@@ -327,54 +331,58 @@ pub fn disagreement(
                 {
                     Some(i) => chosen[i] = true,
                     None => {
-                        return Some(format!(
-                            "the expected layer `{n}` is not in the model ({})",
-                            options.join(", ")
-                        ))
+                        return Some(Disagreement::UnknownLayer {
+                            layer: n.clone(),
+                            options: options.clone(),
+                        })
                     }
                 }
             }
-            let missing: Vec<&str> = options
-                .iter()
-                .zip(free.iter().zip(&chosen))
-                .filter(|(_, (f, c))| **f && !**c)
-                .map(|(o, _)| o.as_str())
-                .collect();
-            let wrong: Vec<&str> = options
-                .iter()
-                .zip(free.iter().zip(&chosen))
-                .filter(|(_, (f, c))| !**f && **c)
-                .map(|(o, _)| o.as_str())
-                .collect();
+            let pick = |want_free: bool, want_chosen: bool| -> Vec<String> {
+                options
+                    .iter()
+                    .zip(free.iter().zip(&chosen))
+                    .filter(|(_, (f, c))| **f == want_free && **c == want_chosen)
+                    .map(|(o, _)| o.clone())
+                    .collect()
+            };
+            let missing = pick(true, false);
+            let wrong = pick(false, true);
             if wrong.is_empty() && missing.is_empty() {
                 None
             } else {
-                let mut msg =
-                    String::from("the expected parameter-free layers disagree with the model:");
-                if !wrong.is_empty() {
-                    msg += &format!(" {} have parameters;", wrong.join(", "));
-                }
-                if !missing.is_empty() {
-                    msg += &format!(" {} also have none;", missing.join(", "));
-                }
-                Some(msg.trim_end_matches(';').to_string())
+                Some(Disagreement::FreeLayers { wrong, missing })
             }
         }
         (ComputedAnswer::Shape(s), Expected::Shape(t)) => match parse_shape(t) {
-            Err(e) => Some(format!("expected shape `{t}`: {e}")),
-            Ok(t) if &t != s => Some(format!("the teacher expects {t}, but the model gives {s}")),
+            Err(why) => Some(Disagreement::UnreadableShape {
+                text: t.clone(),
+                why,
+            }),
+            Ok(t) if &t != s => Some(Disagreement::Shape {
+                expected: t,
+                got: s.clone(),
+            }),
             Ok(_) => None,
         },
         (ComputedAnswer::Input(_), Expected::Shape(t)) => match parse_shape(t) {
-            Err(e) => Some(format!("expected shape `{t}`: {e}")),
+            Err(why) => Some(Disagreement::UnreadableShape {
+                text: t.clone(),
+                why,
+            }),
             Ok(t) => runner
                 .inspect(spec, Some(&t), 1, budget)
                 .err()
-                .map(|e| format!("the teacher's input {t} does not run: {e}")),
+                .map(|why| Disagreement::InputDoesNotRun { input: t, why }),
         },
-        _ => Some(format!(
-            "`expected` does not suit the question asked ({ask:?})"
-        )),
+        (ComputedAnswer::Count { .. }, Expected::Layers(_) | Expected::Shape(_))
+        | (ComputedAnswer::Free { .. }, Expected::Count(_) | Expected::Shape(_))
+        | (ComputedAnswer::Shape(_), Expected::Count(_) | Expected::Layers(_))
+        | (ComputedAnswer::Input(_), Expected::Count(_) | Expected::Layers(_)) => {
+            Some(Disagreement::Unsuited {
+                ask: format!("{ask:?}"),
+            })
+        }
     }
 }
 
@@ -415,7 +423,12 @@ pub fn grade(q: &Question, answer: &Answer, facts: &Facts) -> Grade {
             ),
             Some((spec, summary)) => grade_computed(spec, summary, ask, answer, facts),
         },
-        _ => Grade::new(0.0, vec![Feedback::Unreadable(Unreadable::WrongKind)]),
+        (Kind::Open { .. }, Answer::Choice(_) | Answer::Typed(_) | Answer::Order(_))
+        | (Kind::Choice { .. }, Answer::Open { .. } | Answer::Typed(_) | Answer::Order(_))
+        | (Kind::Numeric { .. }, Answer::Open { .. } | Answer::Choice(_) | Answer::Order(_))
+        | (Kind::Order { .. }, Answer::Open { .. } | Answer::Choice(_) | Answer::Typed(_)) => {
+            Grade::new(0.0, vec![Feedback::Unreadable(Unreadable::WrongKind)])
+        }
     }
 }
 
@@ -466,19 +479,6 @@ fn grade_choice(
     Grade::new(score, feedback)
 }
 
-pub(crate) fn fmt_num(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        let g = crate::core::numfmt::group(v.abs() as u64, ',');
-        if v < 0.0 {
-            format!("-{g}")
-        } else {
-            g
-        }
-    } else {
-        format!("{v}")
-    }
-}
-
 fn grade_numeric(target: &NumericTarget, text: &str) -> Grade {
     let got = match parse_number_answer(text) {
         Ok(g) => g,
@@ -488,13 +488,16 @@ fn grade_numeric(target: &NumericTarget, text: &str) -> Grade {
         NumericTarget::Value { value, abs, rel } => {
             let tol = abs.max(rel * value.abs());
             let ok = move |x: f64| (x - value).abs() <= tol + 1e-9 * value.abs().max(1.0);
-            (Box::new(ok) as Box<dyn Fn(f64) -> bool>, fmt_num(*value))
+            (
+                Box::new(ok) as Box<dyn Fn(f64) -> bool>,
+                NumberAnswer::Value(*value),
+            )
         }
         NumericTarget::Range { min, max } => {
             let (min, max) = (*min, *max);
             (
                 Box::new(move |x: f64| x >= min && x <= max) as Box<dyn Fn(f64) -> bool>,
-                format!("{} – {}", fmt_num(min), fmt_num(max)),
+                NumberAnswer::Range(min, max),
             )
         }
     };
@@ -507,7 +510,7 @@ fn grade_numeric(target: &NumericTarget, text: &str) -> Grade {
             let score = match (inside(a), inside(b)) {
                 (true, true) => 1.0,
                 (true, false) | (false, true) => 0.5,
-                _ => 0.0,
+                (false, false) => 0.0,
             };
             let fb = if score == 1.0 {
                 Feedback::NumberRight { got: a }
@@ -626,7 +629,14 @@ fn grade_computed(
         (ComputedAnswer::Input(_), Answer::Typed(t)) => {
             grade_input_shape(spec, t, facts.budget, facts.runner.as_ref())
         }
-        _ => Grade::new(0.0, vec![Feedback::Unreadable(Unreadable::WrongKind)]),
+        (
+            ComputedAnswer::Count { .. } | ComputedAnswer::Shape(_) | ComputedAnswer::Input(_),
+            Answer::Open { .. } | Answer::Choice(_) | Answer::Order(_),
+        )
+        | (
+            ComputedAnswer::Free { .. },
+            Answer::Open { .. } | Answer::Typed(_) | Answer::Order(_),
+        ) => Grade::new(0.0, vec![Feedback::Unreadable(Unreadable::WrongKind)]),
     }
 }
 

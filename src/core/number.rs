@@ -1,39 +1,43 @@
 //! Parsing numbers as students type them: `53300`, `53 300`, `53,300`, `5.33e4`, `x10`,
 //! `×100`, `5,5` (a French decimal comma), `10^2`, ranges such as `10 to 100`.
 
-/// Why a typed number was refused.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+use crate::core::i18n::Lang;
+
+/// Why a typed number was refused. `Display` gives the English message, from the same
+/// Fluent text as [`NumberError::render`].
+#[derive(Debug, Clone, PartialEq)]
 pub enum NumberError {
-    #[error("no number given")]
     Empty,
-    #[error("`{0}` is not a number I can read (write e.g. 53300, 53 300, 5.33e4 or x10)")]
     Unreadable(String),
-    #[error("`{0}` mixes digit groups that are not groups of three")]
     BadGrouping(String),
-    #[error("`{0}` is too large to be a meaningful answer")]
     TooLarge(String),
 }
 
 impl NumberError {
-    /// The message in the interface language (`Display` is the English one).
-    pub fn render(&self, lang: crate::core::i18n::Lang) -> String {
-        match lang.pick() {
-            crate::core::i18n::Pick::En => self.to_string(),
-            crate::core::i18n::Pick::Fr => match self {
-                NumberError::Empty => "aucun nombre donné".into(),
-                NumberError::Unreadable(s) => format!(
-                    "`{s}` n'est pas un nombre que je sais lire (écrivez par ex. 53300, 53 300, 5.33e4 ou x10)"
-                ),
-                NumberError::BadGrouping(s) => format!(
-                    "`{s}` mêle des groupes de chiffres qui ne sont pas des groupes de trois"
-                ),
-                NumberError::TooLarge(s) => {
-                    format!("`{s}` est trop grand pour être une réponse sensée")
-                }
-            },
+    /// The message in the interface language.
+    pub fn render(&self, lang: Lang) -> String {
+        match self {
+            NumberError::Empty => crate::tr!(lang, "core-number-empty"),
+            NumberError::Unreadable(s) => {
+                crate::tr!(lang, "core-number-unreadable", text = s.as_str())
+            }
+            NumberError::BadGrouping(s) => {
+                crate::tr!(lang, "core-number-bad-grouping", text = s.as_str())
+            }
+            NumberError::TooLarge(s) => {
+                crate::tr!(lang, "core-number-too-large", text = s.as_str())
+            }
         }
     }
 }
+
+impl std::fmt::Display for NumberError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(Lang::en()))
+    }
+}
+
+impl std::error::Error for NumberError {}
 
 /// A typed numeric answer: one value, or a range given as `10 to 100`.
 #[derive(Debug, Clone, Copy, PartialEq)]

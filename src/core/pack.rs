@@ -19,6 +19,10 @@ pub struct Pack {
     #[serde(default)]
     pub models: Vec<ModelSpec>,
     pub questions: Vec<Question>,
+    /// SHA-256 of the pack's source text (lowercase hex), set by [`parse_pack`]: exam
+    /// reports carry it so a teacher can tell which version of the pack was taken.
+    #[serde(skip)]
+    pub source_hash: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -85,7 +89,9 @@ impl Question {
     pub fn lab_model<'a>(&self, pack: &'a Pack) -> Option<&'a ModelSpec> {
         let id = match &self.kind {
             Kind::Computed { model, .. } => Some(model.as_str()),
-            _ => self.code.as_deref(),
+            Kind::Open { .. } | Kind::Choice { .. } | Kind::Numeric { .. } | Kind::Order { .. } => {
+                self.code.as_deref()
+            }
         }?;
         pack.model(id).filter(|m| m.id != "perceptron")
     }
@@ -179,60 +185,7 @@ pub enum Expected {
     Shape(String),
 }
 
-/// A problem found in a pack.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Issue {
-    /// The question concerned, if any.
-    pub question: Option<String>,
-    pub message: String,
-}
-
-impl std::fmt::Display for Issue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.question {
-            Some(q) => write!(f, "question `{q}`: {}", self.message),
-            None => f.write_str(&self.message),
-        }
-    }
-}
-
-/// Why a pack could not be loaded.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PackError {
-    Io(String),
-    /// A RON syntax or schema error at a position.
-    Syntax {
-        line: usize,
-        col: usize,
-        message: String,
-        /// The offending line of the file.
-        source_line: String,
-    },
-    Invalid(Vec<Issue>),
-}
-
-impl PackError {
-    /// `file:line:col: message`, then the line and a caret; or one line per issue.
-    pub fn render(&self, file: &str) -> String {
-        match self {
-            PackError::Io(e) => format!("{file}: {e}"),
-            PackError::Syntax {
-                line,
-                col,
-                message,
-                source_line,
-            } => {
-                let caret = " ".repeat(col.saturating_sub(1));
-                format!("{file}:{line}:{col}: {message}\n    {source_line}\n    {caret}^")
-            }
-            PackError::Invalid(issues) => issues
-                .iter()
-                .map(|i| format!("{file}: {i}"))
-                .collect::<Vec<_>>()
-                .join("\n"),
-        }
-    }
-}
+pub use crate::core::issue::{Issue, PackError, Problem, SyntaxMessage};
 
 #[derive(Deserialize)]
 struct VersionProbe {
@@ -241,6 +194,14 @@ struct VersionProbe {
 
 /// Parse a pack's text (no semantic validation).
 pub fn parse_pack(text: &str) -> Result<Pack, PackError> {
+    // ron 0.10 rescans a string's tail after each escape: quadratic time. Refuse before
+    // parsing what would take it too long.
+    if let Err(line) = escape_cost(text, MAX_ESCAPE_SCAN) {
+        return Err(PackError::Invalid(vec![Issue {
+            question: None,
+            problem: Problem::CostlyEscapes { line },
+        }]));
+    }
     // The version is read first so a newer pack gets "unsupported version", not a
     // confusing complaint about fields this build does not know.
     if let Ok(VersionProbe { version }) = ron_options().from_str::<VersionProbe>(text) {
@@ -249,17 +210,18 @@ pub fn parse_pack(text: &str) -> Result<Pack, PackError> {
             Some(v) => {
                 return Err(PackError::Invalid(vec![Issue {
                     question: None,
-                    message: format!(
-                        "unsupported pack version {v}: this mltutor reads version {PACK_VERSION}"
-                    ),
+                    problem: Problem::UnsupportedVersion {
+                        found: v,
+                        supported: PACK_VERSION,
+                    },
                 }]))
             }
             None => {
                 return Err(PackError::Invalid(vec![Issue {
                     question: None,
-                    message: format!(
-                        "the pack has no `version` field: add `version: {PACK_VERSION},`"
-                    ),
+                    problem: Problem::NoVersion {
+                        supported: PACK_VERSION,
+                    },
                 }]))
             }
         }
@@ -285,22 +247,135 @@ pub fn parse_pack(text: &str) -> Result<Pack, PackError> {
             Some(m) => pack.models.push(m.clone()),
             None => unknown.push(Issue {
                 question: None,
-                message: format!(
-                    "unknown built-in model `{id}` (built in: {})",
-                    builtins
-                        .iter()
-                        .map(|m| m.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+                problem: Problem::UnknownBuiltin {
+                    id: id.clone(),
+                    builtins: builtins.iter().map(|m| m.id.clone()).collect(),
+                },
             }),
         }
     }
+    pack.source_hash = sha256_hex(text.as_bytes());
     if unknown.is_empty() {
         Ok(pack)
     } else {
         Err(PackError::Invalid(unknown))
     }
+}
+
+/// SHA-256 of `bytes`, in lowercase hexadecimal.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The most bytes ron 0.10 may rescan for the escapes of one text (its `escaped_byte_buf`
+/// searches from each escape to the closing quote): about 20 ms of memchr.
+pub const MAX_ESCAPE_SCAN: u64 = 1 << 26;
+
+/// What ron 0.10 scans to read the escapes of `text`'s strings: for each escape in a
+/// `"…"` string, the bytes from it to the string's closing quote. `Err(line)`: the line
+/// where the string that goes over `limit` starts. Linear in the text's length; comments,
+/// raw strings and character literals are skipped as ron skips them.
+pub fn escape_cost(text: &str, limit: u64) -> Result<u64, usize> {
+    let b = text.as_bytes();
+    let is_ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let (mut i, mut line, mut total) = (0usize, 1usize, 0u64);
+    while i < b.len() {
+        match b[i] {
+            b'\n' => {
+                line += 1;
+                i += 1;
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                // Block comments nest in RON.
+                let mut depth = 0usize;
+                while i < b.len() {
+                    if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
+                        depth += 1;
+                        i += 2;
+                    } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
+                        depth -= 1;
+                        i += 2;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else {
+                        line += usize::from(b[i] == b'\n');
+                        i += 1;
+                    }
+                }
+            }
+            b'r' if (i == 0 || !is_ident(b[i - 1])) && {
+                let hashes = b[i + 1..].iter().take_while(|&&c| c == b'#').count();
+                b.get(i + 1 + hashes) == Some(&b'"')
+            } =>
+            {
+                // A raw string: no escapes, ends at `"` and as many `#`.
+                let hashes = b[i + 1..].iter().take_while(|&&c| c == b'#').count();
+                i += hashes + 2;
+                while i < b.len() {
+                    if b[i] == b'"'
+                        && b[i + 1..]
+                            .iter()
+                            .take(hashes)
+                            .filter(|&&c| c == b'#')
+                            .count()
+                            == hashes
+                    {
+                        i += hashes + 1;
+                        break;
+                    }
+                    line += usize::from(b[i] == b'\n');
+                    i += 1;
+                }
+            }
+            b'\'' => {
+                // A character literal (`'"'`, `'\''`).
+                i += 1;
+                if b.get(i) == Some(&b'\\') {
+                    i += 2;
+                }
+                while i < b.len() && b[i] != b'\'' && b[i] != b'\n' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'"' => {
+                let start_line = line;
+                let (mut escapes, mut sum_at) = (0u64, 0u64);
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    match b[i] {
+                        b'\\' => {
+                            escapes += 1;
+                            sum_at += i as u64;
+                            i += 2;
+                        }
+                        c => {
+                            line += usize::from(c == b'\n');
+                            i += 1;
+                        }
+                    }
+                }
+                // Σ (end − at) over the escapes, without a list of them.
+                total += escapes * (i.min(b.len()) as u64) - sum_at;
+                if total > limit {
+                    return Err(start_line);
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    Ok(total)
 }
 
 /// ron reports an unknown name's position just after it; point at its first character.
@@ -320,32 +395,32 @@ fn token_start(code: &ron::Error, line: &str, col: usize) -> usize {
 }
 
 /// ron's message, with a did-you-mean for unknown names.
-fn explain_ron_error(code: &ron::Error) -> String {
+fn explain_ron_error(code: &ron::Error) -> SyntaxMessage {
     let suggest = |found: &str, expected: &[&str]| {
         expected
             .iter()
             .map(|c| (strsim::jaro_winkler(found, c), *c))
             .filter(|(s, _)| *s > 0.75)
             .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, c)| format!(" (did you mean `{c}`?)"))
-            .unwrap_or_default()
+            .map(|(_, c)| c.to_string())
     };
+    let names = |e: &[&str]| e.iter().map(|s| s.to_string()).collect();
     match code {
         ron::Error::NoSuchStructField {
             expected, found, ..
-        } => format!(
-            "unknown field `{found}`{}; expected one of: {}",
-            suggest(found, expected),
-            expected.join(", ")
-        ),
+        } => SyntaxMessage::UnknownField {
+            found: found.clone(),
+            suggestion: suggest(found, expected),
+            expected: names(expected),
+        },
         ron::Error::NoSuchEnumVariant {
             expected, found, ..
-        } => format!(
-            "unknown variant `{found}`{}; expected one of: {}",
-            suggest(found, expected),
-            expected.join(", ")
-        ),
-        other => other.to_string(),
+        } => SyntaxMessage::UnknownVariant {
+            found: found.clone(),
+            suggestion: suggest(found, expected),
+            expected: names(expected),
+        },
+        other => SyntaxMessage::Other(other.to_string()),
     }
 }
 

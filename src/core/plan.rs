@@ -4,11 +4,17 @@
 //! whose weights or activations would exceed the memory budget, and explains a shape that
 //! does not fit in words a student can learn from. The real shapes come from candle's
 //! forward pass (`engine`); this is the pre-flight check that keeps absurd input harmless.
+//!
+//! Each layer kind's shape rule, sizes and working memory live with the kind, in `spec`;
+//! the words are messages (`assets/locales/<lang>/model.ftl`, ids `plan-…`).
 
 use crate::core::i18n::Lang;
 use crate::core::shape::Shape;
-use crate::core::spec::{LayerKind, LayerSpec, ModelSpec};
+use crate::core::spec::{count, ModelSpec, Sizes};
 use std::fmt;
+
+/// What a layer needed and did not get (defined with the shape rules, in `spec`).
+pub use crate::core::spec::Need;
 
 /// Default memory budget for one model and its activations: 512 MiB.
 pub const DEFAULT_BUDGET_BYTES: u64 = 512 * 1024 * 1024;
@@ -42,10 +48,81 @@ pub enum PlanError {
     Mismatch(Box<Mismatch>),
     /// Running it would need more memory than the budget allows.
     OverBudget {
-        what: String,
+        what: Budgeted,
         needed: Option<u64>,
         budget: u64,
     },
+}
+
+/// What would exceed the memory budget.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Budgeted {
+    /// One layer's parameters, past what a number can count.
+    Layer { label: String },
+    /// The sum of every layer's parameters, past what a number can count.
+    AllWeights,
+    /// The weights of the model `model`.
+    Weights { model: String },
+    /// One layer's output, past what a number can count.
+    Output { label: String },
+    /// The sum of the activations, past what a number can count.
+    Activations,
+    /// A batch's activations up to layer `label`, whose output is `shape`.
+    Batch {
+        batch: usize,
+        model: String,
+        label: String,
+        shape: Shape,
+    },
+    /// The same with a convolution's padded working buffers.
+    BatchBuffers {
+        batch: usize,
+        model: String,
+        label: String,
+    },
+}
+
+impl Budgeted {
+    /// The words for it in `lang`: `the weights of `huge``.
+    pub fn render(&self, lang: Lang) -> String {
+        match self {
+            Budgeted::Layer { label } => {
+                crate::tr!(lang, "plan-what-layer", label = label.as_str())
+            }
+            Budgeted::AllWeights => crate::tr!(lang, "plan-what-all-weights"),
+            Budgeted::Weights { model } => {
+                crate::tr!(lang, "plan-what-weights", model = model.as_str())
+            }
+            Budgeted::Output { label } => {
+                crate::tr!(lang, "plan-what-output", label = label.as_str())
+            }
+            Budgeted::Activations => crate::tr!(lang, "plan-what-activations"),
+            Budgeted::Batch {
+                batch,
+                model,
+                label,
+                shape,
+            } => crate::tr!(
+                lang,
+                "plan-what-batch",
+                batch = lang.num(*batch as u64),
+                model = model.as_str(),
+                label = label.as_str(),
+                shape = shape.to_string()
+            ),
+            Budgeted::BatchBuffers {
+                batch,
+                model,
+                label,
+            } => crate::tr!(
+                lang,
+                "plan-what-batch-buffers",
+                batch = lang.num(*batch as u64),
+                model = model.as_str(),
+                label = label.as_str()
+            ),
+        }
+    }
 }
 
 /// A shape that does not fit, told as teaching material.
@@ -68,148 +145,137 @@ pub struct Mismatch {
     pub need: Need,
 }
 
-/// What a layer needed and did not get.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Need {
-    /// A C x H x W sample, for a convolution, a pooling or a batch norm.
-    Image {
-        op: &'static str,
-    },
-    Channels {
-        expected: usize,
-        got: usize,
-        from_layer: String,
-    },
-    KernelFits {
-        kernel: usize,
-        padding: usize,
-    },
-    PoolFits {
-        kernel: usize,
-    },
-    /// A Linear layer's `in_features` against the last dimension.
-    Features {
-        expected: usize,
-        last: usize,
-        multi_dim: bool,
-    },
-    /// `x.view(-1, n)` against the per-sample element count.
-    View {
-        n: u64,
-        per_sample: u64,
-    },
-    SoftmaxDim {
-        dim: i64,
-        rank: i64,
-    },
-}
-
 impl Mismatch {
     /// The explanation in `lang`.
     pub fn render(&self, lang: Lang) -> String {
         let x = &self.incoming;
-        let fr = lang == Lang::fr();
+        let shape = x.to_string();
+        let shape = shape.as_str();
         let (needed, got, why): (String, String, String) = match &self.need {
             Need::Image { op } => (
-                lang.t("a sample of shape channels x height x width (3 dimensions)", "un échantillon de forme canaux x hauteur x largeur (3 dimensions)").into(),
-                format!("{x} ({})", dims_word(x.dims().len())),
-                if fr {
-                    format!("{op} parcourt une image : donnez l'entrée sous la forme C x H x W, par exemple 3x40x40.")
-                } else {
-                    format!("{op} slides over an image: give the input as C x H x W, e.g. 3x40x40.")
-                },
+                crate::tr!(lang, "plan-need-image"),
+                crate::tr!(
+                    lang,
+                    "plan-got-dims",
+                    shape = shape,
+                    n = count(x.dims().len() as u64)
+                ),
+                crate::tr!(lang, "plan-why-image", op = *op),
             ),
-            Need::Channels { expected, got, from_layer } => (
-                if fr { format!("{expected} canaux en entrée") } else { format!("{expected} input channels") },
-                if fr { format!("{got} canal{} ({x})", if *got == 1 { "" } else { "aux" }) } else { format!("{got} channel{} ({x})", plural(*got)) },
-                if fr {
-                    format!("La première dimension d'un échantillon est celle des canaux : {from_layer} a été construit avec in_channels={expected}.")
-                } else {
-                    format!("The first dimension of a sample is its channels: {from_layer} was built with in_channels={expected}.")
-                },
+            Need::Channels {
+                expected,
+                got,
+                from_layer,
+            } => (
+                crate::tr!(lang, "plan-need-channels", expected = expected.to_string()),
+                crate::tr!(
+                    lang,
+                    "plan-got-channels",
+                    got = count(*got as u64),
+                    shape = shape
+                ),
+                crate::tr!(
+                    lang,
+                    "plan-why-channels",
+                    layer = from_layer.as_str(),
+                    expected = expected.to_string()
+                ),
             ),
             Need::KernelFits { kernel, padding } => {
                 let min = kernel.saturating_sub(2 * padding).max(1);
                 (
-                    if fr {
-                        format!("une hauteur et une largeur d'au moins {min} (noyau {kernel} moins deux fois le padding {padding})")
-                    } else {
-                        format!("height and width of at least {min} (kernel {kernel} minus twice the padding {padding})")
-                    },
+                    crate::tr!(
+                        lang,
+                        "plan-need-kernel",
+                        min = min.to_string(),
+                        kernel = kernel.to_string(),
+                        padding = padding.to_string()
+                    ),
                     describe(x),
-                    lang.t("The kernel does not fit inside the padded image.", "Le noyau ne tient pas dans l'image complétée par le padding.").into(),
+                    crate::tr!(lang, "plan-why-kernel"),
                 )
             }
             Need::PoolFits { kernel } => (
-                if fr { format!("une hauteur et une largeur d'au moins {kernel}") } else { format!("height and width of at least {kernel}") },
+                crate::tr!(lang, "plan-need-pool", kernel = kernel.to_string()),
                 describe(x),
-                if fr {
-                    format!("Une fenêtre de pooling {kernel}x{kernel} ne tient pas dans l'image.")
-                } else {
-                    format!("A pooling window of {kernel}x{kernel} does not fit in the image.")
-                },
+                crate::tr!(lang, "plan-why-pool", kernel = kernel.to_string()),
             ),
-            Need::Features { expected, last, multi_dim } => (
-                if fr { format!("{expected} valeurs par échantillon") } else { format!("{expected} features per sample") },
-                match (multi_dim, fr) {
-                    (true, false) => format!("{} (last dimension {last})", describe(x)),
-                    (true, true) => format!("{} (dernière dimension {last})", describe(x)),
-                    (false, false) => format!("{last} features"),
-                    (false, true) => format!("{last} valeurs"),
+            Need::Features {
+                expected,
+                last,
+                multi_dim,
+            } => (
+                crate::tr!(lang, "plan-need-features", n = count(*expected as u64)),
+                if *multi_dim {
+                    crate::tr!(
+                        lang,
+                        "plan-got-last-dim",
+                        shape = describe(x),
+                        last = last.to_string()
+                    )
+                } else {
+                    crate::tr!(lang, "plan-got-features", last = count(*last as u64))
                 },
-                match (multi_dim, fr) {
-                    (true, false) => format!("A Linear layer acts on the last dimension only: flatten the sample first (x.view(-1, {expected}) or torch.flatten(x, 1))."),
-                    (true, true) => format!("Une couche Linear n'agit que sur la dernière dimension : aplatissez d'abord l'échantillon (x.view(-1, {expected}) ou torch.flatten(x, 1))."),
-                    _ => String::new(),
+                if *multi_dim {
+                    crate::tr!(lang, "plan-why-flatten", n = expected.to_string())
+                } else {
+                    String::new()
                 },
             ),
             Need::View { n, per_sample } => {
                 let (n, p) = (*n, *per_sample);
                 let why = if p > n && p.is_multiple_of(n) {
-                    if fr {
-                        format!("PyTorch ne dirait rien : il couperait chaque échantillon en {} lignes, le batch n'aurait plus une ligne par échantillon et les sorties des échantillons seraient mélangées.", p / n)
-                    } else {
-                        format!("PyTorch would not complain: it would cut each sample into {} rows, so the batch would no longer hold one row per sample and samples' outputs would be mixed up.", p / n)
-                    }
+                    crate::tr!(lang, "plan-why-view-mixes", rows = (p / n).to_string())
                 } else if p < n && n.is_multiple_of(p) {
-                    if fr {
-                        format!("Le view de PyTorch ne passerait qu'avec un batch dont la taille est un multiple de {k}, et chaque ligne collerait alors {k} échantillons ensemble.", k = n / p)
-                    } else {
-                        format!("PyTorch's view would only run on a batch whose size is a multiple of {k}, and each row would then glue {k} samples together.", k = n / p)
-                    }
-                } else if fr {
-                    format!("{p} n'est pas un multiple de {n} : le view de PyTorch échoue.")
+                    crate::tr!(lang, "plan-why-view-glues", k = (n / p).to_string())
                 } else {
-                    format!("{p} is not a multiple of {n}, so PyTorch's view fails.")
+                    crate::tr!(
+                        lang,
+                        "plan-why-view-fails",
+                        per_sample = p.to_string(),
+                        n = n.to_string()
+                    )
                 };
                 (
-                    if fr { format!("{n} valeurs par échantillon") } else { format!("{n} features per sample") },
+                    crate::tr!(lang, "plan-need-features", n = count(n)),
                     describe(x),
                     why,
                 )
             }
             Need::SoftmaxDim { dim, rank } => (
-                if fr { format!("une dimension entre {} et {}", -rank, rank - 1) } else { format!("a dimension between {} and {}", -rank, rank - 1) },
-                format!("dim={dim} (N x {x})"),
+                crate::tr!(
+                    lang,
+                    "plan-need-dim",
+                    low = (-rank).to_string(),
+                    high = (rank - 1).to_string()
+                ),
+                crate::tr!(lang, "plan-got-dim", dim = dim.to_string(), shape = shape),
                 String::new(),
             ),
         };
-        let mut out = if fr {
-            format!(
-                "La couche {} ({}, {}) attend {needed}, mais ",
-                self.position, self.label, self.type_name
+        let position = self.position.to_string();
+        let mut out = if self.origin.is_empty() {
+            crate::tr!(
+                lang,
+                "plan-mismatch-input",
+                position = position,
+                label = self.label.as_str(),
+                type_name = self.type_name.as_str(),
+                needed = needed,
+                got = got
             )
         } else {
-            format!(
-                "Layer {} ({}, {}) needs {needed}, but ",
-                self.position, self.label, self.type_name
+            crate::tr!(
+                lang,
+                "plan-mismatch-layers",
+                position = position,
+                label = self.label.as_str(),
+                type_name = self.type_name.as_str(),
+                needed = needed,
+                got = got,
+                origin = self.origin.as_str(),
+                input = self.input.to_string()
             )
-        };
-        out += &match (self.origin.is_empty(), fr) {
-            (true, false) => format!("the input is {got}."),
-            (true, true) => format!("l'entrée est {got}."),
-            (false, false) => format!("{} gives {got} for the input {}.", self.origin, self.input),
-            (false, true) => format!("{} donne {got} pour l'entrée {}.", self.origin, self.input),
         };
         if !why.is_empty() {
             out += " ";
@@ -235,29 +301,17 @@ impl PlanError {
                 needed,
                 budget,
             } => {
-                let need = match (needed, lang.pick()) {
-                    (Some(n), _) => format_bytes(*n),
-                    (None, crate::core::i18n::Pick::En) => {
-                        "more memory than a machine has".to_string()
-                    }
-                    (None, crate::core::i18n::Pick::Fr) => {
-                        "plus de mémoire qu'une machine n'en a".to_string()
-                    }
+                let need = match needed {
+                    Some(n) => format_bytes_in(lang, *n),
+                    None => crate::tr!(lang, "plan-need-unbounded"),
                 };
-                match lang.pick() {
-                    crate::core::i18n::Pick::En => format!(
-                        "Refused before allocating anything: {what} would need {need}, over the memory \
-                         budget of {}. Use smaller layers or a smaller input (or raise the budget with \
-                         --memory-budget).",
-                        format_bytes(*budget)
-                    ),
-                    crate::core::i18n::Pick::Fr => format!(
-                        "Refusé avant toute allocation : {what} demanderait {need}, au-delà du budget \
-                         mémoire de {}. Utilisez des couches ou une entrée plus petites (ou relevez le \
-                         budget avec --memory-budget).",
-                        format_bytes(*budget)
-                    ),
-                }
+                crate::tr!(
+                    lang,
+                    "plan-over-budget",
+                    what = what.render(lang),
+                    need = need,
+                    budget = format_bytes_in(lang, *budget)
+                )
             }
         }
     }
@@ -271,19 +325,25 @@ impl fmt::Display for PlanError {
 
 impl std::error::Error for PlanError {}
 
-/// `1.2 MiB`, `512.0 KiB`, `300 B`.
+/// `1.2 MiB`, `512.0 KiB`, `300 B`: English, as tables print it.
 pub fn format_bytes(n: u64) -> String {
+    format_bytes_in(Lang::en(), n)
+}
+
+/// A size in bytes as `lang` writes it: `512.0 MiB`, `512,0 Mio`.
+pub fn format_bytes_in(lang: Lang, n: u64) -> String {
     const K: f64 = 1024.0;
     let x = n as f64;
-    if x >= K * K * K {
-        format!("{:.1} GiB", x / (K * K * K))
+    let (id, shown) = if x >= K * K * K {
+        ("plan-gib", lang.dec(x / (K * K * K), 1))
     } else if x >= K * K {
-        format!("{:.1} MiB", x / (K * K))
+        ("plan-mib", lang.dec(x / (K * K), 1))
     } else if x >= K {
-        format!("{:.1} KiB", x / K)
+        ("plan-kib", lang.dec(x / K, 1))
     } else {
-        format!("{n} B")
-    }
+        ("plan-bytes", n.to_string())
+    };
+    crate::tr!(lang, id, n = shown)
 }
 
 fn describe(s: &Shape) -> String {
@@ -293,51 +353,9 @@ fn describe(s: &Shape) -> String {
     }
 }
 
-/// "1 dimension", "3 dimensions": the same words in English and French.
-fn dims_word(n: usize) -> String {
-    if n == 1 {
-        "1 dimension".into()
-    } else {
-        format!("{n} dimensions")
-    }
-}
-
-/// Trainable parameters and buffers of a layer by PyTorch's formulas (checked arithmetic).
-fn expected_sizes(kind: &LayerKind) -> Option<(u64, u64)> {
-    let m = |a: usize, b: usize| (a as u64).checked_mul(b as u64);
-    Some(match kind {
-        LayerKind::Conv2d {
-            in_channels,
-            out_channels,
-            kernel,
-            bias,
-            ..
-        } => {
-            let w = m(*out_channels, *in_channels)?.checked_mul(m(*kernel, *kernel)?)?;
-            (
-                w.checked_add(if *bias { *out_channels as u64 } else { 0 })?,
-                0,
-            )
-        }
-        LayerKind::Linear {
-            in_features,
-            out_features,
-            bias,
-        } => {
-            let w = m(*out_features, *in_features)?;
-            (
-                w.checked_add(if *bias { *out_features as u64 } else { 0 })?,
-                0,
-            )
-        }
-        LayerKind::BatchNorm2d { features } => (2 * *features as u64, 2 * *features as u64),
-        _ => (0, 0),
-    })
-}
-
 /// Plan a forward pass of `batch` samples of shape `input` through `spec`.
 pub fn plan(spec: &ModelSpec, input: &Shape, batch: usize, budget: u64) -> Result<Plan, PlanError> {
-    let over = |what: String, needed: Option<u64>| PlanError::OverBudget {
+    let over = |what: Budgeted, needed: Option<u64>| PlanError::OverBudget {
         what,
         needed,
         budget,
@@ -345,17 +363,26 @@ pub fn plan(spec: &ModelSpec, input: &Shape, batch: usize, budget: u64) -> Resul
     // Weights first: a model too big is refused whatever the input.
     let mut total_params: u64 = 0;
     for l in &spec.layers {
-        let (p, b) =
-            expected_sizes(&l.layer).ok_or_else(|| over(format!("layer {}", l.label()), None))?;
+        let Sizes { params, buffers } = l
+            .layer
+            .sizes()
+            .ok_or_else(|| over(Budgeted::Layer { label: l.label() }, None))?;
         total_params = total_params
-            .checked_add(p)
-            .and_then(|t| t.checked_add(b))
-            .ok_or_else(|| over("the model's weights".into(), None))?;
+            .checked_add(params)
+            .and_then(|t| t.checked_add(buffers))
+            .ok_or_else(|| over(Budgeted::AllWeights, None))?;
     }
     let param_bytes = total_params.checked_mul(F32_BYTES);
     match param_bytes {
         Some(b) if b <= budget => {}
-        other => return Err(over(format!("the weights of `{}`", spec.id), other)),
+        other => {
+            return Err(over(
+                Budgeted::Weights {
+                    model: spec.id.clone(),
+                },
+                other,
+            ))
+        }
     }
     let param_bytes = param_bytes.unwrap_or(u64::MAX);
 
@@ -365,23 +392,30 @@ pub fn plan(spec: &ModelSpec, input: &Shape, batch: usize, budget: u64) -> Resul
     let mut current = input.clone();
     let mut origin: Vec<String> = Vec::new();
     for (i, l) in spec.layers.iter().enumerate() {
-        let out = layer_output(l, &current).map_err(|need| {
+        let facts = l.layer.facts();
+        let label = l.label();
+        let out = facts.output_shape(&current, &label).map_err(|need| {
             PlanError::Mismatch(Box::new(Mismatch {
                 position: i + 1,
-                label: l.label(),
-                type_name: l.layer.type_name().into(),
+                label: label.clone(),
+                type_name: facts.type_name().into(),
                 incoming: current.clone(),
                 origin: origin.join(" → "),
                 input: input.clone(),
                 need,
             }))
         })?;
-        let elems = out
-            .elements()
-            .ok_or_else(|| over(format!("the output of {}", l.label()), None))?;
+        let elems = out.elements().ok_or_else(|| {
+            over(
+                Budgeted::Output {
+                    label: label.clone(),
+                },
+                None,
+            )
+        })?;
         activation_elems = activation_elems
             .checked_add(elems)
-            .ok_or_else(|| over("the activations".into(), None))?;
+            .ok_or_else(|| over(Budgeted::Activations, None))?;
         let act_bytes = activation_elems
             .checked_mul(batch as u64)
             .and_then(|e| e.checked_mul(F32_BYTES));
@@ -390,19 +424,19 @@ pub fn plan(spec: &ModelSpec, input: &Shape, batch: usize, budget: u64) -> Resul
             Some(t) if t <= budget => {}
             other => {
                 return Err(over(
-                    format!(
-                        "a batch of {batch} through `{}` up to {} (output {})",
-                        spec.id,
-                        l.label(),
-                        out
-                    ),
+                    Budgeted::Batch {
+                        batch,
+                        model: spec.id.clone(),
+                        label: label.clone(),
+                        shape: out.clone(),
+                    },
                     other,
                 ))
             }
         }
-        // A convolution's kernels also need a working buffer per compute thread: the
+        // Some layers (convolutions) also need a working buffer per compute thread: the
         // zero-bordered input and output, or the im2col columns.
-        if let Some(work) = conv_workspace(&l.layer, &current, &out) {
+        if let Some(work) = facts.workspace(&current, &out) {
             let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
             let total = work
                 .checked_mul(batch.min(threads) as u64)
@@ -413,23 +447,23 @@ pub fn plan(spec: &ModelSpec, input: &Shape, batch: usize, budget: u64) -> Resul
                 Some(t) if t <= budget => {}
                 other => {
                     return Err(over(
-                        format!(
-                            "a batch of {batch} through `{}` up to {} (with its padded working buffers)",
-                            spec.id,
-                            l.label()
-                        ),
+                        Budgeted::BatchBuffers {
+                            batch,
+                            model: spec.id.clone(),
+                            label: label.clone(),
+                        },
                         other,
                     ))
                 }
             }
         }
-        let (params, buffers) = expected_sizes(&l.layer).unwrap_or((0, 0));
+        let Sizes { params, buffers } = facts.sizes().unwrap_or(Sizes::NONE);
         // The origin chain restarts at each layer with weights, so messages name the
         // nearest meaningful producer ("conv2 → F.relu → F.max_pool2d").
-        if l.layer.has_weights() {
+        if facts.has_weights() {
             origin.clear();
         }
-        origin.push(l.label());
+        origin.push(label);
         layers.push(PlannedLayer {
             out: out.clone(),
             params,
@@ -445,147 +479,4 @@ pub fn plan(spec: &ModelSpec, input: &Shape, batch: usize, budget: u64) -> Resul
         param_bytes,
         activation_bytes,
     })
-}
-
-/// Elements of the working buffer one thread needs for a convolution's sample (the
-/// larger of the direct kernels' bordered input and output, and the im2col columns).
-fn conv_workspace(layer: &LayerKind, input: &Shape, output: &Shape) -> Option<u64> {
-    let LayerKind::Conv2d {
-        kernel, padding, ..
-    } = layer
-    else {
-        return None;
-    };
-    let (&[c, h, w], &[o, oh, ow]) = (input.dims(), output.dims()) else {
-        return None;
-    };
-    let [c, h, w, o, oh, ow, k, p] = [c, h, w, o, oh, ow, *kernel, *padding].map(|v| v as u64);
-    // Saturating: a size past u64 is refused as over the budget, not skipped.
-    let wp = w.saturating_add(p.saturating_mul(2));
-    let hp = h.saturating_add(p.saturating_mul(2));
-    let direct = c
-        .saturating_mul(hp)
-        .saturating_mul(wp)
-        .saturating_add(o.saturating_mul(oh).saturating_mul(wp));
-    let columns = c
-        .saturating_mul(k)
-        .saturating_mul(k)
-        .saturating_mul(oh)
-        .saturating_mul(ow);
-    Some(direct.max(columns))
-}
-
-/// Output shape of one sample through one layer, or what the layer needed.
-fn layer_output(l: &LayerSpec, x: &Shape) -> Result<Shape, Need> {
-    let d = x.dims();
-    match &l.layer {
-        LayerKind::Conv2d {
-            in_channels,
-            out_channels,
-            kernel,
-            stride,
-            padding,
-            ..
-        } => {
-            let (c, h, w) = image_dims(d, "Conv2d")?;
-            if c != *in_channels {
-                return Err(Need::Channels {
-                    expected: *in_channels,
-                    got: c,
-                    from_layer: l.label(),
-                });
-            }
-            match (
-                conv_len(h, *kernel, *stride, *padding),
-                conv_len(w, *kernel, *stride, *padding),
-            ) {
-                (Some(oh), Some(ow)) => Ok(Shape(vec![*out_channels, oh, ow])),
-                _ => Err(Need::KernelFits {
-                    kernel: *kernel,
-                    padding: *padding,
-                }),
-            }
-        }
-        LayerKind::MaxPool2d { kernel, stride } | LayerKind::AvgPool2d { kernel, stride } => {
-            let (c, h, w) = image_dims(d, l.layer.type_name())?;
-            let s = stride.unwrap_or(*kernel);
-            match (conv_len(h, *kernel, s, 0), conv_len(w, *kernel, s, 0)) {
-                (Some(oh), Some(ow)) => Ok(Shape(vec![c, oh, ow])),
-                _ => Err(Need::PoolFits { kernel: *kernel }),
-            }
-        }
-        LayerKind::BatchNorm2d { features } => {
-            let (c, _, _) = image_dims(d, "BatchNorm2d")?;
-            if c != *features {
-                return Err(Need::Channels {
-                    expected: *features,
-                    got: c,
-                    from_layer: l.label(),
-                });
-            }
-            Ok(x.clone())
-        }
-        LayerKind::Linear {
-            in_features,
-            out_features,
-            ..
-        } => {
-            let last = *d.last().unwrap_or(&0);
-            if last != *in_features {
-                return Err(Need::Features {
-                    expected: *in_features,
-                    last,
-                    multi_dim: d.len() > 1,
-                });
-            }
-            let mut out = d.to_vec();
-            *out.last_mut().expect("non-empty") = *out_features;
-            Ok(Shape(out))
-        }
-        LayerKind::View(_, n) => {
-            let n = *n as u64;
-            let per_sample = x.elements().unwrap_or(u64::MAX);
-            if per_sample == n {
-                Ok(Shape(vec![n as usize]))
-            } else {
-                Err(Need::View { n, per_sample })
-            }
-        }
-        LayerKind::Flatten => Ok(Shape(vec![x.elements().unwrap_or(u64::MAX) as usize])),
-        LayerKind::Softmax { dim } => {
-            // dim counts the batch dimension, as in PyTorch.
-            let rank = d.len() as i64 + 1;
-            if *dim < -rank || *dim >= rank {
-                return Err(Need::SoftmaxDim { dim: *dim, rank });
-            }
-            Ok(x.clone())
-        }
-        LayerKind::ReLU | LayerKind::Sigmoid | LayerKind::Tanh | LayerKind::Dropout { .. } => {
-            Ok(x.clone())
-        }
-    }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
-}
-
-fn image_dims(d: &[usize], op: &'static str) -> Result<(usize, usize, usize), Need> {
-    match d {
-        [c, h, w] => Ok((*c, *h, *w)),
-        _ => Err(Need::Image { op }),
-    }
-}
-
-/// PyTorch's formula: floor((n + 2p - k) / s) + 1, or `None` when the kernel does not fit.
-fn conv_len(n: usize, k: usize, s: usize, p: usize) -> Option<usize> {
-    let padded = n.checked_add(p.checked_mul(2)?)?;
-    if padded < k || s == 0 {
-        return None;
-    }
-    Some((padded - k) / s + 1)
 }

@@ -1,6 +1,8 @@
 //! Saved progress: answers and scores per pack, written atomically.
 
 use crate::core::grade::Answer;
+use crate::core::i18n::Lang;
+use crate::tr;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -14,13 +16,31 @@ pub enum Mode {
     Exam,
 }
 
+/// A mode name that is neither `self-check` nor `exam`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownMode(pub String);
+
+impl UnknownMode {
+    pub fn render(&self, lang: Lang) -> String {
+        tr!(lang, "core-progress-unknown-mode", mode = self.0.as_str())
+    }
+}
+
+impl std::fmt::Display for UnknownMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(Lang::en()))
+    }
+}
+
+impl std::error::Error for UnknownMode {}
+
 impl std::str::FromStr for Mode {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = UnknownMode;
+    fn from_str(s: &str) -> Result<Self, UnknownMode> {
         match s {
             "self-check" | "selfcheck" | "self" => Ok(Mode::SelfCheck),
             "exam" => Ok(Mode::Exam),
-            other => Err(format!("unknown mode `{other}`: use self-check or exam")),
+            other => Err(UnknownMode(other.to_string())),
         }
     }
 }
@@ -92,13 +112,49 @@ pub fn progress_path(dir: &Path, pack_id: &str, mode: Mode) -> PathBuf {
     dir.join(format!("{safe}.{}.json", mode.slug()))
 }
 
+/// Why a progress file could not be used.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProgressError {
+    /// The file could not be read (the system's reason).
+    Read(String),
+    /// The file is not progress JSON (the parser's reason).
+    Parse(String),
+    /// And it could not be moved aside either.
+    NotMoved {
+        why: Box<ProgressError>,
+        move_error: String,
+    },
+}
+
+impl ProgressError {
+    pub fn render(&self, lang: Lang) -> String {
+        match self {
+            ProgressError::Read(why) | ProgressError::Parse(why) => why.clone(),
+            ProgressError::NotMoved { why, move_error } => tr!(
+                lang,
+                "core-progress-not-moved",
+                why = why.render(lang),
+                error = move_error.as_str()
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for ProgressError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(Lang::en()))
+    }
+}
+
+impl std::error::Error for ProgressError {}
+
 /// What loading found.
 #[derive(Debug)]
 pub enum Loaded {
     Fresh,
     Resumed(Progress),
     /// The file could not be read as progress; it was moved aside to the given path.
-    MovedAside(PathBuf, String),
+    MovedAside(PathBuf, ProgressError),
 }
 
 /// Load progress; a corrupt file is moved aside, never a crash.
@@ -106,15 +162,15 @@ pub fn load(path: &Path) -> Loaded {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Loaded::Fresh,
-        Err(e) => return aside(path, e.to_string()),
+        Err(e) => return aside(path, ProgressError::Read(e.to_string())),
     };
     match serde_json::from_str::<Progress>(&text) {
         Ok(p) => Loaded::Resumed(p),
-        Err(e) => aside(path, e.to_string()),
+        Err(e) => aside(path, ProgressError::Parse(e.to_string())),
     }
 }
 
-fn aside(path: &Path, why: String) -> Loaded {
+fn aside(path: &Path, why: ProgressError) -> Loaded {
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -124,7 +180,10 @@ fn aside(path: &Path, why: String) -> Loaded {
         Ok(()) => Loaded::MovedAside(target, why),
         Err(e) => Loaded::MovedAside(
             path.to_path_buf(),
-            format!("{why}; could not move it aside: {e}"),
+            ProgressError::NotMoved {
+                why: Box::new(why),
+                move_error: e.to_string(),
+            },
         ),
     }
 }

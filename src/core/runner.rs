@@ -17,6 +17,18 @@ pub struct LinearEvidence {
     pub term_by_term: f64,
 }
 
+/// Why question 3's evidence could not be computed (the engine's message, technical).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct EvidenceError(pub String);
+
+impl EvidenceError {
+    /// The message in `lang`.
+    pub fn render(&self, lang: crate::core::i18n::Lang) -> String {
+        crate::tr!(lang, "core-evidence-failed", why = self.0.as_str())
+    }
+}
+
 /// Runs models for `core`: implemented by `engine::CandleRunner`.
 pub trait ModelRunner: Send + Sync {
     /// Instantiate `spec`, count its parameters from its tensors and run it on `batch`
@@ -30,5 +42,6 @@ pub trait ModelRunner: Send + Sync {
     ) -> Result<Summary, InspectError>;
 
     /// Run the first `Linear(n, 1)` of `spec` on a seeded random x (question 3's evidence).
-    fn linear_evidence(&self, spec: &ModelSpec, seed: u64) -> Result<LinearEvidence, String>;
+    fn linear_evidence(&self, spec: &ModelSpec, seed: u64)
+        -> Result<LinearEvidence, EvidenceError>;
 }

@@ -1,5 +1,6 @@
 //! Tensor shapes: parsing what students type, and printing them the way exams write them.
 
+use crate::core::i18n::Lang;
 use std::fmt;
 
 /// Dimensions of a tensor, outermost first.
@@ -25,20 +26,15 @@ impl fmt::Display for Shape {
     }
 }
 
-/// Why a typed shape was refused; the message shows the accepted forms.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+/// Why a typed shape was refused; the message shows the accepted forms. `Display` gives
+/// the English message, from the same Fluent text as [`ShapeParseError::render`].
+#[derive(Debug, Clone, PartialEq)]
 pub enum ShapeParseError {
-    #[error("no shape given. {ACCEPTED}")]
     Empty,
-    #[error("`{0}` is not a whole number. {ACCEPTED}")]
     NotANumber(String),
-    #[error("`{0}` is not a shape. {ACCEPTED}")]
     Malformed(String),
-    #[error("a dimension of 0 holds no data: each dimension must be at least 1")]
     Zero,
-    #[error("`{0}` is far too large for a dimension (at most {MAX_DIM})")]
     TooLarge(String),
-    #[error("{0} dimensions given: a sample has 1 to {MAX_RANK} (e.g. 3x40x40)")]
     Rank(usize),
 }
 
@@ -47,33 +43,38 @@ pub const MAX_DIM: usize = 1 << 20;
 /// Most dimensions accepted for one sample.
 pub const MAX_RANK: usize = 4;
 
-const ACCEPTED: &str =
-    "Write a shape such as 3x40x40, 3×40×40, 3 x 40 x 40, (3, 40, 40), [3,40,40] or 3 40 40.";
-const ACCEPTED_FR: &str =
-    "Écrivez une forme comme 3x40x40, 3×40×40, 3 x 40 x 40, (3, 40, 40), [3,40,40] ou 3 40 40.";
-
 impl ShapeParseError {
-    /// The message in the interface language (`Display` is the English one).
-    pub fn render(&self, lang: crate::core::i18n::Lang) -> String {
-        match lang.pick() {
-            crate::core::i18n::Pick::En => self.to_string(),
-            crate::core::i18n::Pick::Fr => match self {
-                ShapeParseError::Empty => format!("aucune forme donnée. {ACCEPTED_FR}"),
-                ShapeParseError::NotANumber(s) => {
-                    format!("`{s}` n'est pas un nombre entier. {ACCEPTED_FR}")
-                }
-                ShapeParseError::Malformed(s) => format!("`{s}` n'est pas une forme. {ACCEPTED_FR}"),
-                ShapeParseError::Zero => "une dimension de 0 ne contient aucune donnée : chaque dimension vaut au moins 1".into(),
-                ShapeParseError::TooLarge(s) => {
-                    format!("`{s}` est bien trop grand pour une dimension (au plus {MAX_DIM})")
-                }
-                ShapeParseError::Rank(n) => format!(
-                    "{n} dimensions données : un échantillon en a de 1 à {MAX_RANK} (par ex. 3x40x40)"
-                ),
-            },
+    /// The message in the interface language.
+    pub fn render(&self, lang: Lang) -> String {
+        match self {
+            ShapeParseError::Empty => crate::tr!(lang, "core-shape-empty"),
+            ShapeParseError::NotANumber(s) => {
+                crate::tr!(lang, "core-shape-not-a-number", text = s.as_str())
+            }
+            ShapeParseError::Malformed(s) => {
+                crate::tr!(lang, "core-shape-malformed", text = s.as_str())
+            }
+            ShapeParseError::Zero => crate::tr!(lang, "core-shape-zero"),
+            ShapeParseError::TooLarge(s) => crate::tr!(
+                lang,
+                "core-shape-too-large",
+                text = s.as_str(),
+                max = MAX_DIM.to_string()
+            ),
+            ShapeParseError::Rank(n) => {
+                crate::tr!(lang, "core-shape-rank", n = *n, max = MAX_RANK.to_string())
+            }
         }
     }
 }
+
+impl fmt::Display for ShapeParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Lang::en()))
+    }
+}
+
+impl std::error::Error for ShapeParseError {}
 
 /// Parse a shape as students write it: `3x40x40`, `3×40×40`, `3 x 40 x 40`, `(3, 40, 40)`,
 /// `[3,40,40]`, `3 40 40`, `3*40*40`.

@@ -1,9 +1,10 @@
 //! The torchinfo-like summary of a model: rows of facts that the engine measured on the
 //! instantiated model (counts from its tensors, shapes from its forward pass), and its text.
 
-use crate::core::numfmt::group;
+use crate::core::i18n::Lang;
 use crate::core::plan::{format_bytes, PlanError};
 use crate::core::shape::Shape;
+use crate::tr;
 use std::fmt::Write as _;
 
 /// Parameter counts of one layer, read from its tensors.
@@ -70,41 +71,71 @@ impl Summary {
     }
 }
 
-/// Why `inspect` could not produce a summary.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+/// Why `inspect` could not produce a summary. `Display` gives the English text.
+#[derive(Debug, Clone, PartialEq)]
 pub enum InspectError {
     /// The spec itself is wrong (a pack author's mistake).
-    #[error("{0}")]
-    Spec(#[from] crate::core::spec::SpecError),
+    Spec(crate::core::spec::SpecError),
     /// The input does not fit the model, or it is too big: the student's lesson.
-    #[error("{0}")]
-    Plan(#[from] PlanError),
+    Plan(PlanError),
     /// candle refused something the arithmetic accepted.
-    #[error("candle could not run the model: {0}")]
     Engine(String),
 }
 
+impl From<crate::core::spec::SpecError> for InspectError {
+    fn from(e: crate::core::spec::SpecError) -> Self {
+        InspectError::Spec(e)
+    }
+}
+
+impl From<PlanError> for InspectError {
+    fn from(e: PlanError) -> Self {
+        InspectError::Plan(e)
+    }
+}
+
 impl InspectError {
-    /// The explanation in `lang` (spec and engine errors are for teachers: English).
-    pub fn render(&self, lang: crate::core::i18n::Lang) -> String {
+    /// The explanation in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
         match self {
+            InspectError::Spec(e) => e.render(lang),
             InspectError::Plan(p) => p.render(lang),
-            other => other.to_string(),
+            InspectError::Engine(why) => tr!(lang, "core-inspect-engine", why = why.as_str()),
         }
     }
 }
 
-/// The summary as a plain-text table, like torchinfo's.
-pub fn render_text(s: &Summary) -> String {
+impl std::fmt::Display for InspectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(Lang::en()))
+    }
+}
+
+impl std::error::Error for InspectError {}
+
+/// The summary as a plain-text table, like torchinfo's, in `lang`.
+pub fn render_text(s: &Summary, lang: Lang) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Model {} ({}): input {} per sample, batch of {}",
-        s.model_id, s.class_name, s.input, s.batch
+        "{}",
+        tr!(
+            lang,
+            "core-summary-title",
+            model = s.model_id.as_str(),
+            class = s.class_name.as_str(),
+            input = s.input.to_string(),
+            batch = s.batch.to_string()
+        )
     );
     let header = format!(
         "{:>3}  {:<18} {:<12} {:<16} {:>12} {:>14}",
-        "#", "Layer", "Type", "Output shape", "Params", "Mult-adds"
+        "#",
+        tr!(lang, "core-summary-layer"),
+        tr!(lang, "core-summary-type"),
+        tr!(lang, "core-summary-output-shape"),
+        tr!(lang, "core-summary-params"),
+        tr!(lang, "core-summary-mult-adds")
     );
     let rule = "─".repeat(header.chars().count());
     let _ = writeln!(out, "{rule}\n{header}\n{rule}");
@@ -112,16 +143,16 @@ pub fn render_text(s: &Summary) -> String {
         let params = if r.counts.buffers > 0 {
             format!(
                 "{}+{}",
-                group(r.counts.trainable, ','),
-                group(r.counts.buffers, ',')
+                lang.num(r.counts.trainable),
+                lang.num(r.counts.buffers)
             )
         } else if r.counts.trainable > 0 {
-            group(r.counts.trainable, ',')
+            lang.num(r.counts.trainable)
         } else {
             "—".to_string()
         };
         let macs = if r.mult_adds > 0 {
-            group(r.mult_adds, ',')
+            lang.num(r.mult_adds)
         } else {
             "—".to_string()
         };
@@ -137,30 +168,51 @@ pub fn render_text(s: &Summary) -> String {
         );
     }
     let _ = writeln!(out, "{rule}");
-    let _ = writeln!(
-        out,
-        "Total parameters:     {}",
-        group(s.total_params(), ',')
-    );
-    let _ = writeln!(out, "Trainable:            {}", group(s.trainable(), ','));
-    let _ = writeln!(
-        out,
-        "Non-trainable:        {}{}",
-        group(s.non_trainable(), ','),
-        if s.non_trainable() > 0 {
-            " (BatchNorm running statistics: buffers)"
-        } else {
-            ""
-        }
-    );
-    let _ = writeln!(out, "Mult-adds:            {}", group(s.mult_adds(), ','));
-    let _ = writeln!(out, "Parameter memory:     {}", format_bytes(s.param_bytes));
-    let _ = writeln!(
-        out,
-        "Activation memory:    {} (forward pass, batch of {})",
-        format_bytes(s.activation_bytes),
-        s.batch
-    );
+    let mut totals: Vec<(String, String)> = vec![
+        (
+            tr!(lang, "core-summary-total-params"),
+            lang.num(s.total_params()),
+        ),
+        (tr!(lang, "core-summary-trainable"), lang.num(s.trainable())),
+        (
+            tr!(lang, "core-summary-non-trainable"),
+            if s.non_trainable() > 0 {
+                tr!(
+                    lang,
+                    "core-summary-buffers",
+                    n = lang.num(s.non_trainable())
+                )
+            } else {
+                lang.num(s.non_trainable())
+            },
+        ),
+        (
+            tr!(lang, "core-summary-mult-adds-total"),
+            lang.num(s.mult_adds()),
+        ),
+        (
+            tr!(lang, "core-summary-param-memory"),
+            format_bytes(s.param_bytes),
+        ),
+        (
+            tr!(lang, "core-summary-activation-memory"),
+            tr!(
+                lang,
+                "core-summary-activations",
+                bytes = format_bytes(s.activation_bytes),
+                batch = s.batch.to_string()
+            ),
+        ),
+    ];
+    let free_label = tr!(lang, "core-summary-without-params");
+    // The values line up three columns after the longest label, shown or not.
+    let width = totals
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .chain([free_label.chars().count()])
+        .max()
+        .unwrap_or(0)
+        + 3;
     let free: Vec<String> = s.parameter_free().iter().map(|r| r.label.clone()).collect();
     if !free.is_empty() {
         let mut uniq: Vec<String> = Vec::new();
@@ -169,7 +221,10 @@ pub fn render_text(s: &Summary) -> String {
                 uniq.push(f);
             }
         }
-        let _ = writeln!(out, "Without parameters:   {}", uniq.join(", "));
+        totals.push((free_label, uniq.join(", ")));
+    }
+    for (label, value) in totals {
+        let _ = writeln!(out, "{label:<width$}{value}");
     }
     out
 }

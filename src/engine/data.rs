@@ -5,6 +5,9 @@
 //! clusters. Size, pixel noise, label noise, class imbalance and duplication are parameters,
 //! so the data-quality lab can compare a clean set with a flawed one.
 
+use crate::core::i18n::Lang;
+use crate::core::shape::Shape;
+use crate::tr;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Normal};
@@ -38,6 +41,130 @@ impl Default for DataConfig {
             duplication: 0.0,
             seed: 1,
         }
+    }
+}
+
+/// Why a data set could not be generated or loaded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DataError {
+    /// The model has fewer than two outputs: it is not a classifier.
+    TooFewOutputs {
+        classes: usize,
+    },
+    EmptySets,
+    /// More classes than the image generator draws kinds of shapes.
+    TooManyImageClasses {
+        kinds: usize,
+        classes: usize,
+    },
+    /// A file or folder could not be read (the system's reason).
+    Read {
+        path: String,
+        why: String,
+    },
+    ShapeMismatch {
+        dir: String,
+        data: Shape,
+        model: Shape,
+    },
+    IdxTruncated,
+    IdxMagic,
+    IdxCounts {
+        images: usize,
+        labels: usize,
+    },
+    IdxHeaderAbsurd,
+    ImagesShort,
+    LabelsShort,
+    NoClassFolders {
+        dir: String,
+    },
+    ImageSize {
+        file: String,
+        got: Shape,
+        earlier: Shape,
+    },
+    NoPng {
+        dir: String,
+    },
+    /// A PNG could not be decoded (the decoder's reason).
+    Png {
+        file: String,
+        why: String,
+    },
+    Palette {
+        file: String,
+    },
+}
+
+impl DataError {
+    pub fn render(&self, lang: Lang) -> String {
+        match self {
+            DataError::TooFewOutputs { classes } => {
+                tr!(lang, "train-data-too-few-outputs", classes = *classes)
+            }
+            DataError::EmptySets => tr!(lang, "train-data-empty-sets"),
+            DataError::TooManyImageClasses { kinds, classes } => tr!(
+                lang,
+                "train-data-too-many-image-classes",
+                kinds = *kinds,
+                classes = *classes
+            ),
+            DataError::Read { path, why } => tr!(
+                lang,
+                "train-data-cannot-read",
+                path = path.as_str(),
+                why = why.as_str()
+            ),
+            DataError::ShapeMismatch { dir, data, model } => tr!(
+                lang,
+                "train-data-shape-mismatch",
+                dir = dir.as_str(),
+                data = data.to_string(),
+                model = model.to_string()
+            ),
+            DataError::IdxTruncated => tr!(lang, "train-data-idx-truncated"),
+            DataError::IdxMagic => tr!(lang, "train-data-idx-magic"),
+            DataError::IdxCounts { images, labels } => tr!(
+                lang,
+                "train-data-idx-counts",
+                images = *images,
+                labels = *labels
+            ),
+            DataError::IdxHeaderAbsurd => tr!(lang, "train-data-idx-header"),
+            DataError::ImagesShort => tr!(lang, "train-data-images-short"),
+            DataError::LabelsShort => tr!(lang, "train-data-labels-short"),
+            DataError::NoClassFolders { dir } => {
+                tr!(lang, "train-data-no-class-folders", dir = dir.as_str())
+            }
+            DataError::ImageSize { file, got, earlier } => tr!(
+                lang,
+                "train-data-image-size",
+                file = file.as_str(),
+                got = got.to_string(),
+                earlier = earlier.to_string()
+            ),
+            DataError::NoPng { dir } => tr!(lang, "train-data-no-png", dir = dir.as_str()),
+            DataError::Png { file, why } => format!("{file}: {why}"),
+            DataError::Palette { file } => {
+                tr!(lang, "train-data-palette", file = file.as_str())
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for DataError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(Lang::en()))
+    }
+}
+
+impl std::error::Error for DataError {}
+
+fn read_error(path: &std::path::Path, e: std::io::Error) -> DataError {
+    DataError::Read {
+        path: path.display().to_string(),
+        why: e.to_string(),
     }
 }
 
@@ -101,21 +228,19 @@ pub fn generate(
     shape: &[usize],
     classes: usize,
     cfg: &DataConfig,
-) -> Result<(Dataset, Dataset), String> {
+) -> Result<(Dataset, Dataset), DataError> {
     if classes < 2 {
-        return Err(format!(
-            "the model has {classes} output: the lab trains classifiers, which need at least 2 outputs"
-        ));
+        return Err(DataError::TooFewOutputs { classes });
     }
     if cfg.train_size == 0 || cfg.val_size == 0 {
-        return Err("the training and validation sets need at least one sample each".into());
+        return Err(DataError::EmptySets);
     }
     let image = shape.len() == 3;
     if image && classes > SHAPE_CLASSES.len() {
-        return Err(format!(
-            "the image generator draws {} kinds of shapes; the model has {classes} outputs",
-            SHAPE_CLASSES.len()
-        ));
+        return Err(DataError::TooManyImageClasses {
+            kinds: SHAPE_CLASSES.len(),
+            classes,
+        });
     }
     let mut rng = StdRng::seed_from_u64(cfg.seed);
     // Cluster centres for vector data are part of the task: drawn from a fixed stream.
@@ -257,9 +382,9 @@ fn draw_shape(
 ///
 /// Returns the samples (values scaled to [0, 1] then centred like the generated sets)
 /// and their labels; the caller splits them into training and validation sets.
-pub fn load_local(dir: &std::path::Path, sample_shape: &[usize]) -> Result<Dataset, String> {
+pub fn load_local(dir: &std::path::Path, sample_shape: &[usize]) -> Result<Dataset, DataError> {
     let entries: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .map_err(|e| read_error(dir, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     let name = |p: &std::path::Path| {
@@ -279,45 +404,41 @@ pub fn load_local(dir: &std::path::Path, sample_shape: &[usize]) -> Result<Datas
         _ => read_png_folders(dir)?,
     };
     if data.sample_shape != sample_shape {
-        return Err(format!(
-            "the data in {} has samples of shape {}, but the model takes {}: pick a model whose input matches",
-            dir.display(),
-            crate::core::shape::Shape(data.sample_shape.clone()),
-            crate::core::shape::Shape(sample_shape.to_vec())
-        ));
+        return Err(DataError::ShapeMismatch {
+            dir: dir.display().to_string(),
+            data: Shape(data.sample_shape.clone()),
+            model: Shape(sample_shape.to_vec()),
+        });
     }
     Ok(data)
 }
 
-fn be_u32(b: &[u8], at: usize) -> Result<usize, String> {
+fn be_u32(b: &[u8], at: usize) -> Result<usize, DataError> {
     b.get(at..at + 4)
         .map(|s| u32::from_be_bytes([s[0], s[1], s[2], s[3]]) as usize)
-        .ok_or_else(|| "the IDX file is truncated".to_string())
+        .ok_or(DataError::IdxTruncated)
 }
 
 /// Read an IDX image file (magic 0x00000803) and its label file (0x00000801).
-fn read_idx_pair(images: &std::path::Path, labels: &std::path::Path) -> Result<Dataset, String> {
-    let read = |p: &std::path::Path| {
-        std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))
-    };
+fn read_idx_pair(images: &std::path::Path, labels: &std::path::Path) -> Result<Dataset, DataError> {
+    let read = |p: &std::path::Path| std::fs::read(p).map_err(|e| read_error(p, e));
     let (ib, lb) = (read(images)?, read(labels)?);
     if be_u32(&ib, 0)? != 0x803 || be_u32(&lb, 0)? != 0x801 {
-        return Err("not MNIST-format IDX files (expected magic numbers 2051 and 2049)".into());
+        return Err(DataError::IdxMagic);
     }
     let (n, h, w) = (be_u32(&ib, 4)?, be_u32(&ib, 8)?, be_u32(&ib, 12)?);
     if be_u32(&lb, 4)? != n {
-        return Err(format!("{n} images but {} labels", be_u32(&lb, 4)?));
+        return Err(DataError::IdxCounts {
+            images: n,
+            labels: be_u32(&lb, 4)?,
+        });
     }
     let pixels = n
         .checked_mul(h)
         .and_then(|v| v.checked_mul(w))
-        .ok_or("the IDX header is absurd")?;
-    let body = ib
-        .get(16..16 + pixels)
-        .ok_or("the image file is shorter than its header says")?;
-    let ys = lb
-        .get(8..8 + n)
-        .ok_or("the label file is shorter than its header says")?;
+        .ok_or(DataError::IdxHeaderAbsurd)?;
+    let body = ib.get(16..16 + pixels).ok_or(DataError::ImagesShort)?;
+    let ys = lb.get(8..8 + n).ok_or(DataError::LabelsShort)?;
     let classes = ys
         .iter()
         .copied()
@@ -333,18 +454,17 @@ fn read_idx_pair(images: &std::path::Path, labels: &std::path::Path) -> Result<D
 }
 
 /// Read `dir/<class>/*.png`, classes in name order; all images must share one size.
-fn read_png_folders(dir: &std::path::Path) -> Result<Dataset, String> {
+fn read_png_folders(dir: &std::path::Path) -> Result<Dataset, DataError> {
     let mut classes: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| e.to_string())?
+        .map_err(|e| read_error(dir, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_dir())
         .collect();
     classes.sort();
     if classes.is_empty() {
-        return Err(format!(
-            "{} holds neither MNIST IDX files nor one folder of PNG images per class",
-            dir.display()
-        ));
+        return Err(DataError::NoClassFolders {
+            dir: dir.display().to_string(),
+        });
     }
     let mut data = Dataset {
         x: Vec::new(),
@@ -354,7 +474,7 @@ fn read_png_folders(dir: &std::path::Path) -> Result<Dataset, String> {
     };
     for (k, class_dir) in classes.iter().enumerate() {
         let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(class_dir)
-            .map_err(|e| e.to_string())?
+            .map_err(|e| read_error(class_dir, e))?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("png")))
             .collect();
@@ -364,35 +484,36 @@ fn read_png_folders(dir: &std::path::Path) -> Result<Dataset, String> {
             if data.sample_shape.is_empty() {
                 data.sample_shape = shape;
             } else if data.sample_shape != shape {
-                return Err(format!(
-                    "{} is {}, but earlier images are {}: all images must share one size",
-                    f.display(),
-                    crate::core::shape::Shape(shape),
-                    crate::core::shape::Shape(data.sample_shape.clone())
-                ));
+                return Err(DataError::ImageSize {
+                    file: f.display().to_string(),
+                    got: Shape(shape),
+                    earlier: Shape(data.sample_shape.clone()),
+                });
             }
             data.x.extend(values);
             data.y.push(k as u32);
         }
     }
     if data.y.is_empty() {
-        return Err(format!("no PNG image under {}", dir.display()));
+        return Err(DataError::NoPng {
+            dir: dir.display().to_string(),
+        });
     }
     Ok(data)
 }
 
 /// One PNG as C x H x W values (grey: 1 channel, colour: 3; alpha dropped).
-fn read_png(path: &std::path::Path) -> Result<(Vec<usize>, Vec<f32>), String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+fn read_png(path: &std::path::Path) -> Result<(Vec<usize>, Vec<f32>), DataError> {
+    let png_error = |e: &dyn std::fmt::Display| DataError::Png {
+        file: path.display().to_string(),
+        why: e.to_string(),
+    };
+    let file = std::fs::File::open(path).map_err(|e| png_error(&e))?;
     let mut decoder = png::Decoder::new(std::io::BufReader::new(file));
     decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
-    let mut reader = decoder
-        .read_info()
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut reader = decoder.read_info().map_err(|e| png_error(&e))?;
     let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader
-        .next_frame(&mut buf)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let info = reader.next_frame(&mut buf).map_err(|e| png_error(&e))?;
     let (w, h) = (info.width as usize, info.height as usize);
     let (step, channels) = match info.color_type {
         png::ColorType::Grayscale => (1, 1),
@@ -400,10 +521,9 @@ fn read_png(path: &std::path::Path) -> Result<(Vec<usize>, Vec<f32>), String> {
         png::ColorType::Rgb => (3, 3),
         png::ColorType::Rgba => (4, 3),
         png::ColorType::Indexed => {
-            return Err(format!(
-                "{}: palette images are not supported",
-                path.display()
-            ))
+            return Err(DataError::Palette {
+                file: path.display().to_string(),
+            })
         }
     };
     let mut out = vec![0.0; channels * h * w];

@@ -4,7 +4,7 @@
 use super::Network;
 use crate::core::plan::plan;
 use crate::core::shape::Shape;
-use crate::core::spec::{LayerKind, ModelSpec};
+use crate::core::spec::ModelSpec;
 use crate::core::summary::{InspectError, LayerRow, Summary};
 
 /// Instantiate `spec` with candle, count its parameters from the tensors, and run it on
@@ -46,18 +46,9 @@ pub fn inspect(
         .zip(shapes)
         .enumerate()
         .map(|(i, ((l, counts), output))| {
-            let params = counts.trainable + counts.buffers;
-            let elems = output.elements().unwrap_or(0);
-            let mult_adds = match &l.layer {
-                // torchinfo: every weight is used once per output position.
-                LayerKind::Conv2d { .. } => {
-                    let d = output.dims();
-                    params * d[0] as u64 * d[2] as u64 * d[3] as u64
-                }
-                LayerKind::Linear { out_features, .. } => params * (elems / *out_features as u64),
-                LayerKind::BatchNorm2d { .. } => params * batch as u64,
-                _ => 0,
-            };
+            // As torchinfo counts them: from the parameters read from the tensors (weights
+            // and biases; buffers are not parameters).
+            let mult_adds = l.layer.mult_adds(counts.trainable, &output);
             LayerRow {
                 position: i + 1,
                 label: l.label(),

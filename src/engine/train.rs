@@ -1,9 +1,13 @@
 //! Training runs: a worker thread that trains a model on a generated data set and reports
 //! through a channel. A stop request takes effect before the next step.
 
+use crate::core::i18n::Lang;
+use crate::core::plan::PlanError;
 use crate::core::spec::ModelSpec;
-use crate::engine::data::{generate, DataConfig, Dataset};
+use crate::core::summary::InspectError;
+use crate::engine::data::{generate, DataConfig, DataError, Dataset};
 use crate::engine::{open_device, DeviceChoice, OptimSettings, OptimizerKind, TrainSession};
+use crate::tr;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use serde::{Deserialize, Serialize};
@@ -52,28 +56,132 @@ impl TrainConfig {
     }
 
     /// Check settings before a run; the message says what to change.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), SettingsError> {
         if self.epochs == 0 || self.epochs > 10_000 {
-            return Err("epochs must be between 1 and 10000".into());
+            return Err(SettingsError::Epochs);
         }
         if self.batch == 0 || self.batch > 4096 {
-            return Err("the batch size must be between 1 and 4096".into());
+            return Err(SettingsError::Batch);
         }
         if !(self.lr > 0.0 && self.lr <= 10.0) {
-            return Err("the learning rate must be in (0, 10]".into());
+            return Err(SettingsError::LearningRate);
         }
         if !(0.0..1.0).contains(&self.momentum) {
-            return Err("momentum must be in [0, 1)".into());
+            return Err(SettingsError::Momentum);
         }
         if self.data.train_size == 0
             || self.data.train_size > 200_000
             || self.data.val_size == 0
             || self.data.val_size > 50_000
         {
-            return Err("the training set needs 1 to 200000 samples, validation 1 to 50000".into());
+            return Err(SettingsError::Sizes);
         }
         Ok(())
     }
+}
+
+/// A training setting out of its range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingsError {
+    Epochs,
+    Batch,
+    LearningRate,
+    Momentum,
+    Sizes,
+}
+
+impl SettingsError {
+    pub fn render(&self, lang: Lang) -> String {
+        match self {
+            SettingsError::Epochs => tr!(lang, "train-settings-epochs"),
+            SettingsError::Batch => tr!(lang, "train-settings-batch"),
+            SettingsError::LearningRate => tr!(lang, "train-settings-lr"),
+            SettingsError::Momentum => tr!(lang, "train-settings-momentum"),
+            SettingsError::Sizes => tr!(lang, "train-settings-sizes"),
+        }
+    }
+}
+
+/// Why a training or bench run failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TrainError {
+    Settings(SettingsError),
+    /// The model does not fit its input or the memory budget.
+    Plan(PlanError),
+    Inspect(InspectError),
+    Data(DataError),
+    /// Local data with more classes than the model has outputs.
+    TooManyClasses {
+        data: usize,
+        model: usize,
+    },
+    /// The device could not be opened (the engine's message).
+    Device(String),
+    /// A training step failed in candle.
+    Step(String),
+    /// candle failed elsewhere (building the model, evaluating, predicting).
+    Engine(String),
+    /// The loss stopped being a number.
+    Diverged {
+        loss: f32,
+        epoch: usize,
+        lr: f64,
+    },
+}
+
+impl TrainError {
+    pub fn render(&self, lang: Lang) -> String {
+        match self {
+            TrainError::Settings(e) => e.render(lang),
+            TrainError::Plan(e) => e.render(lang),
+            TrainError::Inspect(e) => e.render(lang),
+            TrainError::Data(e) => e.render(lang),
+            TrainError::TooManyClasses { data, model } => {
+                tr!(lang, "train-too-many-classes", data = *data, model = *model)
+            }
+            TrainError::Device(why) | TrainError::Engine(why) => why.clone(),
+            TrainError::Step(why) => tr!(lang, "train-step-failed", why = why.as_str()),
+            TrainError::Diverged { loss, epoch, lr } => tr!(
+                lang,
+                "train-diverged",
+                loss = loss.to_string(),
+                epoch = *epoch,
+                lr = lang.real(*lr)
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for SettingsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(Lang::en()))
+    }
+}
+
+impl std::error::Error for SettingsError {}
+
+impl std::fmt::Display for TrainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(Lang::en()))
+    }
+}
+
+impl std::error::Error for TrainError {}
+
+impl From<SettingsError> for TrainError {
+    fn from(e: SettingsError) -> Self {
+        TrainError::Settings(e)
+    }
+}
+
+impl From<DataError> for TrainError {
+    fn from(e: DataError) -> Self {
+        TrainError::Data(e)
+    }
+}
+
+fn engine(e: impl std::fmt::Display) -> TrainError {
+    TrainError::Engine(e.to_string())
 }
 
 /// What a run reports.
@@ -97,7 +205,7 @@ pub enum TrainEvent {
     },
     Epoch(EpochMetrics),
     Finished(RunSummary),
-    Failed(String),
+    Failed(TrainError),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -123,14 +231,18 @@ pub struct RunSummary {
     pub stopped: bool,
 }
 
-fn evaluate(session: &TrainSession, data: &Dataset, batch: usize) -> Result<(f64, f64), String> {
+fn evaluate(
+    session: &TrainSession,
+    data: &Dataset,
+    batch: usize,
+) -> Result<(f64, f64), TrainError> {
     let mut xs = Vec::new();
     let mut ys = Vec::new();
     let (mut loss, mut correct) = (0.0, 0usize);
     let idx: Vec<usize> = (0..data.len()).collect();
     for chunk in idx.chunks(batch.max(1)) {
         data.gather(chunk, &mut xs, &mut ys);
-        let (l, c) = session.evaluate(&xs, &ys).map_err(|e| e.to_string())?;
+        let (l, c) = session.evaluate(&xs, &ys).map_err(engine)?;
         loss += l;
         correct += c;
     }
@@ -143,7 +255,7 @@ pub fn run(
     cfg: &TrainConfig,
     stop: &AtomicBool,
     report: &mut dyn FnMut(TrainEvent),
-) -> Result<RunSummary, String> {
+) -> Result<RunSummary, TrainError> {
     cfg.validate()?;
     let budget = crate::core::plan::DEFAULT_BUDGET_BYTES;
     crate::core::plan::plan(
@@ -152,9 +264,9 @@ pub fn run(
         cfg.batch,
         budget,
     )
-    .map_err(|e| e.to_string())?;
+    .map_err(TrainError::Plan)?;
     let classes = crate::engine::inspect(&cfg.model, None, 1, budget)
-        .map_err(|e| e.to_string())?
+        .map_err(TrainError::Inspect)?
         .output()
         .dims()
         .last()
@@ -165,23 +277,22 @@ pub fn run(
         Some(dir) => {
             let data = crate::engine::data::load_local(dir, &cfg.model.input)?;
             if data.classes > classes {
-                return Err(format!(
-                    "the data has {} classes but the model only {classes} outputs",
-                    data.classes
-                ));
+                return Err(TrainError::TooManyClasses {
+                    data: data.classes,
+                    model: classes,
+                });
             }
             crate::engine::data::split(data, 0.2, cfg.data.seed)
         }
     };
-    let device = open_device(cfg.device)?;
+    let device = open_device(cfg.device).map_err(|e| TrainError::Device(e.to_string()))?;
     let settings = OptimSettings {
         kind: cfg.optimizer,
         lr: cfg.lr,
         momentum: cfg.momentum,
         weight_decay: cfg.weight_decay,
     };
-    let mut session =
-        TrainSession::new(&cfg.model, cfg.seed, &device, settings).map_err(|e| e.to_string())?;
+    let mut session = TrainSession::new(&cfg.model, cfg.seed, &device, settings).map_err(engine)?;
     let steps_per_epoch = train.len().div_ceil(cfg.batch);
     report(TrainEvent::Started {
         label: cfg.label.clone(),
@@ -214,13 +325,14 @@ pub fn run(
             let t = Instant::now();
             let loss = session
                 .step(&xs, &ys)
-                .map_err(|e| format!("training step failed: {e}"))?;
+                .map_err(|e| TrainError::Step(e.to_string()))?;
             train_time += t.elapsed().as_secs_f64();
             if !loss.is_finite() {
-                return Err(format!(
-                    "the loss became {loss} at epoch {epoch}: the learning rate {} is too high for this model",
-                    cfg.lr
-                ));
+                return Err(TrainError::Diverged {
+                    loss,
+                    epoch,
+                    lr: cfg.lr,
+                });
             }
             step += 1;
             samples_done += chunk.len();
@@ -320,7 +432,7 @@ pub struct BenchSpec {
 
 /// Training throughput on random data, as `../shared/bench/torch_reference.py` measures it:
 /// one warm-up run, then `runs` timed runs of `samples` samples; samples/s per run.
-pub fn bench(b: &BenchSpec, on_run: &mut dyn FnMut(usize, f64)) -> Result<Vec<f64>, String> {
+pub fn bench(b: &BenchSpec, on_run: &mut dyn FnMut(usize, f64)) -> Result<Vec<f64>, TrainError> {
     use rand_distr::{Distribution, Normal};
     let BenchSpec {
         model,
@@ -332,7 +444,7 @@ pub fn bench(b: &BenchSpec, on_run: &mut dyn FnMut(usize, f64)) -> Result<Vec<f6
         runs,
     } = b.clone();
     let model = &model;
-    let device = open_device(device)?;
+    let device = open_device(device).map_err(|e| TrainError::Device(e.to_string()))?;
     let lr = if optimizer == OptimizerKind::Sgd {
         0.01
     } else {
@@ -350,15 +462,15 @@ pub fn bench(b: &BenchSpec, on_run: &mut dyn FnMut(usize, f64)) -> Result<Vec<f6
         batch,
         crate::core::plan::DEFAULT_BUDGET_BYTES,
     )
-    .map_err(|e| e.to_string())?;
+    .map_err(TrainError::Plan)?;
     let classes = crate::engine::inspect(model, None, 1, crate::core::plan::DEFAULT_BUDGET_BYTES)
-        .map_err(|e| e.to_string())?
+        .map_err(TrainError::Inspect)?
         .output()
         .dims()
         .last()
         .copied()
         .unwrap_or(1) as u32;
-    let mut session = TrainSession::new(model, 0, &device, settings).map_err(|e| e.to_string())?;
+    let mut session = TrainSession::new(model, 0, &device, settings).map_err(engine)?;
     let steps = (samples / batch).max(1);
     let n: usize = model.input.iter().product::<usize>() * batch * steps;
     let mut rng = rand::rngs::StdRng::seed_from_u64(0);
@@ -375,9 +487,9 @@ pub fn bench(b: &BenchSpec, on_run: &mut dyn FnMut(usize, f64)) -> Result<Vec<f6
             let xs = &x[s * per..(s + 1) * per];
             let ys = &y[s * batch..(s + 1) * batch];
             if infer {
-                session.predict(xs, batch).map_err(|e| e.to_string())?;
+                session.predict(xs, batch).map_err(engine)?;
             } else {
-                session.step(xs, ys).map_err(|e| e.to_string())?;
+                session.step(xs, ys).map_err(engine)?;
             }
         }
         let rate = (steps * batch) as f64 / t.elapsed().as_secs_f64();

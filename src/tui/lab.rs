@@ -1,12 +1,12 @@
 //! The training lab: run settings validated as typed, a queue of runs, and a bounded
 //! store of the curves they report.
 
-use super::app::Effect;
+use super::msg::Effect;
 use crate::core::i18n::Lang;
 use crate::core::pack::{LabPreset, Pack, Question};
 use crate::engine::train::{EpochMetrics, RunSummary, TrainConfig, TrainEvent};
 use crate::engine::{DeviceChoice, CUDA_BUILT};
-use crossterm::event::{KeyCode, KeyEvent};
+use crate::tr;
 
 /// At most this many points per series; older points are merged pairwise beyond it, so a
 /// long run keeps its whole shape in bounded memory.
@@ -171,14 +171,7 @@ impl LabState {
             .or_else(|| pack.models.first())
             .cloned();
         let Some(model) = model else {
-            self.error = Some(
-                self.lang
-                    .t(
-                        "this pack has no model to train",
-                        "ce pack n'a pas de modèle à entraîner",
-                    )
-                    .into(),
-            );
+            self.error = Some(tr!(self.lang, "tui-lab-no-model"));
             return;
         };
         let mut cfg = TrainConfig::new(model);
@@ -208,25 +201,33 @@ impl LabState {
 
     /// Parse every field into a config, or say which field is wrong and why.
     pub fn parsed(&self) -> Result<TrainConfig, String> {
-        let mut cfg = self.config.clone().ok_or("no model")?;
-        // "field: why", with French typography's space before the colon.
-        let sep = self.lang.t(": ", " : ");
+        let lang = self.lang;
+        let mut cfg = self
+            .config
+            .clone()
+            .ok_or_else(|| tr!(lang, "tui-lab-no-model"))?;
         for (f, t) in FIELDS.iter().zip(&self.texts) {
             let t = t.trim();
-            let name = field_name(*f, self.lang);
+            let name = field_name(*f, lang);
+            // "field: why", with French typography's space before the colon.
+            let wrong = |why: String| {
+                tr!(
+                    lang,
+                    "tui-lab-field-error",
+                    field = name.as_str(),
+                    why = why
+                )
+            };
             let num = |lo: f64, hi: f64| -> Result<f64, String> {
-                let v = crate::core::number::parse_number(t)
-                    .map_err(|e| format!("{name}{sep}{}", e.render(self.lang)))?;
+                let v = crate::core::number::parse_number(t).map_err(|e| wrong(e.render(lang)))?;
                 if v < lo || v > hi {
-                    return Err(match self.lang.pick() {
-                        crate::core::i18n::Pick::En => format!(
-                            "{} must be between {lo} and {hi}",
-                            field_name(*f, self.lang)
-                        ),
-                        crate::core::i18n::Pick::Fr => {
-                            format!("{} doit être entre {lo} et {hi}", field_name(*f, self.lang))
-                        }
-                    });
+                    return Err(tr!(
+                        lang,
+                        "tui-lab-out-of-range",
+                        field = name.as_str(),
+                        lo = lang.real(lo),
+                        hi = lang.real(hi)
+                    ));
                 }
                 Ok(v)
             };
@@ -235,13 +236,9 @@ impl LabState {
                 Field::Batch => cfg.batch = num(1.0, 1024.0)? as usize,
                 Field::Lr => cfg.lr = num(1e-6, 10.0)?,
                 Field::Optimizer => {
-                    cfg.optimizer = t.parse().map_err(|_| {
-                        let hint = match self.lang.pick() {
-                            crate::core::i18n::Pick::En => format!("`{t}`? use sgd or adamw"),
-                            crate::core::i18n::Pick::Fr => format!("`{t}` ? sgd ou adamw"),
-                        };
-                        format!("{name}{sep}{hint}")
-                    })?
+                    cfg.optimizer = t
+                        .parse()
+                        .map_err(|_| wrong(tr!(lang, "tui-lab-bad-optimizer", text = t)))?
                 }
                 Field::TrainSize => cfg.data.train_size = num(10.0, 100_000.0)? as usize,
                 Field::PixelNoise => cfg.data.pixel_noise = num(0.0, 5.0)? as f32,
@@ -249,24 +246,14 @@ impl LabState {
                 Field::Imbalance => cfg.data.imbalance = num(0.01, 1.0)? as f32,
                 Field::Duplication => cfg.data.duplication = num(0.0, 0.95)? as f32,
                 Field::Device => {
-                    cfg.device = t.parse().map_err(|_| {
-                        let hint = match self.lang.pick() {
-                            crate::core::i18n::Pick::En => format!("`{t}`? use cpu or cuda"),
-                            crate::core::i18n::Pick::Fr => format!("`{t}` ? cpu ou cuda"),
-                        };
-                        format!("{name}{sep}{hint}")
-                    })?
+                    cfg.device = t
+                        .parse()
+                        .map_err(|_| wrong(tr!(lang, "tui-lab-bad-device", text = t)))?
                 }
             }
         }
         if cfg.device == DeviceChoice::Cuda && !CUDA_BUILT {
-            return Err(
-                self.lang.t(
-                    "device: this build has no CUDA (cargo build --release --features cuda); use cpu",
-                    "matériel : cette version n'a pas CUDA (cargo build --release --features cuda) ; utilisez cpu",
-                )
-                    .into(),
-            );
+            return Err(tr!(lang, "tui-lab-no-cuda"));
         }
         Ok(cfg)
     }
@@ -279,9 +266,9 @@ impl LabState {
                 clean.data.label_noise = 0.0;
                 clean.data.imbalance = 1.0;
                 clean.data.duplication = 0.0;
-                clean.label = self.lang.t("clean", "propre").into();
+                clean.label = tr!(self.lang, "tui-lab-run-clean");
                 let mut flawed = cfg;
-                flawed.label = self.lang.t("flawed", "défectueux").into();
+                flawed.label = tr!(self.lang, "tui-lab-run-flawed");
                 vec![clean, flawed]
             }
             LabPreset::Speedup => {
@@ -297,9 +284,13 @@ impl LabState {
                 }
                 runs
             }
-            _ => {
+            LabPreset::Train | LabPreset::Validation => {
                 let mut c = cfg;
-                c.label = format!("{} {}", self.lang.t("run", "essai"), self.runs.len() + 1);
+                c.label = tr!(
+                    self.lang,
+                    "tui-lab-run-n",
+                    n = self.lang.num(self.runs.len() as u64 + 1)
+                );
                 vec![c]
             }
         }
@@ -320,57 +311,96 @@ impl LabState {
         vec![Effect::StartTraining(cfg)]
     }
 
-    pub fn on_key(&mut self, k: KeyEvent, _pack: &Pack) -> Vec<Effect> {
-        if self.editing_field {
-            match k.code {
-                KeyCode::Enter | KeyCode::Esc | KeyCode::Tab => self.editing_field = false,
-                KeyCode::Backspace => {
-                    self.texts[self.cursor].pop();
-                }
-                KeyCode::Char(c)
-                    if !c.is_control() && self.texts[self.cursor].chars().count() < 24 =>
-                {
-                    self.texts[self.cursor].push(c)
-                }
-                _ => {}
-            }
-            self.error = self.parsed().err();
-            return Vec::new();
-        }
-        match k.code {
-            KeyCode::Up | KeyCode::Char('k') => self.cursor = self.cursor.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => {
-                self.cursor = (self.cursor + 1).min(FIELDS.len() - 1)
-            }
-            KeyCode::Enter | KeyCode::Char('e') => match FIELDS[self.cursor] {
-                Field::Optimizer | Field::Device => self.cycle(),
-                _ => self.editing_field = !self.texts.is_empty(),
-            },
-            KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right => self.cycle(),
-            KeyCode::Char('l') => self.log_scale = !self.log_scale,
-            KeyCode::Char('s') if !self.running => match self.parsed() {
-                Ok(cfg) => {
-                    self.error = None;
-                    if self.preset != LabPreset::Train {
-                        self.runs.clear();
-                    }
-                    self.queue = self.plan_runs(cfg);
-                    return self.start_next();
-                }
-                Err(e) => self.error = Some(e),
-            },
-            KeyCode::Char('x') if self.running => {
-                self.queue.clear();
-                self.status = Some(self.lang.t("stopping…", "arrêt…").into());
-                return vec![Effect::StopTraining];
-            }
-            KeyCode::Char('c') if !self.running => self.runs.clear(),
-            _ => {}
-        }
-        Vec::new()
+    /// Move the cursor over the settings.
+    pub fn move_cursor(&mut self, down: bool) {
+        self.cursor = if down {
+            (self.cursor + 1).min(FIELDS.len() - 1)
+        } else {
+            self.cursor.saturating_sub(1)
+        };
     }
 
-    fn cycle(&mut self) {
+    /// Enter: type into the setting, or switch it when it has two values.
+    pub fn edit(&mut self) {
+        match FIELDS[self.cursor] {
+            Field::Optimizer | Field::Device => self.cycle(),
+            Field::Epochs
+            | Field::Batch
+            | Field::Lr
+            | Field::TrainSize
+            | Field::PixelNoise
+            | Field::LabelNoise
+            | Field::Imbalance
+            | Field::Duplication => self.editing_field = !self.texts.is_empty(),
+        }
+    }
+
+    pub fn toggle_log_scale(&mut self) {
+        self.log_scale = !self.log_scale;
+    }
+
+    /// Start the preset's runs, or say which setting is wrong.
+    pub fn start(&mut self) -> Vec<Effect> {
+        if self.running {
+            return Vec::new();
+        }
+        match self.parsed() {
+            Ok(cfg) => {
+                self.error = None;
+                if self.preset != LabPreset::Train {
+                    self.runs.clear();
+                }
+                self.queue = self.plan_runs(cfg);
+                self.start_next()
+            }
+            Err(e) => {
+                self.error = Some(e);
+                Vec::new()
+            }
+        }
+    }
+
+    /// Stop the run (within a step) and drop the queued ones.
+    pub fn stop(&mut self) -> Vec<Effect> {
+        if !self.running {
+            return Vec::new();
+        }
+        self.queue.clear();
+        self.status = Some(crate::tr!(self.lang, "tui-lab-stopping"));
+        vec![Effect::StopTraining]
+    }
+
+    /// Clear the curves of past runs.
+    pub fn clear(&mut self) {
+        if !self.running {
+            self.runs.clear();
+        }
+    }
+
+    /// Typing into a setting: a character.
+    pub fn type_char(&mut self, c: char) {
+        if !c.is_control() && self.texts[self.cursor].chars().count() < 24 {
+            self.texts[self.cursor].push(c);
+        }
+    }
+
+    /// Typing into a setting: erase the last character.
+    pub fn erase(&mut self) {
+        self.texts[self.cursor].pop();
+    }
+
+    /// Typing into a setting: done.
+    pub fn done_typing(&mut self) {
+        self.editing_field = false;
+    }
+
+    /// After each key typed into a setting: check the settings again.
+    pub fn revalidate(&mut self) {
+        self.error = self.parsed().err();
+    }
+
+    /// Switch a two-valued setting (optimizer, device).
+    pub fn cycle(&mut self) {
         let t = &mut self.texts[self.cursor];
         match FIELDS[self.cursor] {
             Field::Optimizer => {
@@ -387,7 +417,14 @@ impl LabState {
                     "cpu".into()
                 }
             }
-            _ => {}
+            Field::Epochs
+            | Field::Batch
+            | Field::Lr
+            | Field::TrainSize
+            | Field::PixelNoise
+            | Field::LabelNoise
+            | Field::Imbalance
+            | Field::Duplication => {}
         }
         self.error = self.parsed().err();
     }
@@ -435,7 +472,7 @@ impl LabState {
                 return self.start_next();
             }
             TrainEvent::Failed(e) => {
-                run.error = Some(e);
+                run.error = Some(e.render(self.lang));
                 self.queue.clear();
                 self.running = false;
             }
@@ -444,19 +481,21 @@ impl LabState {
     }
 }
 
-pub fn field_name(f: Field, lang: Lang) -> &'static str {
-    match f {
-        Field::Epochs => lang.t("epochs", "époques"),
-        Field::Batch => lang.t("batch size", "taille de batch"),
-        Field::Lr => lang.t("learning rate", "taux d'apprent."),
-        Field::Optimizer => lang.t("optimizer", "optimiseur"),
-        Field::TrainSize => lang.t("training samples", "éch. d'entraîn."),
-        Field::PixelNoise => lang.t("pixel noise", "bruit des pixels"),
-        Field::LabelNoise => lang.t("label noise", "bruit des cibles"),
-        Field::Imbalance => lang.t("balance", "équilibre"),
-        Field::Duplication => lang.t("duplication", "duplication"),
-        Field::Device => lang.t("device", "matériel"),
-    }
+/// A setting's name, as the lab lists it.
+pub fn field_name(f: Field, lang: Lang) -> String {
+    let id = match f {
+        Field::Epochs => "tui-lab-field-epochs",
+        Field::Batch => "tui-lab-field-batch",
+        Field::Lr => "tui-lab-field-lr",
+        Field::Optimizer => "tui-lab-field-optimizer",
+        Field::TrainSize => "tui-lab-field-train-size",
+        Field::PixelNoise => "tui-lab-field-pixel-noise",
+        Field::LabelNoise => "tui-lab-field-label-noise",
+        Field::Imbalance => "tui-lab-field-balance",
+        Field::Duplication => "tui-lab-field-duplication",
+        Field::Device => "tui-lab-field-device",
+    };
+    lang.tr(id)
 }
 
 fn field_text(c: &TrainConfig, f: Field) -> String {
@@ -520,15 +559,16 @@ mod tests {
         let mut bad = lab.clone();
         bad.texts[at(Field::Batch)] = "beaucoup".into();
         let e = bad.parsed().unwrap_err();
+        // French typography: a no-break space before the colon and the question mark.
         assert!(
-            e.starts_with("taille de batch : ") && e.contains("n'est pas un nombre"),
+            e.starts_with("taille de batch\u{a0}: ") && e.contains("n'est pas un nombre"),
             "{e}"
         );
         let mut bad = lab.clone();
         bad.texts[at(Field::Optimizer)] = "rmsprop".into();
         let e = bad.parsed().unwrap_err();
         assert!(
-            e.starts_with("optimiseur : `rmsprop` ?") && e.contains("sgd ou adamw"),
+            e.starts_with("optimiseur\u{a0}: `rmsprop`\u{202f}?") && e.contains("sgd ou adamw"),
             "{e}"
         );
         let mut bad = lab.clone();

@@ -1,15 +1,21 @@
 //! The terminal interface: a thin layer over the headless core.
 
 pub mod app;
+pub mod bindings;
+pub mod keymap;
 pub mod lab;
+pub mod msg;
 pub mod runtime;
+pub mod state;
 pub mod text;
+pub mod update;
 pub mod view;
 
 use crate::core::i18n::Lang;
 use crate::core::pack::Pack;
 use crate::core::progress::{load, progress_path, Loaded, Mode};
-use app::{Msg, State};
+use msg::{Effect, Msg};
+use state::State;
 use std::path::PathBuf;
 use std::sync::mpsc::{channel, Sender};
 use std::sync::Arc;
@@ -25,7 +31,7 @@ pub struct TuiOptions {
 }
 
 /// Build the initial state and runtime pieces shared by the binary and the tests.
-pub fn prepare(opts: &TuiOptions, tx: Sender<Msg>) -> (State, runtime::Runtime, Vec<app::Effect>) {
+pub fn prepare(opts: &TuiOptions, tx: Sender<Msg>) -> (State, runtime::Runtime, Vec<Effect>) {
     let pack = Arc::new(opts.pack.clone());
     let facts = Arc::new(crate::engine::facts(&pack, opts.budget));
     let mut state = State::new(pack.clone(), facts.clone(), opts.lang, opts.mode);
@@ -37,23 +43,21 @@ pub fn prepare(opts: &TuiOptions, tx: Sender<Msg>) -> (State, runtime::Runtime, 
         Loaded::Fresh => {}
         Loaded::Resumed(p) => {
             effects = state.resume(&p);
-            state.status = Some(
-                opts.lang
-                    .t(
-                        "Welcome back: your answers were restored (c continues).",
-                        "Bon retour : vos réponses ont été restaurées (c pour reprendre).",
-                    )
-                    .into(),
-            );
+            state.status = Some(crate::tr!(
+                opts.lang,
+                "tui-welcome-back",
+                key = keymap::key_name(
+                    keymap::Key::Plain(crossterm::event::KeyCode::Char('c')),
+                    opts.lang
+                )
+            ));
         }
         Loaded::MovedAside(to, why) => {
-            state.status = Some(format!(
-                "{} {} ({why})",
-                opts.lang.t(
-                    "The saved progress could not be read and was moved aside to",
-                    "La progression enregistrée était illisible ; elle a été mise de côté dans"
-                ),
-                to.display()
+            state.status = Some(crate::tr!(
+                opts.lang,
+                "tui-progress-moved-aside",
+                path = to.display().to_string(),
+                why = why.to_string()
             ));
         }
     }

@@ -1,7 +1,8 @@
 //! The small runtime: reads messages, runs `update`, executes its effects and redraws.
 //! Generic over the ratatui `Backend`, so tests drive it on `TestBackend`.
 
-use super::app::{Effect, LiveTrace, Msg, State};
+use super::msg::{Effect, LiveTrace, Msg};
+use super::state::State;
 use crate::core::grade::{grade, Answer, Facts, Unreadable};
 use crate::core::pack::Pack;
 use crate::engine::train::{spawn, TrainHandle};

@@ -1,0 +1,351 @@
+//! The architecture spec: a model described once, as data (RON), with PyTorch's semantics.
+//!
+//! The same spec renders the PyTorch code shown to the student (`codegen`) and is
+//! instantiated by candle (`engine`): one source of truth.
+//!
+//! Each layer kind's facts live together, in one file per family (`conv`, `linear`, `pool`,
+//! `norm`, `activation`, `reshape`, `dropout`): its PyTorch code, argument checks, shape
+//! rule, parameter and buffer counts, working memory and mult-adds, as one [`LayerFacts`]
+//! implementation. [`LayerKind::facts`] is the one match that maps a kind to its facts;
+//! candle's instantiation is the engine's one match (`engine::Network::with_dtype`).
+
+mod activation;
+mod conv;
+mod dropout;
+mod error;
+mod linear;
+mod need;
+mod norm;
+mod pool;
+mod reshape;
+
+pub(crate) use error::count;
+pub use error::{LayerAt, SpecError, SpecProblem};
+pub use need::Need;
+
+use crate::core::shape::Shape;
+use serde::{Deserialize, Serialize};
+
+/// A named model: the input shape of one sample and an ordered list of layers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSpec {
+    /// Identifier used by packs and `--model`.
+    pub id: String,
+    /// The Python class name shown in the rendered code (`CNN`).
+    #[serde(default = "default_class_name")]
+    pub class_name: String,
+    /// Shape of one sample, without the batch dimension (`[3, 40, 40]`).
+    pub input: Vec<usize>,
+    pub layers: Vec<LayerSpec>,
+}
+
+fn default_class_name() -> String {
+    "Net".to_string()
+}
+
+/// One step of `forward`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LayerSpec {
+    /// Attribute name when the code holds the layer as a module (`self.conv1`).
+    /// `None` means the code calls it functionally (`F.relu(x)`, `x.view(...)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub layer: LayerKind,
+    /// Rendered wrapped around the previous line's expression: `x = F.relu(self.fc1(x))`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub inline: bool,
+}
+
+/// Layer kinds with PyTorch's arguments and defaults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum LayerKind {
+    Conv2d {
+        #[serde(rename = "in")]
+        in_channels: usize,
+        #[serde(rename = "out")]
+        out_channels: usize,
+        kernel: usize,
+        #[serde(default = "one")]
+        stride: usize,
+        #[serde(default)]
+        padding: usize,
+        #[serde(default = "yes")]
+        bias: bool,
+    },
+    Linear {
+        #[serde(rename = "in")]
+        in_features: usize,
+        #[serde(rename = "out")]
+        out_features: usize,
+        #[serde(default = "yes")]
+        bias: bool,
+    },
+    ReLU,
+    Sigmoid,
+    Tanh,
+    Softmax {
+        #[serde(default = "minus_one")]
+        dim: i64,
+    },
+    MaxPool2d {
+        kernel: usize,
+        /// PyTorch's default stride is the kernel size.
+        #[serde(default)]
+        stride: Option<usize>,
+    },
+    AvgPool2d {
+        kernel: usize,
+        #[serde(default)]
+        stride: Option<usize>,
+    },
+    /// `torch.flatten(x, 1)` / `nn.Flatten()`: keeps the batch dimension.
+    Flatten,
+    /// `x.view(-1, N)`: the first argument must be -1.
+    View(i64, i64),
+    Dropout {
+        #[serde(default = "half")]
+        p: f64,
+    },
+    BatchNorm2d {
+        features: usize,
+    },
+}
+
+fn one() -> usize {
+    1
+}
+fn yes() -> bool {
+    true
+}
+fn minus_one() -> i64 {
+    -1
+}
+fn half() -> f64 {
+    0.5
+}
+
+/// Trainable parameters and non-trainable buffers of one layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sizes {
+    pub params: u64,
+    /// Non-trainable buffers (BatchNorm's running statistics).
+    pub buffers: u64,
+}
+
+impl Sizes {
+    /// A layer without parameters or buffers.
+    pub const NONE: Sizes = Sizes {
+        params: 0,
+        buffers: 0,
+    };
+}
+
+/// Everything mltutor knows about one layer kind except its candle instantiation. Each
+/// family file implements it; no method has a default that could hide a missing fact.
+pub trait LayerFacts {
+    /// The PyTorch type name (`Conv2d`, `MaxPool2d`, `View`).
+    fn type_name(&self) -> &'static str;
+    /// Whether the layer owns weights; such a layer must be held as a named module.
+    fn has_weights(&self) -> bool;
+    /// The constructor as PyTorch code: `nn.Conv2d(3, 10, kernel_size=3, padding=1)`.
+    fn module_expr(&self) -> String;
+    /// The functional call applied to `arg`: `F.max_pool2d(x, 2)`, `x.view(-1, 1000)`.
+    fn functional_expr(&self, arg: &str) -> String;
+    /// How an unnamed layer reads in messages and tables: by default the function its
+    /// functional call names (`F.relu`).
+    fn functional_label(&self) -> String {
+        let e = self.functional_expr("x");
+        e.split('(').next().unwrap_or("").to_string()
+    }
+    /// The arguments' ranges, checked before anything runs.
+    fn check_args(&self) -> Result<(), SpecProblem>;
+    /// The output shape of one sample (no batch dimension) from its input shape, by
+    /// PyTorch's formulas, or what the layer needed. `label` names the layer.
+    fn output_shape(&self, x: &Shape, label: &str) -> Result<Shape, Need>;
+    /// Parameters and buffers by PyTorch's formulas (for the plan and the memory budget;
+    /// reported counts are read from candle's tensors); `None` past `u64`.
+    fn sizes(&self) -> Option<Sizes>;
+    /// Elements of the working buffer one compute thread needs for one sample, beyond the
+    /// activations (a convolution's padded copies), if any.
+    fn workspace(&self, input: &Shape, output: &Shape) -> Option<u64>;
+    /// Multiply-adds as torchinfo counts them, from the layer's parameters (its weights and
+    /// biases, not its buffers) and its output shape, batch dimension included.
+    fn mult_adds(&self, params: u64, output: &Shape) -> u64;
+}
+
+impl LayerKind {
+    /// This kind's facts: the one match from a kind to the family that knows it.
+    pub fn facts(&self) -> Box<dyn LayerFacts> {
+        match *self {
+            LayerKind::Conv2d {
+                in_channels,
+                out_channels,
+                kernel,
+                stride,
+                padding,
+                bias,
+            } => Box::new(conv::Conv2d {
+                in_channels,
+                out_channels,
+                kernel,
+                stride,
+                padding,
+                bias,
+            }),
+            LayerKind::Linear {
+                in_features,
+                out_features,
+                bias,
+            } => Box::new(linear::Linear {
+                in_features,
+                out_features,
+                bias,
+            }),
+            LayerKind::ReLU => Box::new(activation::Elementwise::ReLU),
+            LayerKind::Sigmoid => Box::new(activation::Elementwise::Sigmoid),
+            LayerKind::Tanh => Box::new(activation::Elementwise::Tanh),
+            LayerKind::Softmax { dim } => Box::new(activation::Softmax { dim }),
+            LayerKind::MaxPool2d { kernel, stride } => Box::new(pool::Pool2d {
+                reduce: pool::Reduce::Max,
+                kernel,
+                stride,
+            }),
+            LayerKind::AvgPool2d { kernel, stride } => Box::new(pool::Pool2d {
+                reduce: pool::Reduce::Avg,
+                kernel,
+                stride,
+            }),
+            LayerKind::Flatten => Box::new(reshape::Flatten),
+            LayerKind::View(first, n) => Box::new(reshape::View { first, n }),
+            LayerKind::Dropout { p } => Box::new(dropout::Dropout { p }),
+            LayerKind::BatchNorm2d { features } => Box::new(norm::BatchNorm2d { features }),
+        }
+    }
+
+    /// The PyTorch type name (`Conv2d`, `MaxPool2d`, `View`).
+    pub fn type_name(&self) -> &'static str {
+        self.facts().type_name()
+    }
+
+    /// Whether the layer owns weights; such a layer must be held as a named module.
+    pub fn has_weights(&self) -> bool {
+        self.facts().has_weights()
+    }
+
+    /// The constructor as PyTorch code: `nn.Conv2d(3, 10, kernel_size=3, padding=1)`.
+    pub fn module_expr(&self) -> String {
+        self.facts().module_expr()
+    }
+
+    /// The functional call applied to `arg`: `F.max_pool2d(x, 2)`, `x.view(-1, 1000)`.
+    pub fn functional_expr(&self, arg: &str) -> String {
+        self.facts().functional_expr(arg)
+    }
+
+    /// Parameters and buffers by PyTorch's formulas; `None` past `u64`.
+    pub fn sizes(&self) -> Option<Sizes> {
+        self.facts().sizes()
+    }
+
+    /// Multiply-adds as torchinfo counts them (see [`LayerFacts::mult_adds`]).
+    pub fn mult_adds(&self, params: u64, output: &Shape) -> u64 {
+        self.facts().mult_adds(params, output)
+    }
+}
+
+impl LayerSpec {
+    /// How the layer reads in messages and tables: `conv1`, `F.relu`, `x.view(-1, 1000)`.
+    pub fn label(&self) -> String {
+        match &self.name {
+            Some(n) => n.clone(),
+            None => self.layer.facts().functional_label(),
+        }
+    }
+
+    /// The output shape of one sample through this layer, or what it needed.
+    pub fn output_shape(&self, x: &Shape) -> Result<Shape, Need> {
+        self.layer.facts().output_shape(x, &self.label())
+    }
+}
+
+impl ModelSpec {
+    /// Static checks: names, arguments in range. Shapes are checked by `plan`.
+    pub fn validate(&self) -> Result<(), SpecError> {
+        let model = |problem: SpecProblem| SpecError {
+            model: self.id.clone(),
+            layer: None,
+            problem,
+        };
+        if self.id.trim().is_empty() {
+            return Err(model(SpecProblem::EmptyId));
+        }
+        if self.input.is_empty() || self.input.len() > 3 {
+            return Err(model(SpecProblem::InputRank {
+                got: self.input.len(),
+            }));
+        }
+        if self.input.contains(&0) {
+            return Err(model(SpecProblem::InputZero));
+        }
+        if self.layers.is_empty() {
+            return Err(model(SpecProblem::NoLayers));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (i, l) in self.layers.iter().enumerate() {
+            let facts = l.layer.facts();
+            let err = |problem: SpecProblem| SpecError {
+                model: self.id.clone(),
+                layer: Some(LayerAt {
+                    position: i + 1,
+                    type_name: facts.type_name(),
+                }),
+                problem,
+            };
+            if let Some(n) = &l.name {
+                let ok = n
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                    && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                if !ok {
+                    return Err(err(SpecProblem::BadName { name: n.clone() }));
+                }
+                if !seen.insert(n.clone()) {
+                    return Err(err(SpecProblem::NameTwice { name: n.clone() }));
+                }
+            } else if facts.has_weights() {
+                return Err(err(SpecProblem::Unnamed));
+            }
+            if l.inline && i == 0 {
+                return Err(err(SpecProblem::FirstInline));
+            }
+            facts.check_args().map_err(err)?;
+        }
+        Ok(())
+    }
+}
+
+/// The exam's CNN (question 4), embedded in the binary.
+pub const EXAM_CNN_RON: &str = include_str!("../../../assets/models/exam_cnn.ron");
+/// The exam's perceptron `nn.Linear(22, 1)` (question 3).
+pub const PERCEPTRON_RON: &str = include_str!("../../../assets/models/perceptron.ron");
+
+/// The models built into the binary.
+pub fn builtin_models() -> Vec<ModelSpec> {
+    [EXAM_CNN_RON, PERCEPTRON_RON]
+        .iter()
+        .map(|s| parse_model(s).expect("built-in model specs parse (tested)"))
+        .collect()
+}
+
+/// RON options shared by every file teachers write: `name: "conv1"` without `Some(...)`.
+pub fn ron_options() -> ron::Options {
+    ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+}
+
+/// Parse one model spec from RON text.
+pub fn parse_model(text: &str) -> Result<ModelSpec, ron::error::SpannedError> {
+    ron_options().from_str(text)
+}

@@ -1,0 +1,411 @@
+//! The tutor's state: what the interface holds, and the questions it answers about it.
+//! Changes are made by `update` only.
+
+use super::keymap::Action;
+use super::lab::LabState;
+use super::msg::{Effect, LiveTrace};
+use super::text::TextInput;
+use crate::core::grade::{computed_answer, Answer, ComputedAnswer, Facts, Feedback, Verdict};
+use crate::core::i18n::Lang;
+use crate::core::pack::{Ask, Kind, Pack, Question};
+use crate::core::progress::{Mode, Progress, SavedQuestion};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    List,
+    Question,
+    Report,
+    Lab,
+}
+
+/// The panes of the question screen that Tab moves between.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Answer,
+    Statement,
+    Feedback,
+    Model,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirm {
+    Quit,
+    ResetQuestion,
+    ResetAll,
+    Submit,
+}
+
+/// How a question is answered on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Widget {
+    /// Free text on several lines, then ticks against the reference.
+    Open,
+    /// A list of options to select.
+    Choose,
+    /// Steps to put in order.
+    Order,
+    /// One line: a number or a shape.
+    Field,
+}
+
+/// The widget of a question's kind.
+pub fn widget(q: &Question) -> Widget {
+    match &q.kind {
+        Kind::Open { .. } => Widget::Open,
+        Kind::Choice { .. } => Widget::Choose,
+        Kind::Numeric { .. } => Widget::Field,
+        Kind::Order { .. } => Widget::Order,
+        Kind::Computed { ask, .. } => match ask {
+            Ask::ParameterFree => Widget::Choose,
+            Ask::ParameterCount { .. } | Ask::OutputShape { .. } | Ask::InputShape => Widget::Field,
+        },
+    }
+}
+
+/// Whether the question is answered by typing, and on how many lines.
+pub fn text_kind(q: &Question) -> Option<bool> {
+    match widget(q) {
+        Widget::Open => Some(true),
+        Widget::Field => Some(false),
+        Widget::Choose | Widget::Order => None,
+    }
+}
+
+pub(crate) fn is_input_shape(q: &Question) -> bool {
+    matches!(
+        &q.kind,
+        Kind::Computed {
+            ask: Ask::InputShape,
+            ..
+        }
+    )
+}
+
+/// Everything the interface holds about one question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuestionState {
+    pub input: TextInput,
+    /// Options to choose from: the pack's, or generated from the model.
+    pub options: Vec<String>,
+    pub selected: Vec<bool>,
+    /// Cursor over options, steps or key points.
+    pub cursor: usize,
+    /// Step indices in the order shown.
+    pub order: Vec<usize>,
+    pub ticked: Vec<bool>,
+    /// Open question: the reference is shown and the student rates their answer.
+    pub revealed: bool,
+    pub hints_shown: usize,
+    /// The last answer given.
+    pub answer: Option<Answer>,
+    pub score: Option<f64>,
+    pub feedback: Vec<Feedback>,
+    /// Waiting for a grade computed off the UI thread.
+    pub pending: bool,
+    pub trace: Option<LiveTrace>,
+    pub scroll: [u16; 3],
+}
+
+/// Exam-mode bookkeeping.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExamState {
+    pub limit_secs: Option<u64>,
+    pub elapsed_secs: u64,
+    pub submitted: bool,
+    /// JSON and Markdown report files, once written.
+    pub report: Option<(PathBuf, PathBuf)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct State {
+    pub pack: Arc<Pack>,
+    pub facts: Arc<Facts>,
+    pub lang: Lang,
+    pub mode: Mode,
+    pub color: bool,
+    pub screen: Screen,
+    pub list_cursor: usize,
+    pub current: usize,
+    pub questions: Vec<QuestionState>,
+    pub focus: Pane,
+    pub editing: bool,
+    pub help: bool,
+    pub confirm: Option<Confirm>,
+    pub status: Option<String>,
+    pub exam: ExamState,
+    pub trace_seq: u64,
+    pub quit: bool,
+    /// The terminal's size (columns, rows), for mapping mouse clicks to what is drawn.
+    pub size: Option<(u16, u16)>,
+    pub lab: LabState,
+    /// Screen to return to when the lab closes.
+    pub lab_return: Screen,
+    /// The keymap action the last key triggered (none: the key did nothing).
+    pub last_action: Option<Action>,
+}
+
+fn kind_options(q: &Question, facts: &Facts) -> Vec<String> {
+    match &q.kind {
+        Kind::Choice { options, .. } => options.iter().map(|o| o.text.clone()).collect(),
+        Kind::Computed {
+            model,
+            ask: Ask::ParameterFree,
+            ..
+        } => facts
+            .models
+            .get(model)
+            .and_then(|(spec, s)| computed_answer(spec, s, &Ask::ParameterFree).ok())
+            .map(|c| match c {
+                ComputedAnswer::Free { options, .. } => options,
+                _ => Vec::new(),
+            })
+            .unwrap_or_default(),
+        Kind::Computed { .. } | Kind::Open { .. } | Kind::Numeric { .. } | Kind::Order { .. } => {
+            Vec::new()
+        }
+    }
+}
+
+/// A fixed shuffle of `n` steps that is never the right order (seeded by the question id).
+fn shuffled(n: usize, id: &str) -> Vec<usize> {
+    use rand::seq::SliceRandom;
+    use rand::SeedableRng;
+    let seed = id.bytes().fold(1469598103934665603u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(1099511628211)
+    });
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let mut v: Vec<usize> = (0..n).collect();
+    for _ in 0..8 {
+        v.shuffle(&mut rng);
+        if n < 2 || v.iter().enumerate().any(|(i, s)| i != *s) {
+            break;
+        }
+    }
+    if n >= 2 && v.iter().enumerate().all(|(i, s)| i == *s) {
+        v.reverse();
+    }
+    v
+}
+
+impl QuestionState {
+    pub fn new(q: &Question, facts: &Facts) -> Self {
+        let options = kind_options(q, facts);
+        let (order, ticked) = match &q.kind {
+            Kind::Order { steps } => (shuffled(steps.len(), &q.id), Vec::new()),
+            Kind::Open { key_points, .. } => (Vec::new(), vec![false; key_points.len().max(1)]),
+            Kind::Choice { .. } | Kind::Numeric { .. } | Kind::Computed { .. } => {
+                (Vec::new(), Vec::new())
+            }
+        };
+        Self {
+            input: TextInput::new(text_kind(q).unwrap_or(false)),
+            selected: vec![false; options.len()],
+            options,
+            cursor: 0,
+            order,
+            ticked,
+            revealed: false,
+            hints_shown: 0,
+            answer: None,
+            score: None,
+            feedback: Vec::new(),
+            pending: false,
+            trace: None,
+            scroll: [0; 3],
+        }
+    }
+
+    /// Restore the widgets from a saved answer.
+    pub(crate) fn restore(&mut self, saved: &SavedQuestion) {
+        self.hints_shown = saved.hints_shown;
+        self.score = saved.score;
+        self.answer = saved.answer.clone();
+        match &saved.answer {
+            Some(Answer::Typed(t)) => self.input = TextInput::with_text(self.input.multiline, t),
+            Some(Answer::Open { text, ticked }) => {
+                self.input = TextInput::with_text(true, text);
+                for &i in ticked {
+                    if let Some(t) = self.ticked.get_mut(i) {
+                        *t = true;
+                    }
+                }
+                self.revealed = saved.score.is_some();
+            }
+            Some(Answer::Choice(sel)) => {
+                for &i in sel {
+                    if let Some(s) = self.selected.get_mut(i) {
+                        *s = true;
+                    }
+                }
+            }
+            Some(Answer::Order(o)) if o.len() == self.order.len() => self.order = o.clone(),
+            // A saved order of another length belongs to another version of the pack.
+            Some(Answer::Order(_)) | None => {}
+        }
+        if !saved.draft.is_empty() {
+            self.input = TextInput::with_text(self.input.multiline, &saved.draft);
+        }
+    }
+
+    /// The answer the widgets currently express.
+    pub(crate) fn current_answer(&self, q: &Question) -> Answer {
+        let picked = |v: &[bool]| {
+            v.iter()
+                .enumerate()
+                .filter(|(_, t)| **t)
+                .map(|(i, _)| i)
+                .collect()
+        };
+        match widget(q) {
+            Widget::Open => Answer::Open {
+                text: self.input.text(),
+                ticked: picked(&self.ticked),
+            },
+            Widget::Choose => Answer::Choice(picked(&self.selected)),
+            Widget::Order => Answer::Order(self.order.clone()),
+            Widget::Field => Answer::Typed(self.input.text()),
+        }
+    }
+
+    /// Typed text that has not been submitted.
+    pub fn draft_dirty(&self) -> bool {
+        if self.input.is_empty() {
+            return false;
+        }
+        match &self.answer {
+            Some(Answer::Typed(t)) => *t != self.input.text(),
+            Some(Answer::Open { text, .. }) => *text != self.input.text(),
+            Some(Answer::Choice(_)) | Some(Answer::Order(_)) | None => true,
+        }
+    }
+
+    pub fn verdict(&self) -> Option<Verdict> {
+        self.score.map(crate::core::grade::verdict)
+    }
+}
+
+impl State {
+    pub fn new(pack: Arc<Pack>, facts: Arc<Facts>, lang: Lang, mode: Mode) -> Self {
+        let questions = pack
+            .questions
+            .iter()
+            .map(|q| QuestionState::new(q, &facts))
+            .collect();
+        Self {
+            pack,
+            facts,
+            lang,
+            mode,
+            color: true,
+            screen: Screen::List,
+            list_cursor: 0,
+            current: 0,
+            questions,
+            focus: Pane::Answer,
+            editing: false,
+            help: false,
+            confirm: None,
+            status: None,
+            exam: ExamState::default(),
+            trace_seq: 0,
+            quit: false,
+            size: None,
+            lab: LabState::default(),
+            lab_return: Screen::List,
+            last_action: None,
+        }
+    }
+
+    pub fn question(&self) -> &Question {
+        &self.pack.questions[self.current]
+    }
+    pub fn qs(&self) -> &QuestionState {
+        &self.questions[self.current]
+    }
+    pub(crate) fn qs_mut(&mut self) -> &mut QuestionState {
+        &mut self.questions[self.current]
+    }
+
+    /// Whether grades and corrections are shown: always in self-check, after submission in exam mode.
+    pub fn feedback_visible(&self) -> bool {
+        self.mode == Mode::SelfCheck || self.exam.submitted
+    }
+
+    /// The progress snapshot to save.
+    pub fn progress(&self) -> Progress {
+        let mut p = Progress {
+            pack_id: self.pack.meta.id.clone(),
+            mode: self.mode,
+            last_question: Some(self.pack.questions[self.current].id.clone()),
+            exam_submitted: self.exam.submitted,
+            exam_elapsed_secs: self.exam.elapsed_secs,
+            ..Default::default()
+        };
+        for (q, s) in self.pack.questions.iter().zip(&self.questions) {
+            let draft = if s.draft_dirty() {
+                s.input.text()
+            } else {
+                String::new()
+            };
+            if s.answer.is_some() || s.hints_shown > 0 || !draft.is_empty() {
+                p.questions.insert(
+                    q.id.clone(),
+                    SavedQuestion {
+                        answer: s.answer.clone(),
+                        score: s.score,
+                        hints_shown: s.hints_shown,
+                        draft,
+                    },
+                );
+            }
+        }
+        p
+    }
+
+    pub(crate) fn save(&self) -> Effect {
+        Effect::Save(self.progress())
+    }
+
+    /// Questions answered, and the total score so far.
+    pub fn totals(&self) -> (usize, f64) {
+        let answered = self.questions.iter().filter(|q| q.answer.is_some()).count();
+        // fold from +0.0: an empty float sum is -0.0.
+        let score = self
+            .questions
+            .iter()
+            .filter_map(|q| q.score)
+            .fold(0.0, |a, b| a + b);
+        (answered, score)
+    }
+}
+
+/// The exam report of the state as it stands.
+pub fn exam_report(s: &State) -> crate::core::report::Report {
+    let rows: Vec<crate::core::report::ReportRow> = s
+        .pack
+        .questions
+        .iter()
+        .zip(&s.questions)
+        .map(|(q, st)| crate::core::report::ReportRow {
+            id: q.id.clone(),
+            number: q.number.clone(),
+            title: q.title.clone(),
+            answered: st.answer.is_some(),
+            score: st.score.unwrap_or(0.0),
+            hints_used: st.hints_shown,
+            self_rated: widget(q) == Widget::Open,
+        })
+        .collect();
+    crate::core::report::Report {
+        pack_id: s.pack.meta.id.clone(),
+        title: s.pack.meta.title.clone(),
+        language: s.pack.meta.language.clone(),
+        mode: s.mode.slug().into(),
+        elapsed_secs: s.exam.elapsed_secs,
+        total: rows.iter().map(|r| r.score).fold(0.0, |a, b| a + b),
+        out_of: rows.len(),
+        rows,
+    }
+}
