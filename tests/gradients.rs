@@ -45,7 +45,16 @@ fn linear_with_and_without_bias() {
 
 #[test]
 fn activations() {
-    for act in ["ReLU", "Sigmoid", "Tanh", "Softmax(dim: 1)"] {
+    for act in [
+        "ReLU",
+        "Sigmoid",
+        "Tanh",
+        "Softmax(dim: 1)",
+        "GELU",
+        "SiLU",
+        "LeakyReLU(negative_slope: 0.2)",
+        "ELU(alpha: 0.5)",
+    ] {
         check(
             &format!(
                 r#"(id: "{act}", input: [5], layers: [(name: "a", layer: Linear(in: 5, out: 4)), (layer: {act})])"#

@@ -477,3 +477,58 @@ fn spec_errors_are_structured() {
         (None, SpecProblem::InputRank { got: 4 })
     );
 }
+
+/// GELU, SiLU, LeakyReLU and ELU (added by following ARCHITECTURE.md's recipe): no
+/// parameters, the shape kept, PyTorch's code, and PyTorch's values at hand-picked points:
+/// GELU(1) = Φ(1) = 0.8413447 (exact erf form, PyTorch's default; the tanh form gives 0.8411920),
+/// SiLU(1) = 1/(1 + e⁻¹) = 0.7310586, LeakyReLU(−2) = −0.02 (slope 0.01),
+/// ELU(−1) with α = 0.5: 0.5·(e⁻¹ − 1) = −0.3160603.
+#[test]
+fn the_added_activations_give_pytorchs_values() {
+    use candle_core::{Device, Tensor};
+    use mltutor::engine::Network;
+    let cases = [
+        ("GELU", "nn.GELU()", 1.0f32, 0.841_344_7f32),
+        ("SiLU", "nn.SiLU()", 1.0, 0.731_058_6),
+        ("LeakyReLU()", "nn.LeakyReLU()", -2.0, -0.02),
+        ("ELU(alpha: 0.5)", "nn.ELU(alpha=0.5)", -1.0, -0.316_060_3),
+    ];
+    for (kind, code, x, want) in cases {
+        let spec = parse_model(&format!(
+            r#"(id: "act", input: [1], layers: [(name: "act", layer: {kind})])"#
+        ))
+        .unwrap();
+        let s = run(&spec, "1", 1).unwrap();
+        assert_eq!(
+            s.rows[0].counts.trainable + s.rows[0].counts.buffers,
+            0,
+            "{kind}"
+        );
+        assert_eq!(s.rows[0].output.0, vec![1, 1], "{kind}");
+        assert_eq!(s.rows[0].mult_adds, 0, "{kind}");
+        assert!(
+            mltutor::core::codegen::pytorch_code(&spec).contains(code),
+            "{kind}: {}",
+            mltutor::core::codegen::pytorch_code(&spec)
+        );
+        let net = Network::new(&spec, 0, &Device::Cpu).unwrap();
+        let out = net
+            .forward(&Tensor::new(&[[x]], &Device::Cpu).unwrap(), false)
+            .unwrap()
+            .flatten_all()
+            .unwrap()
+            .to_vec1::<f32>()
+            .unwrap()[0];
+        assert!(
+            (out - want).abs() < 1e-5,
+            "{kind}({x}) = {out}, PyTorch gives {want}"
+        );
+    }
+    // A slope that is not a number is refused before anything runs.
+    let bad = parse_model(
+        r#"(id: "bad", input: [1], layers: [(layer: LeakyReLU(negative_slope: inf))])"#,
+    )
+    .unwrap();
+    let e = bad.validate().unwrap_err().to_string();
+    assert!(e.contains("negative_slope") && e.contains("finite"), "{e}");
+}

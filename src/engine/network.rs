@@ -28,6 +28,10 @@ pub(super) enum Layer {
     ReLU,
     Sigmoid,
     Tanh,
+    Gelu,
+    Silu,
+    LeakyRelu(f64),
+    Elu(f64),
     Softmax(i64),
     MaxPool {
         kernel: usize,
@@ -206,6 +210,10 @@ impl Network {
                 LayerKind::ReLU => Layer::ReLU,
                 LayerKind::Sigmoid => Layer::Sigmoid,
                 LayerKind::Tanh => Layer::Tanh,
+                LayerKind::GELU => Layer::Gelu,
+                LayerKind::SiLU => Layer::Silu,
+                LayerKind::LeakyReLU { negative_slope } => Layer::LeakyRelu(*negative_slope),
+                LayerKind::ELU { alpha } => Layer::Elu(*alpha),
                 LayerKind::Softmax { dim } => Layer::Softmax(*dim),
                 LayerKind::MaxPool2d { kernel, stride } => Layer::MaxPool {
                     kernel: *kernel,
@@ -259,6 +267,10 @@ impl Network {
                     | Layer::ReLU
                     | Layer::Sigmoid
                     | Layer::Tanh
+                    | Layer::Gelu
+                    | Layer::Silu
+                    | Layer::LeakyRelu(_)
+                    | Layer::Elu(_)
                     | Layer::Softmax(_)
                     | Layer::MaxPool { .. }
                     | Layer::AvgPool { .. }
@@ -360,6 +372,11 @@ pub(super) fn apply(layer: &Layer, x: &Tensor, train: bool) -> CandleResult<Tens
         Layer::ReLU => x.relu(),
         Layer::Sigmoid => candle_nn::ops::sigmoid(x),
         Layer::Tanh => x.tanh(),
+        // PyTorch's GELU is the exact one, through erf (not the tanh approximation).
+        Layer::Gelu => x.gelu_erf(),
+        Layer::Silu => x.silu(),
+        Layer::LeakyRelu(slope) => candle_nn::ops::leaky_relu(x, *slope),
+        Layer::Elu(alpha) => x.elu(*alpha),
         Layer::Softmax(dim) => {
             let rank = x.rank() as i64;
             let d = if *dim < 0 { rank + dim } else { *dim };

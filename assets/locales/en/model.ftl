@@ -20,6 +20,7 @@ spec-features-zero = { $at }: features must be at least 1
 spec-pool-args = { $at }: kernel and stride must be at least 1
 spec-view-args = { $at }: only x.view(-1, N) with N ≥ 1 is supported (got view({ $first }, { $n }))
 spec-dropout-p = { $at }: dropout p must be in [0, 1) (got { $p })
+spec-not-finite = { $at }: `{ $argument }` must be a finite number
 
 ## A shape that does not fit, told as teaching material:
 ## "<layer> needs <need>, but <origin> gives <got> for the input <input>. <why>"

@@ -18,6 +18,7 @@ spec-features-zero = { $at } : le nombre de valeurs doit être au moins 1
 spec-pool-args = { $at } : le noyau et le pas doivent valoir au moins 1
 spec-view-args = { $at } : seul x.view(-1, N) avec N ≥ 1 est pris en charge (reçu view({ $first }, { $n }))
 spec-dropout-p = { $at } : le p du dropout doit être dans [0 ; 1[ (reçu { $p })
+spec-not-finite = { $at } : `{ $argument }` doit être un nombre fini
 
 ## Une forme qui ne passe pas, expliquée pour apprendre.
 

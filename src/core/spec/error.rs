@@ -58,6 +58,10 @@ pub enum SpecProblem {
     DropoutP {
         p: f64,
     },
+    /// A number argument that is NaN or infinite (`negative_slope`, `alpha`).
+    NotFinite {
+        argument: &'static str,
+    },
 }
 
 impl SpecError {
@@ -99,6 +103,9 @@ impl SpecError {
             ),
             SpecProblem::DropoutP { p } => {
                 crate::tr!(lang, "spec-dropout-p", at = at, p = lang.real(*p))
+            }
+            SpecProblem::NotFinite { argument } => {
+                crate::tr!(lang, "spec-not-finite", at = at, argument = *argument)
             }
         };
         crate::tr!(

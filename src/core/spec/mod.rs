@@ -85,6 +85,18 @@ pub enum LayerKind {
     ReLU,
     Sigmoid,
     Tanh,
+    /// `nn.GELU()`: PyTorch's default, the exact (erf) form.
+    GELU,
+    /// `nn.SiLU()`: x·sigmoid(x).
+    SiLU,
+    LeakyReLU {
+        #[serde(default = "leaky_slope")]
+        negative_slope: f64,
+    },
+    ELU {
+        #[serde(default = "one_f")]
+        alpha: f64,
+    },
     Softmax {
         #[serde(default = "minus_one")]
         dim: i64,
@@ -124,6 +136,12 @@ fn minus_one() -> i64 {
 }
 fn half() -> f64 {
     0.5
+}
+fn leaky_slope() -> f64 {
+    0.01
+}
+fn one_f() -> f64 {
+    1.0
 }
 
 /// Trainable parameters and non-trainable buffers of one layer.
@@ -206,6 +224,16 @@ impl LayerKind {
             LayerKind::ReLU => Box::new(activation::Elementwise::ReLU),
             LayerKind::Sigmoid => Box::new(activation::Elementwise::Sigmoid),
             LayerKind::Tanh => Box::new(activation::Elementwise::Tanh),
+            LayerKind::GELU => Box::new(activation::Elementwise::Gelu),
+            LayerKind::SiLU => Box::new(activation::Elementwise::Silu),
+            LayerKind::LeakyReLU { negative_slope } => Box::new(activation::Sloped {
+                kind: activation::SlopeKind::LeakyRelu,
+                value: negative_slope,
+            }),
+            LayerKind::ELU { alpha } => Box::new(activation::Sloped {
+                kind: activation::SlopeKind::Elu,
+                value: alpha,
+            }),
             LayerKind::Softmax { dim } => Box::new(activation::Softmax { dim }),
             LayerKind::MaxPool2d { kernel, stride } => Box::new(pool::Pool2d {
                 reduce: pool::Reduce::Max,
