@@ -288,3 +288,110 @@ fn output_shape_questions() {
     // The final output: 10 scores.
     assert_eq!(grade(&q(""), &typed("10"), &facts).score, 1.0);
 }
+
+/// Wrong counts that a common slip explains are told so, derived from the model. By hand,
+/// from the exam's CNN: conv1 3·10·9 + 10 = 280, conv2 10·10·25 + 10 = 2,510,
+/// fc1 1000·50 = 50,000 (bias=False), fc2 50·10 + 10 = 510; total 53,300.
+#[test]
+fn count_slips_are_named() {
+    use mltutor::core::grade::CountSlip;
+    let slips = |got: &str| -> Vec<CountSlip> {
+        let (s, fb) = score("q4a", typed(got));
+        assert_eq!(s, 0.0, "{got}");
+        fb.into_iter()
+            .filter_map(|f| match f {
+                Feedback::Slip(s) => Some(s),
+                _ => None,
+            })
+            .collect()
+    };
+    // 53,300 + 50: fc1's bias counted although fc1 has bias=False.
+    assert_eq!(
+        slips("53350"),
+        vec![CountSlip::BiasOfBiasFree {
+            layer: "fc1".into(),
+            bias: 50
+        }]
+    );
+    // 53,300 − 10: the bias of conv1, conv2 or fc2 (10 outputs each) forgotten.
+    let forgot: Vec<String> = slips("53290")
+        .into_iter()
+        .map(|s| match s {
+            CountSlip::BiasForgotten { layer, bias: 10 } => layer,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(forgot, ["conv1", "conv2", "fc2"]);
+    // 53,300 − 30: every bias forgotten.
+    assert_eq!(
+        slips("53270"),
+        vec![CountSlip::AllBiasesForgotten { biases: 30 }]
+    );
+    // A number no slip explains gets none.
+    assert!(slips("53600").is_empty());
+    // Told in words, in both languages.
+    let (_, fb) = score("q4a", typed("53350"));
+    let slip = fb.iter().find(|f| matches!(f, Feedback::Slip(_))).unwrap();
+    use mltutor::core::feedback::feedback_lines;
+    use mltutor::core::i18n::Lang;
+    let en = feedback_lines(slip, Lang::en()).join(" ");
+    assert!(en.contains("fc1") && en.contains("bias=False"), "{en}");
+    let fr = feedback_lines(slip, Lang::fr()).join(" ");
+    assert!(fr.contains("fc1") && fr.contains("biais"), "{fr}");
+}
+
+/// An operation with weights picked as parameter-free is explained with its count
+/// (conv1: 280 parameters, by hand above).
+#[test]
+fn a_weighted_operation_picked_as_free_is_explained() {
+    let (pack, facts) = setup();
+    let q = pack.question("q4b").unwrap();
+    let options = match &q.kind {
+        mltutor::core::pack::Kind::Computed { model, ask, .. } => {
+            let (spec, summary) = &facts.models[model];
+            match mltutor::core::grade::computed_answer(spec, summary, ask).unwrap() {
+                mltutor::core::grade::ComputedAnswer::Free { options, .. } => options,
+                other => panic!("{other:?}"),
+            }
+        }
+        other => panic!("{other:?}"),
+    };
+    let conv1 = options.iter().position(|o| o == "conv1").unwrap();
+    let g = grade(q, &Answer::Choice(vec![conv1]), &facts);
+    assert!(g.score < 1.0);
+    assert!(
+        g.feedback.contains(&Feedback::HasParameters {
+            option: "conv1".into(),
+            count: 280
+        }),
+        "{:?}",
+        g.feedback
+    );
+}
+
+/// PyTorch runs `1x3x40x40` on the exam's CNN: a batch of one 3x40x40 sample. Such an answer
+/// is accepted for its sample shape, with a note; a leading dimension whose sample does not
+/// run stays wrong.
+#[test]
+fn an_input_with_a_batch_dimension_is_accepted_with_a_note() {
+    for (typed_shape, batch) in [("1x3x40x40", 1usize), ("64x3x40x40", 64)] {
+        let (s, fb) = score("q4c", typed(typed_shape));
+        assert_eq!(s, 1.0, "{typed_shape}: {fb:?}");
+        match &fb[0] {
+            Feedback::BatchDimension { batch: b, sample } => {
+                assert_eq!((*b, sample.to_string()), (batch, "3x40x40".to_string()))
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(&fb[1], Feedback::Runs { trace, .. } if trace.len() == 10));
+    }
+    let (s, fb) = score("q4c", typed("1x3x32x32"));
+    assert_eq!(s, 0.0);
+    assert!(matches!(&fb[0], Feedback::Breaks { .. }), "{fb:?}");
+    let note = mltutor::core::feedback::feedback_lines(
+        &score("q4c", typed("1x3x40x40")).1[0],
+        mltutor::core::i18n::Lang::en(),
+    )
+    .join(" ");
+    assert!(note.contains("batch") && note.contains("3x40x40"), "{note}");
+}

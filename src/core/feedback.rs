@@ -1,6 +1,6 @@
 //! A grade's feedback, as lines of text in the student's language.
 
-use crate::core::grade::{Feedback, Verdict};
+use crate::core::grade::{CountSlip, Feedback, Verdict};
 use crate::core::i18n::Lang;
 use crate::core::number::NumberAnswer;
 use crate::tr;
@@ -80,6 +80,39 @@ pub fn feedback_lines(f: &Feedback, lang: Lang) -> Vec<String> {
             }
             v
         }
+        Feedback::Slip(slip) => vec![match slip {
+            CountSlip::BiasOfBiasFree { layer, bias } => tr!(
+                lang,
+                "core-slip-bias-of-bias-free",
+                layer = layer.as_str(),
+                bias = lang.num(*bias)
+            ),
+            CountSlip::BiasForgotten { layer, bias } => tr!(
+                lang,
+                "core-slip-bias-forgotten",
+                layer = layer.as_str(),
+                bias = lang.num(*bias)
+            ),
+            CountSlip::AllBiasesForgotten { biases } => {
+                tr!(lang, "core-slip-all-biases", biases = lang.num(*biases))
+            }
+            CountSlip::BuffersCounted { buffers } => {
+                tr!(lang, "core-slip-buffers", buffers = lang.num(*buffers))
+            }
+        }],
+        Feedback::BatchDimension { batch, sample } => vec![tr!(
+            lang,
+            "core-feedback-batch-dimension",
+            batch = lang.num(*batch as u64),
+            sample = sample.to_string()
+        )],
+        Feedback::HasParameters { option, count } => vec![tr!(
+            lang,
+            "core-feedback-has-parameters",
+            option = option.as_str(),
+            count = *count,
+            shown = lang.num(*count)
+        )],
         Feedback::Counts { rows, total, got } => {
             let mut v = Vec::new();
             if let Some(g) = got {

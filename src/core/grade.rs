@@ -113,6 +113,18 @@ pub enum Feedback {
         got: Shape,
         expected: Shape,
     },
+    /// A wrong count that a common slip explains, derived from the model.
+    Slip(CountSlip),
+    /// The input was given with a leading batch dimension: accepted for its sample shape.
+    BatchDimension {
+        batch: usize,
+        sample: Shape,
+    },
+    /// An operation picked as parameter-free has parameters: how many.
+    HasParameters {
+        option: String,
+        count: u64,
+    },
     /// The student's input runs: the output shape of each layer.
     Runs {
         input: Shape,
@@ -123,6 +135,85 @@ pub enum Feedback {
         input: Shape,
         why: crate::core::summary::InspectError,
     },
+}
+
+/// A common slip in counting parameters, recognised because the student's number equals
+/// the total with that slip made.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CountSlip {
+    /// A bias counted for a layer built with `bias=False`.
+    BiasOfBiasFree { layer: String, bias: u64 },
+    /// A layer's bias left out.
+    BiasForgotten { layer: String, bias: u64 },
+    /// Every bias left out.
+    AllBiasesForgotten { biases: u64 },
+    /// Buffers (a batch norm's running statistics) counted as parameters.
+    BuffersCounted { buffers: u64 },
+}
+
+/// The slips that turn the model's `total` into `got`, derived from the spec's layers.
+pub fn count_slips(
+    spec: &ModelSpec,
+    summary: &Summary,
+    layers: &[String],
+    total: u64,
+    got: u64,
+) -> Vec<CountSlip> {
+    use crate::core::spec::LayerKind;
+    let asked = |label: &str| layers.is_empty() || layers.iter().any(|l| l == label);
+    let mut slips = Vec::new();
+    let mut all_biases = 0u64;
+    let mut buffers = 0u64;
+    for (layer, row) in spec.layers.iter().zip(&summary.rows) {
+        if !asked(&row.label) {
+            continue;
+        }
+        buffers += row.counts.buffers;
+        let (has_bias, outputs) = match &layer.layer {
+            LayerKind::Conv2d {
+                out_channels, bias, ..
+            } => (*bias, *out_channels as u64),
+            LayerKind::Linear {
+                out_features, bias, ..
+            } => (*bias, *out_features as u64),
+            // Their parameters are not "a bias" a student forgets or adds.
+            LayerKind::BatchNorm2d { .. }
+            | LayerKind::ReLU
+            | LayerKind::Sigmoid
+            | LayerKind::Tanh
+            | LayerKind::GELU
+            | LayerKind::SiLU
+            | LayerKind::LeakyReLU { .. }
+            | LayerKind::ELU { .. }
+            | LayerKind::Softmax { .. }
+            | LayerKind::MaxPool2d { .. }
+            | LayerKind::AvgPool2d { .. }
+            | LayerKind::Flatten
+            | LayerKind::View(..)
+            | LayerKind::Dropout { .. } => continue,
+        };
+        if has_bias {
+            all_biases += outputs;
+            if total.checked_sub(outputs) == Some(got) {
+                slips.push(CountSlip::BiasForgotten {
+                    layer: row.label.clone(),
+                    bias: outputs,
+                });
+            }
+        } else if total.checked_add(outputs) == Some(got) {
+            slips.push(CountSlip::BiasOfBiasFree {
+                layer: row.label.clone(),
+                bias: outputs,
+            });
+        }
+    }
+    if all_biases > 0 && total.checked_sub(all_biases) == Some(got) && slips.is_empty() {
+        slips.push(CountSlip::AllBiasesForgotten { biases: all_biases });
+    }
+    if buffers > 0 && total.checked_add(buffers) == Some(got) {
+        slips.push(CountSlip::BuffersCounted { buffers });
+    }
+    slips
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -584,12 +675,18 @@ fn grade_computed(
             Ok(v) => {
                 let right = v == *total as f64;
                 let got = (v >= 0.0 && v.fract() == 0.0 && v < 1e18).then_some(v as u64);
-                let fb = Feedback::Counts {
+                let mut fb = vec![Feedback::Counts {
                     rows: rows.clone(),
                     total: *total,
                     got,
-                };
-                Grade::new(if right { 1.0 } else { 0.0 }, vec![fb])
+                }];
+                if let (Some(g), Ask::ParameterCount { layers }) = (got, ask) {
+                    if !right {
+                        let slips = count_slips(spec, summary, layers, *total, g);
+                        fb.extend(slips.into_iter().map(Feedback::Slip));
+                    }
+                }
+                Grade::new(if right { 1.0 } else { 0.0 }, fb)
             }
         },
         (ComputedAnswer::Free { options, free }, Answer::Choice(sel)) => {
@@ -598,7 +695,22 @@ fn grade_computed(
                 .zip(free)
                 .map(|(o, f)| (o.clone(), *f, String::new()))
                 .collect();
-            grade_choice(true, &opts, sel, None)
+            let mut g = grade_choice(true, &opts, sel, None);
+            // Say why a weighted operation picked as parameter-free is wrong: its count.
+            for &i in sel.iter().filter(|i| free.get(**i) == Some(&false)) {
+                let option = &options[i];
+                let count = summary
+                    .rows
+                    .iter()
+                    .filter(|r| &r.label == option)
+                    .map(|r| r.counts.trainable + r.counts.buffers)
+                    .sum();
+                g.feedback.push(Feedback::HasParameters {
+                    option: option.clone(),
+                    count,
+                });
+            }
+            g
         }
         (ComputedAnswer::Shape(expected), Answer::Typed(t)) => match parse_shape(t) {
             Err(e) => Grade::new(0.0, vec![Feedback::Unreadable(Unreadable::Shape(e))]),
@@ -651,15 +763,43 @@ pub fn grade_input_shape(
         Ok(s) => s,
         Err(e) => return Grade::new(0.0, vec![Feedback::Unreadable(Unreadable::Shape(e))]),
     };
+    let trace_of = |s: Summary| -> Vec<(String, Shape)> {
+        s.rows
+            .iter()
+            .map(|r| (r.label.clone(), r.output.clone()))
+            .collect()
+    };
     match runner.inspect(spec, Some(&input), 1, budget) {
-        Ok(s) => {
-            let trace = s
-                .rows
-                .iter()
-                .map(|r| (r.label.clone(), r.output.clone()))
-                .collect();
-            Grade::new(1.0, vec![Feedback::Runs { input, trace }])
+        Ok(s) => Grade::new(
+            1.0,
+            vec![Feedback::Runs {
+                input,
+                trace: trace_of(s),
+            }],
+        ),
+        Err(e) => {
+            // `1x3x40x40` is a batch of one `3x40x40`, which PyTorch runs: accepted with a
+            // note when the sample shape without its leading batch dimension runs.
+            let dims = input.dims();
+            if dims.len() == spec.input.len() + 1 {
+                let sample = Shape(dims[1..].to_vec());
+                if let Ok(s) = runner.inspect(spec, Some(&sample), 1, budget) {
+                    return Grade::new(
+                        1.0,
+                        vec![
+                            Feedback::BatchDimension {
+                                batch: dims[0],
+                                sample: sample.clone(),
+                            },
+                            Feedback::Runs {
+                                input: sample,
+                                trace: trace_of(s),
+                            },
+                        ],
+                    );
+                }
+            }
+            Grade::new(0.0, vec![Feedback::Breaks { input, why: e }])
         }
-        Err(e) => Grade::new(0.0, vec![Feedback::Breaks { input, why: e }]),
     }
 }

@@ -40,6 +40,15 @@ core-feedback-count-right = ✓ { $shown } { $count ->
    *[other] parameters
 }
 core-feedback-count-wrong = ✗ You gave { $got } — the model has { $total } (off by { $off })
+core-feedback-batch-dimension = Note: the first { $batch } is the batch dimension; PyTorch runs it as a batch of samples of shape { $sample }, the shape asked for.
+core-slip-bias-of-bias-free = That is the count with a bias for { $layer } ({ $bias } values), but { $layer } is built with bias=False: it has no bias.
+core-slip-bias-forgotten = That is the count without { $layer }'s bias: { $layer } has a bias of { $bias } values (one per output).
+core-slip-all-biases = That is the count without any bias: the biases add { $biases } parameters (one per output of each layer that has one).
+core-slip-buffers = That counts the running statistics ({ $buffers } values): they are buffers, not parameters (PyTorch's parameters() leaves them out).
+core-feedback-has-parameters = { $option } has { $shown } { $count ->
+    [one] parameter
+   *[other] parameters
+}: it is not parameter-free.
 core-feedback-counted = Counted from candle's tensors:
 core-feedback-total = total
 core-feedback-shape-wrong = ✗ You gave { $got } — the forward pass gives { $expected }

@@ -40,6 +40,15 @@ core-feedback-count-right = ✓ { $shown } { $count ->
    *[other] paramètres
 }
 core-feedback-count-wrong = ✗ Vous avez donné { $got } — le modèle en a { $total } (écart de { $off })
+core-feedback-batch-dimension = Remarque : le premier { $batch } est la dimension du lot ; PyTorch l'exécute comme un lot d'échantillons de forme { $sample }, la forme demandée.
+core-slip-bias-of-bias-free = C'est le compte avec un biais pour { $layer } ({ $bias } valeurs), mais { $layer } est construit avec bias=False : il n'a pas de biais.
+core-slip-bias-forgotten = C'est le compte sans le biais de { $layer } : { $layer } a un biais de { $bias } valeurs (une par sortie).
+core-slip-all-biases = C'est le compte sans aucun biais : les biais ajoutent { $biases } paramètres (un par sortie de chaque couche qui en a).
+core-slip-buffers = Ce compte inclut les statistiques courantes ({ $buffers } valeurs) : ce sont des tampons, pas des paramètres (parameters() de PyTorch les laisse de côté).
+core-feedback-has-parameters = { $option } a { $shown } { $count ->
+    [one] paramètre
+   *[other] paramètres
+} : ce n'est pas une opération sans paramètres.
 core-feedback-counted = Comptés sur les tenseurs de candle :
 core-feedback-total = total
 core-feedback-shape-wrong = ✗ Vous avez donné { $got } — la passe avant donne { $expected }
