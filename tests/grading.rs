@@ -395,3 +395,68 @@ fn an_input_with_a_batch_dimension_is_accepted_with_a_note() {
     .join(" ");
     assert!(note.contains("batch") && note.contains("3x40x40"), "{note}");
 }
+
+/// Asked, not guessed: `53.300` is 53,300 with dots between thousands or 53.3; neither is
+/// graded, and it costs nothing (score 0 with an unreadable verdict, like "abc").
+#[test]
+fn ambiguous_dots_are_asked_about() {
+    use mltutor::core::grade::Unreadable;
+    for (text, grouped) in [("53.300", 53300.0), ("1.000.000", 1_000_000.0)] {
+        let (s, fb) = score("q4a", typed(text));
+        assert_eq!(s, 0.0);
+        match &fb[0] {
+            Feedback::Unreadable(Unreadable::Ambiguous { grouped: g, .. }) => {
+                assert_eq!(*g, grouped)
+            }
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+    let (_, fb) = score("q4a", typed("53.300"));
+    let en =
+        mltutor::core::feedback::feedback_lines(&fb[0], mltutor::core::i18n::Lang::en()).join(" ");
+    assert!(en.contains("53,300") && en.contains("53.3"), "{en}");
+    // Not ambiguous: a plain decimal, or digits not in groups of three.
+    assert!(mltutor::core::grade::ambiguous_grouping("5.5").is_none());
+    assert!(mltutor::core::grade::ambiguous_grouping("53.30").is_none());
+    assert!(mltutor::core::grade::ambiguous_grouping("0.500").is_none());
+}
+
+/// A range answer that is accepted is echoed as the range the student gave.
+#[test]
+fn an_accepted_range_is_echoed_as_a_range() {
+    use mltutor::core::number::NumberAnswer;
+    let (s, fb) = score("q6", typed("10 to 100"));
+    assert_eq!(s, 1.0);
+    assert_eq!(
+        fb[0],
+        Feedback::NumberRight {
+            got: NumberAnswer::Range(10.0, 100.0)
+        }
+    );
+}
+
+/// An open answer needs text before its key points can be rated; a damaged save file
+/// listing one key point six times earns it once.
+#[test]
+fn open_answers_need_text_and_each_key_point_counts_once() {
+    let (s, fb) = score(
+        "q1",
+        Answer::Open {
+            text: "  ".into(),
+            ticked: vec![0, 1, 2, 3, 4, 5],
+        },
+    );
+    assert_eq!(s, 0.0);
+    assert!(matches!(
+        fb[0],
+        Feedback::Unreadable(mltutor::core::grade::Unreadable::NoText)
+    ));
+    let (s, _) = score(
+        "q1",
+        Answer::Open {
+            text: "f links x to y".into(),
+            ticked: vec![0, 0, 0, 0, 0, 0],
+        },
+    );
+    assert!((s - 1.0 / 6.0).abs() < 1e-9, "{s}");
+}

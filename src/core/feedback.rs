@@ -13,7 +13,8 @@ pub fn verdict_text(v: Verdict, lang: Lang) -> String {
     }
 }
 
-fn expected_text(e: &NumberAnswer, lang: Lang) -> String {
+/// A value or a range (`10 – 100`), written as `lang` writes numbers.
+pub fn expected_text(e: &NumberAnswer, lang: Lang) -> String {
     match e {
         NumberAnswer::Value(v) => lang.real(*v),
         NumberAnswer::Range(a, b) => format!("{} – {}", lang.real(*a), lang.real(*b)),
@@ -50,7 +51,11 @@ pub fn feedback_lines(f: &Feedback, lang: Lang) -> Vec<String> {
             vec![tr!(lang, "core-feedback-missed", option = option.as_str())]
         }
         Feedback::NumberRight { got } => {
-            vec![tr!(lang, "core-feedback-accepted", got = lang.real(*got))]
+            vec![tr!(
+                lang,
+                "core-feedback-accepted",
+                got = expected_text(got, lang)
+            )]
         }
         Feedback::NumberWrong { got, expected } => vec![tr!(
             lang,

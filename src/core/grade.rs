@@ -40,6 +40,51 @@ pub enum Unreadable {
     ModelUnavailable(String),
     /// The computation behind the question failed.
     Computation(ComputeError),
+    /// `53.300`: 53,300 with a dot between thousands, or 53.3? Asked, not guessed.
+    Ambiguous {
+        text: String,
+        grouped: f64,
+        decimal: f64,
+    },
+    /// An open answer with no text cannot be rated.
+    NoText,
+}
+
+/// `53.300` or `1.000.000`: digits in groups of three after dots read either as thousands
+/// (as French and German write them) or, for a single dot, as a decimal. Returns both readings.
+pub fn ambiguous_grouping(text: &str) -> Option<(f64, f64)> {
+    let t = text.trim();
+    let mut parts = t.split('.');
+    let head = parts.next()?;
+    let tail: Vec<&str> = parts.collect();
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if tail.is_empty()
+        || !digits(head)
+        || head.len() > 3
+        || head.starts_with('0')
+        || !tail.iter().all(|g| g.len() == 3 && digits(g))
+    {
+        return None;
+    }
+    let grouped: f64 = format!("{head}{}", tail.concat()).parse().ok()?;
+    let decimal: f64 = if tail.len() == 1 {
+        t.parse().ok()?
+    } else {
+        f64::NAN
+    };
+    Some((grouped, decimal))
+}
+
+fn ambiguous(text: &str) -> Option<Grade> {
+    let (grouped, decimal) = ambiguous_grouping(text)?;
+    Some(Grade::new(
+        0.0,
+        vec![Feedback::Unreadable(Unreadable::Ambiguous {
+            text: text.trim().to_string(),
+            grouped,
+            decimal,
+        })],
+    ))
 }
 
 impl Unreadable {
@@ -55,6 +100,29 @@ impl Unreadable {
             Unreadable::Computation(e) => {
                 crate::tr!(lang, "core-unreadable-computation", why = e.render(lang))
             }
+            Unreadable::Ambiguous {
+                text,
+                grouped,
+                decimal,
+            } => {
+                if decimal.is_finite() {
+                    crate::tr!(
+                        lang,
+                        "core-unreadable-ambiguous",
+                        text = text.as_str(),
+                        grouped = lang.real(*grouped),
+                        decimal = lang.real(*decimal)
+                    )
+                } else {
+                    crate::tr!(
+                        lang,
+                        "core-unreadable-grouping",
+                        text = text.as_str(),
+                        grouped = lang.real(*grouped)
+                    )
+                }
+            }
+            Unreadable::NoText => crate::tr!(lang, "core-unreadable-no-text"),
         }
     }
 }
@@ -86,8 +154,9 @@ pub enum Feedback {
     Missed {
         option: String,
     },
+    /// An accepted number, echoed as given: a value, or a range as a range.
     NumberRight {
-        got: f64,
+        got: NumberAnswer,
     },
     NumberWrong {
         got: f64,
@@ -481,9 +550,16 @@ pub fn disagreement(
 /// take a moment for big inputs: call it off the UI thread.
 pub fn grade(q: &Question, answer: &Answer, facts: &Facts) -> Grade {
     match (&q.kind, answer) {
-        (Kind::Open { key_points, .. }, Answer::Open { ticked, .. }) => {
+        (Kind::Open { key_points, .. }, Answer::Open { text, ticked }) => {
+            // Rating an empty answer against the key points would give marks for nothing.
+            if text.trim().is_empty() {
+                return Grade::new(0.0, vec![Feedback::Unreadable(Unreadable::NoText)]);
+            }
             let total = key_points.len().max(1);
-            let n = ticked.iter().filter(|i| **i < total).count().min(total);
+            // Each key point counts once, however often a (damaged) save file lists it.
+            let distinct: std::collections::BTreeSet<usize> =
+                ticked.iter().copied().filter(|i| *i < total).collect();
+            let n = distinct.len();
             Grade::new(
                 n as f64 / total as f64,
                 vec![Feedback::KeyPoints { ticked: n, total }],
@@ -571,6 +647,9 @@ fn grade_choice(
 }
 
 fn grade_numeric(target: &NumericTarget, text: &str) -> Grade {
+    if let Some(g) = ambiguous(text) {
+        return g;
+    }
     let got = match parse_number_answer(text) {
         Ok(g) => g,
         Err(e) => return Grade::new(0.0, vec![Feedback::Unreadable(Unreadable::Number(e))]),
@@ -593,9 +672,7 @@ fn grade_numeric(target: &NumericTarget, text: &str) -> Grade {
         }
     };
     match got {
-        NumberAnswer::Value(v) if inside(v) => {
-            Grade::new(1.0, vec![Feedback::NumberRight { got: v }])
-        }
+        NumberAnswer::Value(v) if inside(v) => Grade::new(1.0, vec![Feedback::NumberRight { got }]),
         NumberAnswer::Value(v) => Grade::new(0.0, vec![Feedback::NumberWrong { got: v, expected }]),
         NumberAnswer::Range(a, b) => {
             let score = match (inside(a), inside(b)) {
@@ -604,7 +681,7 @@ fn grade_numeric(target: &NumericTarget, text: &str) -> Grade {
                 (false, false) => 0.0,
             };
             let fb = if score == 1.0 {
-                Feedback::NumberRight { got: a }
+                Feedback::NumberRight { got }
             } else {
                 Feedback::NumberWrong {
                     got: if inside(a) { b } else { a },
@@ -670,6 +747,9 @@ fn grade_computed(
         Err(e) => return Grade::new(0.0, vec![Feedback::Unreadable(Unreadable::Computation(e))]),
     };
     match (&computed, answer) {
+        (ComputedAnswer::Count { .. }, Answer::Typed(t)) if ambiguous_grouping(t).is_some() => {
+            ambiguous(t).expect("checked by the guard")
+        }
         (ComputedAnswer::Count { total, rows }, Answer::Typed(t)) => match parse_number(t) {
             Err(e) => Grade::new(0.0, vec![Feedback::Unreadable(Unreadable::Number(e))]),
             Ok(v) => {

@@ -21,6 +21,9 @@ core-unreadable-steps = the steps must each be placed once
 core-unreadable-wrong-kind = this answer does not suit the question
 core-unreadable-model = model `{ $model }` is unavailable
 core-unreadable-computation = the computation failed: { $why }
+core-unreadable-ambiguous = “{ $text }”: did you mean { $grouped } or { $decimal }? Write it without the dot (or with a comma between thousands) or as a decimal you mean.
+core-unreadable-grouping = “{ $text }”: did you mean { $grouped }? Write it without dots between thousands.
+core-unreadable-no-text = write your answer first: an empty answer cannot be compared with the reference
 core-compute-no-layer = no layer named `{ $layer }` in model `{ $model }`
 core-evidence-failed = evidence: { $why }
 

@@ -21,6 +21,9 @@ core-unreadable-steps = chaque étape doit être placée une fois
 core-unreadable-wrong-kind = cette réponse ne convient pas à la question
 core-unreadable-model = le modèle `{ $model }` est indisponible
 core-unreadable-computation = le calcul a échoué : { $why }
+core-unreadable-ambiguous = « { $text } » : vouliez-vous dire { $grouped } ou { $decimal } ? Écrivez-le sans point (ou avec une espace entre les milliers), ou comme le décimal voulu.
+core-unreadable-grouping = « { $text } » : vouliez-vous dire { $grouped } ? Écrivez-le sans point entre les milliers.
+core-unreadable-no-text = écrivez d'abord votre réponse : une réponse vide ne peut pas être comparée à la référence
 core-compute-no-layer = aucune couche nommée `{ $layer }` dans le modèle `{ $model }`
 core-evidence-failed = preuve : { $why }
 
