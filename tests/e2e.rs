@@ -108,6 +108,7 @@ impl Session {
 }
 
 const DOWN: &str = "\x1b[B";
+const UP: &str = "\x1b[A";
 const ENTER: &str = "\r";
 
 #[test]
@@ -273,4 +274,256 @@ fn a_language_added_as_files_shows_in_the_interface() {
     );
     s.keys("q");
     assert!(s.wait_exit());
+}
+
+/// A pty session that also keeps the raw bytes the program wrote (escape sequences
+/// included), for checking what the terminal is left in.
+fn start_raw(
+    data_dir: &std::path::Path,
+    args: &[&str],
+) -> (Session, Arc<Mutex<Vec<u8>>>, std::thread::JoinHandle<()>) {
+    let pty = native_pty_system();
+    let pair = pty
+        .openpty(PtySize {
+            rows: 40,
+            cols: 120,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("open a pty");
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_mltutor"));
+    cmd.args(args);
+    cmd.env("MLTUTOR_DATA_DIR", data_dir);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("NO_COLOR", "1");
+    let child = pair.slave.spawn_command(cmd).expect("spawn mltutor");
+    drop(pair.slave);
+    let parser = Arc::new(Mutex::new(vt100::Parser::new(40, 120, 0)));
+    let raw = Arc::new(Mutex::new(Vec::new()));
+    let mut reader = pair.master.try_clone_reader().expect("reader");
+    let (p, r) = (parser.clone(), raw.clone());
+    let done = std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            r.lock().unwrap().extend_from_slice(&buf[..n]);
+            p.lock().unwrap().process(&buf[..n]);
+        }
+    });
+    let writer = pair.master.take_writer().expect("writer");
+    let s = Session {
+        parser,
+        writer,
+        child,
+        _master: pair.master,
+    };
+    (s, raw, done)
+}
+
+fn rfind(hay: &[u8], needle: &str) -> Option<usize> {
+    hay.windows(needle.len())
+        .rposition(|w| w == needle.as_bytes())
+}
+
+/// Issue 16: SIGTERM, SIGINT, SIGHUP or SIGQUIT during a lab run stops the run, saves
+/// progress and gives the terminal back: after the last sequence that set the alternate
+/// screen, the hidden cursor and mouse reporting come the ones that undo them. Read from
+/// the raw bytes, not the screen.
+#[test]
+fn sigterm_during_a_lab_run_restores_the_terminal_and_saves() {
+    for sig in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP, libc::SIGQUIT] {
+        a_signal_during_a_lab_run(sig);
+    }
+}
+
+fn a_signal_during_a_lab_run(sig: i32) {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, raw, _reader) = start_raw(dir.path(), &["--lang", "en"]);
+    s.wait_for("Counting weights");
+    s.keys("t");
+    s.wait_for("Training lab");
+    s.keys("s");
+    s.wait_for("samples/s");
+    let pid = s.child.process_id().expect("the child's pid") as i32;
+    // SAFETY: a plain kill(2) on our own child.
+    assert_eq!(unsafe { libc::kill(pid, sig) }, 0);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Ok(Some(status)) = s.child.try_wait() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "mltutor did not exit after signal {sig}; the screen was:\n{}",
+            s.screen()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.exit_code(), 128 + sig as u32, "{status:?}");
+    // Let the reader drain what was written last.
+    std::thread::sleep(Duration::from_millis(300));
+    let out = raw.lock().unwrap().clone();
+    for (set, unset) in [
+        ("\x1b[?1049h", "\x1b[?1049l"),
+        ("\x1b[?25l", "\x1b[?25h"),
+        ("\x1b[?1000h", "\x1b[?1000l"),
+        ("\x1b[?1006h", "\x1b[?1006l"),
+    ] {
+        let last_set = rfind(&out, set).unwrap_or_else(|| panic!("{set:?} never sent"));
+        let last_unset = rfind(&out, unset);
+        assert!(
+            last_unset.is_some_and(|u| u > last_set),
+            "signal {sig}: {unset:?} does not follow the last {set:?}; the output ends with {:?}",
+            String::from_utf8_lossy(&out[out.len().saturating_sub(300)..])
+        );
+    }
+    // Progress was saved on the way out.
+    let saved = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .any(|e| e.file_name().to_string_lossy().ends_with(".json"));
+    assert!(saved, "signal {sig}: no progress file in the data folder");
+}
+
+/// Issue 16: started without a terminal (input and output redirected), the tutor says so
+/// and exits with status 2 instead of panicking.
+#[test]
+fn without_a_terminal_the_tutor_says_so_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mltutor"))
+        .args(["--lang", "en"])
+        .env("MLTUTOR_DATA_DIR", dir.path())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("needs a terminal"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+/// Issue 16: a second tutor on the same data folder (same pack and mode) is told that
+/// another one has it open, and exits before reading or writing anything; once the first
+/// quits, a new one starts. A lock left by a process that is gone is taken over.
+#[test]
+fn a_second_tutor_on_one_data_folder_is_told_and_cannot_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = Session::start(dir.path(), &["--lang", "en"]);
+    first.wait_for("Counting weights");
+    let mut second = Session::start(dir.path(), &["--lang", "en"]);
+    assert!(
+        !second.wait_exit(),
+        "the second tutor should exit with an error"
+    );
+    let pid = first.child.process_id().unwrap();
+    let screen = second.screen();
+    assert!(
+        screen.contains("Another mltutor") && screen.contains(&pid.to_string()),
+        "{screen}"
+    );
+    first.keys("q");
+    assert!(first.wait_exit());
+    // The lock is gone with the first; a stale one (a pid that no process has) is taken over.
+    let locks: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".lock"))
+        .collect();
+    assert!(locks.is_empty(), "{locks:?}");
+    std::fs::write(
+        mltutor::core::progress::lock_path(
+            dir.path(),
+            &mltutor::core::pack::builtin_pack("en").meta.id,
+            mltutor::core::progress::Mode::SelfCheck,
+        ),
+        "2147483600",
+    )
+    .unwrap();
+    let mut third = Session::start(dir.path(), &["--lang", "en"]);
+    third.wait_for("Counting weights");
+    third.keys("q");
+    assert!(third.wait_exit());
+}
+
+/// The seconds left that the header shows (`⏱ m:ss`).
+fn clock_left(screen: &str) -> u64 {
+    let at = screen
+        .find('⏱')
+        .unwrap_or_else(|| panic!("no clock:\n{screen}"));
+    let t: String = screen[at + '⏱'.len_utf8()..]
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == ':')
+        .collect();
+    let (m, s) = t.split_once(':').unwrap();
+    m.parse::<u64>().unwrap() * 60 + s.parse::<u64>().unwrap()
+}
+
+/// An exam is a sealed attempt: the clock runs while the program is closed, and once
+/// submitted the score cannot change, not even after a restart.
+#[test]
+fn exam_clock_runs_while_closed_and_the_score_is_sealed() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "--lang",
+        "en",
+        "--mode",
+        "exam",
+        "--time-limit",
+        "5",
+        "--student",
+        "Ada Lovelace",
+    ];
+    let mut s = Session::start(dir.path(), &args);
+    s.wait_for("Counting weights");
+    s.wait_for("⏱ 4:5");
+    s.keys(&format!("{DOWN}{DOWN}{DOWN}{ENTER}"));
+    s.wait_for("How many weights");
+    s.keys(&format!("53300{ENTER}"));
+    s.wait_for("Answer saved");
+    s.keys("\x1b");
+    s.wait_for("answered 1/9");
+    s.keys("q");
+    assert!(s.wait_exit());
+    std::thread::sleep(Duration::from_secs(4));
+
+    let mut s = Session::start(dir.path(), &args);
+    s.wait_for("answered 1/9");
+    let left = clock_left(&s.screen());
+    assert!(left <= 300 - 4, "the clock ran while closed: {left} s left");
+    s.keys("s");
+    s.wait_for("8 questions are unanswered");
+    s.keys("y");
+    s.wait_for("Report written");
+    assert!(s.screen().contains("Ada Lovelace"), "{}", s.screen());
+    s.wait_for("score 1.0/9");
+    // Review question 1 and try everything that changed a score before.
+    s.keys(&format!("{UP}{UP}{UP}{ENTER}"));
+    s.wait_for("Question 1 —");
+    s.keys(&format!("r   {ENTER}e typed{ENTER}\x1b"));
+    s.keys("n\x1b");
+    s.keys("R");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(s.screen().contains("score 1.0/9"), "{}", s.screen());
+    s.keys("\x1b\x1bq");
+    assert!(s.wait_exit());
+
+    let mut s = Session::start(dir.path(), &args);
+    s.wait_for("submitted");
+    s.wait_for("score 1.0/9");
+    s.keys("q");
+    assert!(s.wait_exit());
+    // Each report is written once, under its own name.
+    let reports: Vec<_> = std::fs::read_dir(dir.path().join("reports"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    let json = std::fs::read_to_string(&reports[0]).unwrap();
+    assert!(json.contains("\"student\": \"Ada Lovelace\""), "{json}");
 }

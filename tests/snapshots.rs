@@ -103,11 +103,41 @@ fn exam_report() {
     each_lang(|l| {
         let mut s = state(l, Mode::Exam);
         s.exam.limit_secs = Some(1800);
+        s.start_exam(1_700_000_000, Some("Ada Lovelace".into()));
         open(&mut s, "q4a");
         press(&mut s, "53300\n\u{1b}");
         snap("exam_question", &s);
-        press(&mut s, "\u{1b}sy");
+        press(&mut s, "\u{1b}s");
+        snap("exam_submit_unanswered", &s);
+        press(&mut s, "y");
         snap("exam_report", &s);
+    });
+}
+
+/// The exam screens that must not give an answer away: the input-shape question being
+/// typed (neutral hint, the model panel with the code only) and the validation lab.
+#[test]
+fn exam_sealed_screens() {
+    each_lang(|l| {
+        let mut s = state(l, Mode::Exam);
+        s.exam.limit_secs = Some(1800);
+        assert!(s.start_exam(1_700_000_000, None).is_empty());
+        snap("exam_name", &s);
+        press(&mut s, "Ada\n");
+        open(&mut s, "q4c");
+        press(&mut s, "3x32x32");
+        snap("exam_q4c_typing", &s);
+        s.update(key(KeyCode::Esc));
+        s.update(key(KeyCode::Tab));
+        s.update(key(KeyCode::Tab));
+        snap("exam_q4c_model", &s);
+        open(&mut s, "q5");
+        press(&mut s, "t");
+        snap("exam_lab_validation", &s);
+        let mut s = state(l, Mode::Exam);
+        open(&mut s, "q6");
+        press(&mut s, "\u{1b}t");
+        snap("exam_lab_speedup", &s);
     });
 }
 

@@ -10,13 +10,12 @@ pub fn run(path: Option<&Path>, lang: Lang, budget: u64) -> ExitCode {
         Err(code) => return code,
     };
     let facts = crate::engine::facts(&pack, budget);
-    print!(
-        "{}",
-        crate::core::answer_key::answer_key(
-            &pack,
-            &facts,
-            Lang::get(&pack.meta.language).unwrap_or(lang)
-        )
+    let key = crate::core::answer_key::answer_key(
+        &pack,
+        &facts,
+        Lang::get(&pack.meta.language).unwrap_or(lang),
     );
+    // A pack's text is untrusted: its control characters never reach the terminal raw.
+    print!("{}", crate::core::pack::terminal_safe(&key));
     ExitCode::SUCCESS
 }

@@ -3,6 +3,7 @@
 use super::models::ModelArgs;
 use super::{error, USAGE};
 use crate::core::i18n::Lang;
+use crate::engine::train::Setting;
 use crate::tr;
 use clap::Args;
 use std::process::ExitCode;
@@ -45,9 +46,16 @@ pub fn run(a: BenchArgs, lang: Lang) -> ExitCode {
             return ExitCode::from(USAGE);
         }
     };
-    if a.batch == 0 || a.runs == 0 {
-        error(lang, &tr!(lang, "cli-bench-at-least-one"));
-        return ExitCode::from(USAGE);
+    // The same validators as `train` and the lab: finite, in range, before any allocation.
+    for (setting, value) in [
+        (Setting::Batch, a.batch),
+        (Setting::BenchSamples, a.samples),
+        (Setting::BenchRuns, a.runs),
+    ] {
+        if let Err(e) = setting.check(value as f64) {
+            error(lang, &e.render(lang));
+            return ExitCode::from(USAGE);
+        }
     }
     if a.profile {
         return match crate::engine::profile_step(&spec, a.batch, a.runs.max(1) * 4) {

@@ -16,14 +16,17 @@ pub fn run(files: &[PathBuf], lang: Lang, budget: u64) -> ExitCode {
                 tr!(
                     lang,
                     "cli-check-ok",
-                    file = name.as_str(),
+                    file = crate::core::pack::terminal_safe(&name).into_owned(),
                     questions = pack.questions.len(),
                     models = pack.models.len()
                 )
             ),
             Err(e) => {
                 failed = true;
-                eprintln!("{}", e.render_in(&name, lang));
+                eprintln!(
+                    "{}",
+                    crate::core::pack::terminal_safe(&e.render_in(&name, lang))
+                );
             }
         }
     }

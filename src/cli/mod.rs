@@ -3,8 +3,10 @@
 pub mod answers;
 pub mod bench;
 pub mod check;
+pub mod grade;
 pub mod inspect;
 pub mod models;
+pub mod results;
 pub mod train;
 
 use crate::core::i18n::Lang;
@@ -39,6 +41,9 @@ pub struct Cli {
     /// Exam mode: time limit in minutes, shown on screen; the exam is submitted when it runs out.
     #[arg(long, value_name = "MIN")]
     pub time_limit: Option<u64>,
+    /// Exam mode: the student's name, written in the report; asked at the start when absent.
+    #[arg(long, value_name = "NAME")]
+    pub student: Option<String>,
     /// Memory budget in MiB for any model and its activations.
     #[arg(long, global = true, default_value_t = DEFAULT_BUDGET_BYTES / (1024 * 1024), value_name = "MIB")]
     pub memory_budget: u64,
@@ -64,6 +69,10 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         pack: Option<PathBuf>,
     },
+    /// Grade exam reports again from their answers; flag edited scores and other pack versions.
+    Grade(grade::GradeArgs),
+    /// A class's results from a folder of reports: question statistics, histogram, gradebook.
+    Results(results::ResultsArgs),
 }
 
 /// Exit code for a usage or file problem.
@@ -90,6 +99,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Answers { pack }) => answers::run(pack.as_deref(), lang, budget),
         Some(Command::Train(a)) => train::run(a, lang),
         Some(Command::Bench(a)) => bench::run(a, lang),
+        Some(Command::Grade(a)) => grade::run(a, lang, budget),
+        Some(Command::Results(a)) => results::run(a, lang, budget),
         None => {
             let pack = match pack_or_builtin(cli.pack.as_deref(), lang, budget) {
                 Ok(p) => p,
@@ -102,6 +113,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 data_dir: crate::core::progress::data_dir(cli.data_dir.as_deref()),
                 time_limit_min: cli.time_limit,
                 budget,
+                student: cli.student,
             };
             match crate::tui::run(opts) {
                 Ok(()) => ExitCode::SUCCESS,

@@ -88,10 +88,11 @@ pub fn load_models(path: Option<&Path>) -> Result<Vec<ModelSpec>, ModelsError> {
     match path {
         None => Ok(builtin_models()),
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| ModelsError::Read {
-                path: p.to_path_buf(),
-                why: e.to_string(),
-            })?;
+            let text = crate::core::pack::read_text_file(p, crate::core::pack::MAX_PACK_BYTES)
+                .map_err(|e| ModelsError::Read {
+                    path: p.to_path_buf(),
+                    why: e.to_string(),
+                })?;
             parse_model(&text)
                 .map(|m| vec![m])
                 .map_err(|e| ModelsError::Parse {

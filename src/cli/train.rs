@@ -124,6 +124,8 @@ pub fn run(a: TrainArgs, lang: Lang) -> ExitCode {
         }
     };
     let stop = AtomicBool::new(false);
+    // The first error writing the metrics (a full disk, /dev/full): reported at the end.
+    let mut metrics_error: Option<std::io::Error> = None;
     let mut report = |e: TrainEvent| match e {
         TrainEvent::Started {
             device,
@@ -170,7 +172,9 @@ pub fn run(a: TrainArgs, lang: Lang) -> ExitCode {
             ));
             if let Some(w) = metrics.as_mut() {
                 if let Ok(line) = serde_json::to_string(&m) {
-                    let _ = writeln!(w, "{line}");
+                    if let Err(e) = writeln!(w, "{line}") {
+                        metrics_error.get_or_insert(e);
+                    }
                 }
             }
         }
@@ -179,7 +183,24 @@ pub fn run(a: TrainArgs, lang: Lang) -> ExitCode {
     let result = crate::engine::train::run(&cfg, &stop, &mut report);
     bar.finish_and_clear();
     if let Some(mut w) = metrics {
-        let _ = w.flush();
+        if let Err(e) = w.flush() {
+            metrics_error.get_or_insert(e);
+        }
+    }
+    if let (Some(e), Some(p)) = (&metrics_error, &a.metrics) {
+        if let Err(t) = &result {
+            error(lang, &t.render(lang));
+        }
+        error(
+            lang,
+            &tr!(
+                lang,
+                "hard-metrics-write",
+                path = p.display().to_string(),
+                why = e.to_string()
+            ),
+        );
+        return ExitCode::from(1);
     }
     match result {
         Ok(s) => {

@@ -2,6 +2,7 @@
 //! computed and compared with what the teacher expects.
 
 use crate::core::grade::{computed_answer, disagreement};
+use crate::core::issue::Disagreement;
 use crate::core::pack::{
     parse_pack, Evidence, Issue, Kind, NumericTarget, Pack, PackError, Problem,
 };
@@ -12,7 +13,8 @@ use std::path::Path;
 
 /// Load and validate a pack file. Never writes to it.
 pub fn load_pack(path: &Path, budget: u64, runner: &dyn ModelRunner) -> Result<Pack, PackError> {
-    let text = std::fs::read_to_string(path).map_err(|e| PackError::Io(e.to_string()))?;
+    let text = crate::core::pack::read_text_file(path, crate::core::pack::MAX_PACK_BYTES)
+        .map_err(|e| PackError::Io(e.to_string()))?;
     let pack = parse_pack(&text)?;
     let issues = validate(&pack, budget, runner);
     if issues.is_empty() {
@@ -102,7 +104,8 @@ pub fn validate(pack: &Pack, budget: u64, runner: &dyn ModelRunner) -> Vec<Issue
                 }
             }
         }
-        if q.lab.is_some() && q.lab_model(pack).is_none() {
+        // The lab falls back on the pack's first model: a pack without models has none.
+        if q.lab.is_some() && pack.models.is_empty() {
             issue(Problem::LabWithoutModel);
         }
         for e in kind_issues(pack, &q.kind, budget, runner, &refused, &mut computed) {
@@ -121,6 +124,9 @@ pub const MAX_PACK_ID_CHARS: usize = 64;
 #[derive(Default)]
 struct ComputedCache {
     facts: std::collections::HashMap<String, Option<crate::core::summary::Summary>>,
+    /// What comparing a teacher's expectation found, by model, ask and expectation
+    /// (an `InputShape` comparison runs the model).
+    disagreements: std::collections::HashMap<(String, String, String), Option<Disagreement>>,
 }
 
 /// The ids of the pack's models.
@@ -215,8 +221,12 @@ fn kind_issues(
                 Err(e) => out.push(Problem::Compute(e)),
                 Ok(answer) => {
                     if let Some(exp) = expected {
-                        if let Some(d) = disagreement(spec, ask, &answer, exp, budget, runner) {
-                            out.push(Problem::Disagrees(d));
+                        let key = (spec.id.clone(), format!("{ask:?}"), format!("{exp:?}"));
+                        let found = cache.disagreements.entry(key).or_insert_with(|| {
+                            disagreement(spec, ask, &answer, exp, budget, runner)
+                        });
+                        if let Some(d) = found {
+                            out.push(Problem::Disagrees(d.clone()));
                         }
                     }
                 }

@@ -39,20 +39,37 @@ pub struct Grades {
 #[derive(Debug, Clone, PartialEq)]
 pub enum LineError {
     /// The first line is not `student,question,score`.
-    Header { found: String },
+    Header {
+        found: String,
+    },
     /// Not three fields.
-    Fields { found: usize },
+    Fields {
+        found: usize,
+    },
     /// A quoted field that never ends, or text after a closing quote.
     Quote,
-    Score { text: String },
-    Range { score: f64, out_of: f64 },
+    Score {
+        text: String,
+    },
+    Range {
+        score: f64,
+        out_of: f64,
+    },
     EmptyStudent,
-    UnknownQuestion { id: String },
+    UnknownQuestion {
+        id: String,
+    },
     /// Only open questions are graded by the teacher.
-    NotOpen { id: String },
-    Duplicate { first: usize },
+    NotOpen {
+        id: String,
+    },
+    Duplicate {
+        first: usize,
+    },
     /// RON syntax.
-    Ron { why: String },
+    Ron {
+        why: String,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -328,6 +345,13 @@ impl Grades {
             path: path.to_path_buf(),
             source,
         };
+        // A FIFO or a device would block or never end: only regular files are opened.
+        if !std::fs::metadata(path).map_err(io)?.is_file() {
+            return Err(io(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "not a regular file",
+            )));
+        }
         let file = std::fs::File::open(path).map_err(io)?;
         let size = file.metadata().map_err(io)?.len();
         let mut text = String::new();
@@ -340,7 +364,10 @@ impl Grades {
                 limit: MAX_GRADES_BYTES,
             });
         }
-        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ron")) {
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("ron"))
+        {
             Self::from_ron(&text)
         } else {
             Self::from_csv(&text)
@@ -396,7 +423,8 @@ mod tests {
 
     #[test]
     fn csv_quotes_and_lines() {
-        let text = "student,question,score\r\n\"Doe, \"\"J\"\"\",q1,0.5\n\n\"multi\nline\",q3,\"0,25\"\n";
+        let text =
+            "student,question,score\r\n\"Doe, \"\"J\"\"\",q1,0.5\n\n\"multi\nline\",q3,\"0,25\"\n";
         let g = Grades::from_csv(text).unwrap();
         assert_eq!(g.scores[0].student, "Doe, \"J\"");
         assert_eq!((g.scores[0].line, g.scores[0].score), (2, 0.5));

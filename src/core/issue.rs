@@ -197,13 +197,18 @@ pub enum Problem {
     Compute(ComputeError),
     Disagrees(Disagreement),
     /// The pack's id is longer than a save file's name allows.
-    PackIdTooLong { len: usize, max: usize },
+    PackIdTooLong {
+        len: usize,
+        max: usize,
+    },
     /// The pack's id is empty or holds control characters.
     BadPackId,
-    /// A question has a lab but no model a lab can train.
+    /// A question has a lab but the pack has no model to train.
     LabWithoutModel,
     /// A string whose escapes would take the parser quadratic time (line of the string).
-    CostlyEscapes { line: usize },
+    CostlyEscapes {
+        line: usize,
+    },
 }
 
 /// ` (known: a, b)`, or that the pack has no models.

@@ -445,3 +445,45 @@ impl Pack {
 
 /// The default budget, re-exported for callers that validate built-in packs.
 pub const BUDGET: u64 = DEFAULT_BUDGET_BYTES;
+
+/// `text` made safe for a terminal: C0 and C1 control characters (ESC, BEL, CSI …) other
+/// than newline and tab are shown as `\u{1b}`-style escapes instead of reaching the
+/// terminal raw, where a pack could move the cursor or retitle the window.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The largest pack or model file read: the built-in exam is 30 KB; a pack of 50,000
+/// questions about 5 MB.
+pub const MAX_PACK_BYTES: u64 = 64 << 20;
+
+/// Read a text file that a user names (a pack, a model): only a regular file, checked
+/// before it is opened (opening a FIFO blocks forever), and at most `max` bytes.
+pub fn read_text_file(path: &std::path::Path, max: u64) -> std::io::Result<String> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.file_type().is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    if meta.len() > max {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("larger than {} MiB", max >> 20),
+        ));
+    }
+    std::fs::read_to_string(path)
+}

@@ -2,6 +2,7 @@
 
 use crate::core::grade::Answer;
 use crate::core::i18n::Lang;
+use crate::core::pack::{Ask, Kind, Pack};
 use crate::tr;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -81,6 +82,170 @@ pub struct Progress {
     pub exam_submitted: bool,
     #[serde(default)]
     pub exam_elapsed_secs: u64,
+    /// The student's name (exam mode).
+    #[serde(default)]
+    pub student: Option<String>,
+    /// When the exam started and when it ends, UNIX seconds: a wall-clock deadline, so
+    /// closing the program does not stop the clock.
+    #[serde(default)]
+    pub exam_started_at: Option<u64>,
+    #[serde(default)]
+    pub exam_deadline: Option<u64>,
+    /// When the exam was submitted, UNIX seconds.
+    #[serde(default)]
+    pub exam_ended_at: Option<u64>,
+    /// Every answer submitted during the exam per question id, oldest first.
+    #[serde(default)]
+    pub exam_answers: BTreeMap<String, Vec<Answer>>,
+    /// Seconds each question was open during the exam, per question id.
+    #[serde(default)]
+    pub exam_times: BTreeMap<String, u64>,
+    /// Whether the exam's report was handed to the writer (it is written once).
+    #[serde(default)]
+    pub exam_reported: bool,
+}
+
+/// What [`Progress::fit_to`] changed in a save file that parsed but did not fit the pack.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Repair {
+    /// The file was saved for another pack.
+    OtherPack { found: String },
+    /// Answers to a question the pack does not have were dropped.
+    UnknownQuestion { id: String },
+    /// An answer that does not fit its question (wrong kind, an index out of range) was dropped.
+    AnswerDropped { id: String },
+    /// A score that is not a number between 0 and 1 was dropped.
+    ScoreDropped { id: String },
+    /// More hints shown than the question has: brought down to its count.
+    HintsClamped { id: String },
+}
+
+impl Repair {
+    pub fn render(&self, lang: Lang) -> String {
+        match self {
+            Repair::OtherPack { found } => {
+                tr!(lang, "hard-repair-other-pack", found = found.as_str())
+            }
+            Repair::UnknownQuestion { id } => {
+                tr!(lang, "hard-repair-unknown-question", id = id.as_str())
+            }
+            Repair::AnswerDropped { id } => {
+                tr!(lang, "hard-repair-answer-dropped", id = id.as_str())
+            }
+            Repair::ScoreDropped { id } => {
+                tr!(lang, "hard-repair-score-dropped", id = id.as_str())
+            }
+            Repair::HintsClamped { id } => {
+                tr!(lang, "hard-repair-hints-clamped", id = id.as_str())
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Repair {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(Lang::en()))
+    }
+}
+
+/// Whether `answer` is one that `kind` can show and grade: the right variant, every index
+/// inside its list. A computed parameter-free question's options are the model's layers.
+pub fn answer_fits(answer: &Answer, kind: &Kind, pack: &Pack) -> bool {
+    let all_below = |idx: &[usize], n: usize| idx.iter().all(|&i| i < n);
+    match (kind, answer) {
+        (Kind::Open { key_points, .. }, Answer::Open { ticked, .. }) => {
+            all_below(ticked, key_points.len())
+        }
+        (Kind::Choice { options, .. }, Answer::Choice(picked)) => {
+            picked.len() <= options.len() && all_below(picked, options.len())
+        }
+        (Kind::Numeric { .. }, Answer::Typed(_)) => true,
+        (Kind::Order { steps }, Answer::Order(order)) => {
+            order.len() <= steps.len() && all_below(order, steps.len())
+        }
+        (
+            Kind::Computed {
+                ask: Ask::ParameterFree,
+                model,
+                ..
+            },
+            Answer::Choice(picked),
+        ) => pack
+            .model(model)
+            .is_some_and(|m| picked.len() <= m.layers.len() && all_below(picked, m.layers.len())),
+        (
+            Kind::Computed {
+                ask: Ask::ParameterCount { .. } | Ask::OutputShape { .. } | Ask::InputShape,
+                ..
+            },
+            Answer::Typed(_),
+        ) => true,
+        _ => false,
+    }
+}
+
+impl Progress {
+    /// This progress made to fit `pack`: what refers to questions the pack does not have,
+    /// answers that do not fit their question, scores that are not numbers in [0, 1] are
+    /// dropped; each change is listed so the interface can say what it did.
+    pub fn fit_to(&self, pack: &Pack) -> (Progress, Vec<Repair>) {
+        let mut p = self.clone();
+        let mut repairs = Vec::new();
+        if p.pack_id != pack.meta.id {
+            repairs.push(Repair::OtherPack {
+                found: p.pack_id.clone(),
+            });
+            p.pack_id = pack.meta.id.clone();
+        }
+        if p.last_question
+            .as_deref()
+            .is_some_and(|id| pack.question(id).is_none())
+        {
+            p.last_question = None;
+        }
+        p.questions.retain(|id, saved| {
+            let Some(q) = pack.question(id) else {
+                repairs.push(Repair::UnknownQuestion { id: id.clone() });
+                return false;
+            };
+            if saved
+                .answer
+                .as_ref()
+                .is_some_and(|a| !answer_fits(a, &q.kind, pack))
+            {
+                saved.answer = None;
+                saved.score = None;
+                repairs.push(Repair::AnswerDropped { id: id.clone() });
+            }
+            if saved
+                .score
+                .is_some_and(|s| !(s.is_finite() && (0.0..=1.0).contains(&s)))
+            {
+                saved.score = None;
+                repairs.push(Repair::ScoreDropped { id: id.clone() });
+            }
+            if saved.hints_shown > q.hints.len() {
+                saved.hints_shown = q.hints.len();
+                repairs.push(Repair::HintsClamped { id: id.clone() });
+            }
+            true
+        });
+        p.exam_answers.retain(|id, answers| {
+            let Some(q) = pack.question(id) else {
+                repairs.push(Repair::UnknownQuestion { id: id.clone() });
+                return false;
+            };
+            let before = answers.len();
+            answers.retain(|a| answer_fits(a, &q.kind, pack));
+            if answers.len() != before {
+                repairs.push(Repair::AnswerDropped { id: id.clone() });
+            }
+            true
+        });
+        p.exam_times.retain(|id, _| pack.question(id).is_some());
+        repairs.dedup();
+        (p, repairs)
+    }
 }
 
 /// Where progress files live: `--data-dir`, else `$MLTUTOR_DATA_DIR`, else the platform's
@@ -99,7 +264,17 @@ pub fn data_dir(flag: Option<&Path>) -> PathBuf {
 
 /// The progress file of a pack in a mode.
 pub fn progress_path(dir: &Path, pack_id: &str, mode: Mode) -> PathBuf {
-    let safe: String = pack_id
+    dir.join(format!("{}.{}.json", file_stem(pack_id), mode.slug()))
+}
+
+/// The most characters of an id kept in a file name; a longer id keeps its start and a
+/// hash of the whole, so names stay far below the 255 bytes file systems allow.
+pub const MAX_STEM_CHARS: usize = 64;
+
+/// A file-name stem from an id: ASCII letters, digits, `-` and `_` kept, anything else
+/// `_`; at most [`MAX_STEM_CHARS`] characters.
+pub fn file_stem(id: &str) -> String {
+    let safe: String = id
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
@@ -109,7 +284,14 @@ pub fn progress_path(dir: &Path, pack_id: &str, mode: Mode) -> PathBuf {
             }
         })
         .collect();
-    dir.join(format!("{safe}.{}.json", mode.slug()))
+    if safe.len() <= MAX_STEM_CHARS {
+        return safe;
+    }
+    // FNV-1a: stable across builds and platforms, unlike std's hasher.
+    let hash = id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{}-{hash:016x}", &safe[..MAX_STEM_CHARS - 17])
 }
 
 /// Why a progress file could not be used.
@@ -119,6 +301,10 @@ pub enum ProgressError {
     Read(String),
     /// The file is not progress JSON (the parser's reason).
     Parse(String),
+    /// Not a regular file (a FIFO, a device, a folder).
+    NotAFile,
+    /// Larger than any progress file this program writes.
+    TooLarge { bytes: u64 },
     /// And it could not be moved aside either.
     NotMoved {
         why: Box<ProgressError>,
@@ -130,6 +316,10 @@ impl ProgressError {
     pub fn render(&self, lang: Lang) -> String {
         match self {
             ProgressError::Read(why) | ProgressError::Parse(why) => why.clone(),
+            ProgressError::NotAFile => tr!(lang, "hard-progress-not-a-file"),
+            ProgressError::TooLarge { bytes } => {
+                tr!(lang, "hard-progress-too-large", bytes = lang.num(*bytes))
+            }
             ProgressError::NotMoved { why, move_error } => tr!(
                 lang,
                 "core-progress-not-moved",
@@ -157,8 +347,22 @@ pub enum Loaded {
     MovedAside(PathBuf, ProgressError),
 }
 
+/// The largest progress file read (answers of thousands of questions fit in far less).
+pub const MAX_SAVE_BYTES: u64 = 64 << 20;
+
 /// Load progress; a corrupt file is moved aside, never a crash.
 pub fn load(path: &Path) -> Loaded {
+    // Only a regular file is read: opening a FIFO would block before any screen.
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Loaded::Fresh,
+        Ok(m) if !m.file_type().is_file() => {
+            return aside(path, ProgressError::NotAFile);
+        }
+        Ok(m) if m.len() > MAX_SAVE_BYTES => {
+            return aside(path, ProgressError::TooLarge { bytes: m.len() });
+        }
+        _ => {}
+    }
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Loaded::Fresh,
@@ -170,14 +374,21 @@ pub fn load(path: &Path) -> Loaded {
     }
 }
 
+/// [`load`], then [`Progress::fit_to`] `pack`: what the interface should call at start.
+/// The repairs are for a message; the repaired progress is saved on the next save.
+pub fn load_fitted(path: &Path, pack: &Pack) -> (Loaded, Vec<Repair>) {
+    match load(path) {
+        Loaded::Resumed(p) => {
+            let (fitted, repairs) = p.fit_to(pack);
+            (Loaded::Resumed(fitted), repairs)
+        }
+        other => (other, Vec::new()),
+    }
+}
+
 fn aside(path: &Path, why: ProgressError) -> Loaded {
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let target = path.with_extension(format!("json.corrupt-{stamp}"));
-    match std::fs::rename(path, &target) {
-        Ok(()) => Loaded::MovedAside(target, why),
+    match move_aside(path) {
+        Ok(target) => Loaded::MovedAside(target, why),
         Err(e) => Loaded::MovedAside(
             path.to_path_buf(),
             ProgressError::NotMoved {
@@ -188,16 +399,77 @@ fn aside(path: &Path, why: ProgressError) -> Loaded {
     }
 }
 
+/// Move `path` to a backup name that no other backup has: `<file>.corrupt-<secs>`, then
+/// `-2`, `-3`… for more in the same second. A hard link claims the name (it fails where
+/// the name exists, unlike a rename, which would replace an earlier backup).
+fn move_aside(path: &Path) -> std::io::Result<PathBuf> {
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "progress".into());
+    let mut last = None;
+    for n in 1..=1000u32 {
+        let suffix = if n == 1 {
+            format!("{name}.corrupt-{stamp}")
+        } else {
+            format!("{name}.corrupt-{stamp}-{n}")
+        };
+        let target = path.with_file_name(suffix);
+        if target.symlink_metadata().is_ok() {
+            continue;
+        }
+        match std::fs::hard_link(path, &target) {
+            Ok(()) => {
+                std::fs::remove_file(path)?;
+                sync_dir(path);
+                return Ok(target);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            // No hard links here (some file systems): a rename to the free name.
+            Err(e) => {
+                last = Some(e);
+                if std::fs::rename(path, &target).is_ok() {
+                    sync_dir(path);
+                    return Ok(target);
+                }
+                break;
+            }
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no free backup name")))
+}
+
+/// Make a rename in `path`'s directory durable (best effort where a directory cannot be
+/// opened, as on Windows).
+fn sync_dir(path: &Path) {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
 /// Write `bytes` to `path` atomically: a temporary file in the same directory, synced,
 /// then renamed over the target.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
     std::fs::create_dir_all(dir)?;
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or("progress");
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.tmp-{}-{n}", std::process::id()));
     {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
@@ -205,12 +477,126 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     }
     std::fs::rename(&tmp, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
-    })
+    })?;
+    // The rename itself is only durable once the directory is synced.
+    std::fs::File::open(dir)?.sync_all()
 }
 
 pub fn save(path: &Path, p: &Progress) -> std::io::Result<()> {
     let json = serde_json::to_vec_pretty(p).map_err(std::io::Error::other)?;
     write_atomic(path, &json)
+}
+
+/// Another instance holds the progress of this pack and mode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LockError {
+    /// A running process (its id) holds the lock.
+    Locked { pid: u32 },
+    /// The lock file could not be written or read (the system's reason).
+    Io(String),
+}
+
+impl LockError {
+    pub fn render(&self, lang: Lang) -> String {
+        match self {
+            LockError::Locked { pid } => tr!(lang, "hard-lock-held", pid = pid.to_string()),
+            LockError::Io(why) => tr!(lang, "hard-lock-io", why = why.as_str()),
+        }
+    }
+}
+
+impl std::fmt::Display for LockError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(Lang::en()))
+    }
+}
+
+impl std::error::Error for LockError {}
+
+/// Held while an instance works on a pack's progress; dropping it removes the lock file.
+#[derive(Debug)]
+pub struct LockGuard {
+    path: PathBuf,
+}
+
+impl LockGuard {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for LockGuard {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// The lock file beside a pack's progress file.
+pub fn lock_path(dir: &Path, pack_id: &str, mode: Mode) -> PathBuf {
+    dir.join(format!("{}.{}.lock", file_stem(pack_id), mode.slug()))
+}
+
+/// Whether process `pid` is running (on other systems than Unix: assumed running).
+fn alive(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return false;
+        };
+        if pid <= 0 {
+            return false;
+        }
+        // SAFETY: signal 0 only asks whether the process exists; nothing is sent.
+        let r = unsafe { libc::kill(pid, 0) };
+        r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
+}
+
+/// Take the lock on a pack's progress in `dir`: a file created only if absent, holding
+/// this process's id. A lock whose process is gone (a crash, kill -9) is taken over; one
+/// held by a running process gives [`LockError::Locked`] so the interface can tell the
+/// student instead of letting two instances overwrite each other's answers.
+pub fn acquire_lock(dir: &Path, pack_id: &str, mode: Mode) -> Result<LockGuard, LockError> {
+    let io = |e: std::io::Error| LockError::Io(e.to_string());
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let path = lock_path(dir, pack_id, mode);
+    let me = std::process::id();
+    for _ in 0..3 {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut f) => {
+                f.write_all(me.to_string().as_bytes()).map_err(io)?;
+                f.sync_all().map_err(io)?;
+                return Ok(LockGuard { path });
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                // Only a small regular file is read (a FIFO there must not block).
+                let holder = std::fs::symlink_metadata(&path)
+                    .ok()
+                    .filter(|m| m.file_type().is_file() && m.len() < 64)
+                    .and_then(|_| std::fs::read_to_string(&path).ok())
+                    .and_then(|t| t.trim().parse::<u32>().ok());
+                match holder {
+                    Some(pid) if pid != me && alive(pid) => return Err(LockError::Locked { pid }),
+                    // Stale (dead process, unreadable, or our own from an earlier run
+                    // with a recycled id): removed, then created again.
+                    _ => {
+                        let _ = std::fs::remove_file(&path);
+                    }
+                }
+            }
+            Err(e) => return Err(io(e)),
+        }
+    }
+    Err(LockError::Io("lock file keeps reappearing".into()))
 }
 
 #[cfg(test)]

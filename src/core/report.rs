@@ -1,4 +1,7 @@
-//! The exam report: score per question and total, exported as JSON and Markdown.
+//! Exam reports. [`ExamReport`] (schema 1, documented in `questions/REPORTS.md`) is the
+//! evidence a teacher grades and audits: every answer, times, the pack's hash, and how each
+//! score was computed. [`Report`] is the interface's older summary, kept until the
+//! interface builds an [`ExamReport`].
 
 use crate::core::i18n::Lang;
 use crate::tr;
@@ -87,19 +90,16 @@ impl Report {
         out
     }
 
-    /// Write `<dir>/<pack>-report.json` and `.md` atomically; return both paths.
+    /// Write `<dir>/<pack>.<UTC time now>.report.json` and `.md`, each written whole and
+    /// never over an existing file (see [`write_pair`]); return both paths.
     pub fn write(&self, dir: &Path) -> std::io::Result<(PathBuf, PathBuf)> {
-        let base = crate::core::progress::progress_path(
-            dir,
-            &self.pack_id,
-            crate::core::progress::Mode::Exam,
+        let base = format!(
+            "{}.{}.report",
+            slug(&self.pack_id, 40, "pack"),
+            file_stamp(now_unix())
         );
-        let json = base.with_extension("report.json");
-        let md = base.with_extension("report.md");
         let body = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
-        crate::core::progress::write_atomic(&json, &body)?;
-        crate::core::progress::write_atomic(&md, self.markdown().as_bytes())?;
-        Ok((json, md))
+        write_pair(dir, &base, &body, self.markdown().as_bytes())
     }
 }
 
@@ -213,7 +213,11 @@ pub enum ReportError {
     #[error("{}", tr!(Lang::en(), "report-error-too-large", size = size.to_string(), limit = limit.to_string()))]
     TooLarge { size: u64, limit: u64 },
     #[error("{}", tr!(Lang::en(), "report-error-json", line = *line, col = *col, why = why.as_str()))]
-    Json { line: usize, col: usize, why: String },
+    Json {
+        line: usize,
+        col: usize,
+        why: String,
+    },
     #[error("{}", tr!(Lang::en(), "report-error-schema", found = found.clone(), supported = REPORT_SCHEMA))]
     Schema { found: String },
     #[error("{}", tr!(Lang::en(), "report-error-invalid", field = field.as_str(), why = why.render(Lang::en())))]
@@ -383,7 +387,9 @@ fn how(q: &Question, feedback: &[Feedback], lang: Lang) -> String {
         .count();
     let choices = right + wrong + missed > 0
         || matches!(q.kind, Kind::Choice { .. })
-            && feedback.iter().all(|f| !matches!(f, Feedback::Unreadable(_)));
+            && feedback
+                .iter()
+                .all(|f| !matches!(f, Feedback::Unreadable(_)));
     if choices {
         let needed = match &q.kind {
             Kind::Choice { need: Some(n), .. } => *n,
@@ -408,9 +414,11 @@ fn how(q: &Question, feedback: &[Feedback], lang: Lang) -> String {
             ticked = *ticked,
             total = *total
         ),
-        Feedback::NumberRight { got } => {
-            tr!(lang, "report-how-number-right", got = lang.real(*got))
-        }
+        Feedback::NumberRight { got } => tr!(
+            lang,
+            "report-how-number-right",
+            got = crate::core::feedback::expected_text(got, lang)
+        ),
         Feedback::NumberWrong { got, expected } => tr!(
             lang,
             "report-how-number-wrong",
@@ -431,6 +439,10 @@ fn how(q: &Question, feedback: &[Feedback], lang: Lang) -> String {
         ),
         Feedback::Counts { total, .. } => {
             tr!(lang, "report-how-count", total = lang.num(*total))
+        }
+        // Explanations that follow a first line; told as the student reads them.
+        Feedback::Slip(_) | Feedback::HasParameters { .. } | Feedback::BatchDimension { .. } => {
+            crate::core::feedback::feedback_lines(first, lang).join(" ")
         }
         Feedback::ShapeRight { shape } => {
             tr!(lang, "report-how-shape-right", shape = shape.to_string())
@@ -567,7 +579,11 @@ impl ExamReport {
         let mut out = tr!(lang, "core-report-title", title = md_escape(&self.title));
         out += "\n\n";
         for line in [
-            tr!(lang, "report-md-student", student = md_escape(&self.student)),
+            tr!(
+                lang,
+                "report-md-student",
+                student = md_escape(&self.student)
+            ),
             tr!(
                 lang,
                 "report-md-times",
@@ -670,6 +686,13 @@ impl ExamReport {
             path: path.to_path_buf(),
             source,
         };
+        // A FIFO or a device would block or never end: only regular files are opened.
+        if !std::fs::metadata(path).map_err(io)?.is_file() {
+            return Err(io(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "not a regular file",
+            )));
+        }
         let file = std::fs::File::open(path).map_err(io)?;
         let size = file.metadata().map_err(io)?.len();
         if size > MAX_REPORT_BYTES {
@@ -709,7 +732,7 @@ impl ExamReport {
             }
             None => {
                 return Err(ReportError::Schema {
-                    found: "—".into(),
+                    found: "—".into()
                 })
             }
         }
@@ -754,6 +777,89 @@ impl ExamReport {
             return bad("total".into(), Invalid::Total);
         }
         Ok(())
+    }
+}
+
+/// A question whose stored score is not what its answers give.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edited {
+    pub id: String,
+    pub number: String,
+    pub stored: Option<f64>,
+    pub regraded: Option<f64>,
+}
+
+/// A report graded again from its answers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Regraded {
+    /// The report as the pack grades it now (stored scores ignored).
+    pub report: ExamReport,
+    /// The report's `pack_hash` is the pack's.
+    pub hash_matches: bool,
+    /// Stored scores that differ from the re-graded ones.
+    pub edited: Vec<Edited>,
+    /// The stored total is not the sum of the stored scores.
+    pub total_edited: bool,
+    /// Question ids of the report that the pack does not have.
+    pub unknown_questions: Vec<String>,
+}
+
+impl Regraded {
+    /// Something a teacher must look at: another pack version, edited scores or questions
+    /// the pack does not know.
+    pub fn flagged(&self) -> bool {
+        !self.hash_matches
+            || !self.edited.is_empty()
+            || self.total_edited
+            || !self.unknown_questions.is_empty()
+    }
+}
+
+/// Grade `stored` again from its answers with `pack`; open questions take the teacher's
+/// scores (`teacher`, by question id). The stored scores are only compared, never used.
+pub fn regrade(
+    stored: &ExamReport,
+    pack: &Pack,
+    facts: &Facts,
+    teacher: &HashMap<String, f64>,
+) -> Regraded {
+    let report = ExamReport::graded(pack, facts, &stored.attempt(), teacher);
+    let mut edited = Vec::new();
+    for q in &report.questions {
+        let before = stored.questions.iter().find(|s| s.id == q.id);
+        let stored_score = before.and_then(|s| s.score);
+        let same = match (stored_score, q.score) {
+            (Some(a), Some(b)) => (a - b).abs() < 1e-9,
+            (None, None) => true,
+            // The teacher's score for an answer left "to grade".
+            (None, Some(_)) => teacher.contains_key(&q.id) || before.is_none(),
+            (Some(_), None) => false,
+        };
+        if !same {
+            edited.push(Edited {
+                id: q.id.clone(),
+                number: q.number.clone(),
+                stored: stored_score,
+                regraded: q.score,
+            });
+        }
+    }
+    let sum = stored
+        .questions
+        .iter()
+        .filter_map(|q| q.score)
+        .fold(0.0, |a, b| a + b);
+    Regraded {
+        hash_matches: stored.pack_hash == pack.source_hash,
+        total_edited: (sum - stored.total).abs() > 1e-6,
+        unknown_questions: stored
+            .questions
+            .iter()
+            .filter(|q| pack.question(&q.id).is_none())
+            .map(|q| q.id.clone())
+            .collect(),
+        edited,
+        report,
     }
 }
 
@@ -872,7 +978,10 @@ pub fn write_pair(
 /// supported, the file is created with `create_new` and written in place.
 pub fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("report");
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("report");
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let write = |p: &Path| -> std::io::Result<()> {
         let mut f = std::fs::OpenOptions::new()
@@ -957,7 +1066,20 @@ pub fn parse_rfc3339(s: &str) -> Option<u64> {
     let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let (h, mi, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let month_days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let month_days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
     if y < 1970 || !(1..=12).contains(&mo) || d == 0 || d > month_days[mo as usize - 1] {
         return None;
     }
@@ -987,7 +1109,12 @@ mod evidence_tests {
         assert_eq!(parse_rfc3339("2024-11-22T09:15:00Z"), Some(1_732_266_900));
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(file_stamp(951_782_400), "20000229T000000Z");
-        for bad in ["2023-02-29T00:00:00Z", "2024-11-22 09:15:00Z", "2024-13-01T00:00:00Z", ""] {
+        for bad in [
+            "2023-02-29T00:00:00Z",
+            "2024-11-22 09:15:00Z",
+            "2024-13-01T00:00:00Z",
+            "",
+        ] {
             assert_eq!(parse_rfc3339(bad), None, "{bad}");
         }
     }

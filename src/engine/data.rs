@@ -95,6 +95,19 @@ pub enum DataError {
     Palette {
         file: String,
     },
+    /// Something other than a regular file where a file is expected (a FIFO, a device).
+    NotAFile {
+        path: String,
+    },
+    /// Loading the set would take more memory than the budget allows.
+    OverBudget {
+        needed: u64,
+        budget: u64,
+    },
+    /// Too few samples to keep some for validation.
+    TooFewSamples {
+        count: usize,
+    },
 }
 
 impl DataError {
@@ -148,6 +161,18 @@ impl DataError {
             DataError::Png { file, why } => format!("{file}: {why}"),
             DataError::Palette { file } => {
                 tr!(lang, "train-data-palette", file = file.as_str())
+            }
+            DataError::NotAFile { path } => {
+                tr!(lang, "hard-data-not-a-file", path = path.as_str())
+            }
+            DataError::OverBudget { needed, budget } => tr!(
+                lang,
+                "hard-data-over-budget",
+                needed = lang.dec(*needed as f64 / (1u64 << 20) as f64, 1),
+                budget = lang.dec(*budget as f64 / (1u64 << 20) as f64, 1)
+            ),
+            DataError::TooFewSamples { count } => {
+                tr!(lang, "hard-data-too-few", count = *count)
             }
         }
     }
@@ -383,6 +408,17 @@ fn draw_shape(
 /// Returns the samples (values scaled to [0, 1] then centred like the generated sets)
 /// and their labels; the caller splits them into training and validation sets.
 pub fn load_local(dir: &std::path::Path, sample_shape: &[usize]) -> Result<Dataset, DataError> {
+    load_local_within(dir, sample_shape, crate::core::plan::DEFAULT_BUDGET_BYTES)
+}
+
+/// [`load_local`] within `budget` bytes: sizes are read from the headers (IDX, PNG) and
+/// checked against the model's input and the budget before anything is decoded; only
+/// regular files are opened.
+pub fn load_local_within(
+    dir: &std::path::Path,
+    sample_shape: &[usize],
+    budget: u64,
+) -> Result<Dataset, DataError> {
     let entries: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| read_error(dir, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -399,18 +435,66 @@ pub fn load_local(dir: &std::path::Path, sample_shape: &[usize]) -> Result<Datas
     let labels = entries
         .iter()
         .find(|p| name(p).contains("labels") && name(p).contains("idx1"));
-    let data = match (images, labels) {
-        (Some(i), Some(l)) => read_idx_pair(i, l)?,
-        _ => read_png_folders(dir)?,
+    let limits = Limits {
+        dir,
+        model: sample_shape,
+        budget,
     };
-    if data.sample_shape != sample_shape {
-        return Err(DataError::ShapeMismatch {
-            dir: dir.display().to_string(),
-            data: Shape(data.sample_shape.clone()),
-            model: Shape(sample_shape.to_vec()),
-        });
+    let data = match (images, labels) {
+        (Some(i), Some(l)) => read_idx_pair(i, l, &limits)?,
+        _ => read_png_folders(dir, &limits)?,
+    };
+    limits.shape(&data.sample_shape)?;
+    // One sample for training and one for validation at the very least.
+    if data.len() < 2 {
+        return Err(DataError::TooFewSamples { count: data.len() });
     }
     Ok(data)
+}
+
+/// What a loaded set must fit: the model's input shape and the memory budget.
+struct Limits<'a> {
+    dir: &'a std::path::Path,
+    model: &'a [usize],
+    budget: u64,
+}
+
+impl Limits<'_> {
+    fn shape(&self, data: &[usize]) -> Result<(), DataError> {
+        if data != self.model {
+            return Err(DataError::ShapeMismatch {
+                dir: self.dir.display().to_string(),
+                data: Shape(data.to_vec()),
+                model: Shape(self.model.to_vec()),
+            });
+        }
+        Ok(())
+    }
+    /// `values` samples' values as f32, with the labels, against the budget.
+    fn fits(&self, values: u64, samples: u64) -> Result<(), DataError> {
+        let needed = values
+            .saturating_mul(4)
+            .saturating_add(samples.saturating_mul(4));
+        if needed > self.budget {
+            return Err(DataError::OverBudget {
+                needed,
+                budget: self.budget,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The length of `path` if it is a regular file (symbolic links followed); a FIFO or a
+/// device is refused before it is opened, since opening one can block forever.
+fn regular_file(path: &std::path::Path) -> Result<u64, DataError> {
+    let meta = std::fs::metadata(path).map_err(|e| read_error(path, e))?;
+    if !meta.file_type().is_file() {
+        return Err(DataError::NotAFile {
+            path: path.display().to_string(),
+        });
+    }
+    Ok(meta.len())
 }
 
 fn be_u32(b: &[u8], at: usize) -> Result<usize, DataError> {
@@ -419,10 +503,28 @@ fn be_u32(b: &[u8], at: usize) -> Result<usize, DataError> {
         .ok_or(DataError::IdxTruncated)
 }
 
-/// Read an IDX image file (magic 0x00000803) and its label file (0x00000801).
-fn read_idx_pair(images: &std::path::Path, labels: &std::path::Path) -> Result<Dataset, DataError> {
-    let read = |p: &std::path::Path| std::fs::read(p).map_err(|e| read_error(p, e));
-    let (ib, lb) = (read(images)?, read(labels)?);
+/// Read an IDX image file (magic 0x00000803) and its label file (0x00000801). The headers
+/// are checked against the files' lengths, the model's input and the budget before the
+/// pixels are read; they are read in chunks straight into the f32 samples (no copy of the
+/// file in memory beside them).
+fn read_idx_pair(
+    images: &std::path::Path,
+    labels: &std::path::Path,
+    limits: &Limits,
+) -> Result<Dataset, DataError> {
+    use std::io::Read;
+    let (ilen, llen) = (regular_file(images)?, regular_file(labels)?);
+    let open = |p: &std::path::Path| std::fs::File::open(p).map_err(|e| read_error(p, e));
+    let header = |f: &mut std::fs::File, p: &std::path::Path, n: usize| {
+        let mut b = vec![0u8; n];
+        f.read_exact(&mut b).map_err(|e| match e.kind() {
+            std::io::ErrorKind::UnexpectedEof => DataError::IdxTruncated,
+            _ => read_error(p, e),
+        })?;
+        Ok::<_, DataError>(b)
+    };
+    let (mut fi, mut fl) = (open(images)?, open(labels)?);
+    let (ib, lb) = (header(&mut fi, images, 16)?, header(&mut fl, labels, 8)?);
     if be_u32(&ib, 0)? != 0x803 || be_u32(&lb, 0)? != 0x801 {
         return Err(DataError::IdxMagic);
     }
@@ -437,8 +539,27 @@ fn read_idx_pair(images: &std::path::Path, labels: &std::path::Path) -> Result<D
         .checked_mul(h)
         .and_then(|v| v.checked_mul(w))
         .ok_or(DataError::IdxHeaderAbsurd)?;
-    let body = ib.get(16..16 + pixels).ok_or(DataError::ImagesShort)?;
-    let ys = lb.get(8..8 + n).ok_or(DataError::LabelsShort)?;
+    if ilen.saturating_sub(16) < pixels as u64 {
+        return Err(DataError::ImagesShort);
+    }
+    if llen.saturating_sub(8) < n as u64 {
+        return Err(DataError::LabelsShort);
+    }
+    limits.shape(&[1, h, w])?;
+    limits.fits(pixels as u64, n as u64)?;
+    let mut ys = vec![0u8; n];
+    fl.read_exact(&mut ys).map_err(|e| read_error(labels, e))?;
+    let mut x = Vec::with_capacity(pixels);
+    let mut chunk = vec![0u8; (1 << 20).min(pixels.max(1))];
+    while x.len() < pixels {
+        let want = chunk.len().min(pixels - x.len());
+        fi.read_exact(&mut chunk[..want])
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::UnexpectedEof => DataError::ImagesShort,
+                _ => read_error(images, e),
+            })?;
+        x.extend(chunk[..want].iter().map(|&p| p as f32 / 255.0 - 0.25));
+    }
     let classes = ys
         .iter()
         .copied()
@@ -446,7 +567,7 @@ fn read_idx_pair(images: &std::path::Path, labels: &std::path::Path) -> Result<D
         .map(|m| m as usize + 1)
         .unwrap_or(0);
     Ok(Dataset {
-        x: body.iter().map(|&p| p as f32 / 255.0 - 0.25).collect(),
+        x,
         y: ys.iter().map(|&y| y as u32).collect(),
         sample_shape: vec![1, h, w],
         classes,
@@ -454,7 +575,7 @@ fn read_idx_pair(images: &std::path::Path, labels: &std::path::Path) -> Result<D
 }
 
 /// Read `dir/<class>/*.png`, classes in name order; all images must share one size.
-fn read_png_folders(dir: &std::path::Path) -> Result<Dataset, DataError> {
+fn read_png_folders(dir: &std::path::Path, limits: &Limits) -> Result<Dataset, DataError> {
     let mut classes: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| read_error(dir, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -472,6 +593,11 @@ fn read_png_folders(dir: &std::path::Path) -> Result<Dataset, DataError> {
         sample_shape: Vec::new(),
         classes: classes.len(),
     };
+    // First the headers: every image's size against the model's input, and their total
+    // (links to one file count each time) against the budget, before any is decoded.
+    let mut all = Vec::new();
+    let mut values = 0u64;
+    let mut first: Option<Vec<usize>> = None;
     for (k, class_dir) in classes.iter().enumerate() {
         let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(class_dir)
             .map_err(|e| read_error(class_dir, e))?
@@ -480,6 +606,29 @@ fn read_png_folders(dir: &std::path::Path) -> Result<Dataset, DataError> {
             .collect();
         files.sort();
         for f in files {
+            let shape = png_shape(&f)?;
+            match &first {
+                None => first = Some(shape.clone()),
+                Some(earlier) if *earlier != shape => {
+                    return Err(DataError::ImageSize {
+                        file: f.display().to_string(),
+                        got: Shape(shape),
+                        earlier: Shape(earlier.clone()),
+                    })
+                }
+                Some(_) => {}
+            }
+            values = values.saturating_add(shape.iter().product::<usize>() as u64);
+            all.push((k, f));
+        }
+    }
+    if let Some(shape) = &first {
+        limits.shape(shape)?;
+    }
+    limits.fits(values, all.len() as u64)?;
+    data.x.reserve(values as usize);
+    {
+        for (k, f) in all {
             let (shape, values) = read_png(&f)?;
             if data.sample_shape.is_empty() {
                 data.sample_shape = shape;
@@ -502,8 +651,32 @@ fn read_png_folders(dir: &std::path::Path) -> Result<Dataset, DataError> {
     Ok(data)
 }
 
+/// A PNG's C x H x W from its header alone (nothing decoded).
+fn png_shape(path: &std::path::Path) -> Result<Vec<usize>, DataError> {
+    regular_file(path)?;
+    let png_error = |e: &dyn std::fmt::Display| DataError::Png {
+        file: path.display().to_string(),
+        why: e.to_string(),
+    };
+    let file = std::fs::File::open(path).map_err(|e| png_error(&e))?;
+    let decoder = png::Decoder::new(std::io::BufReader::new(file));
+    let reader = decoder.read_info().map_err(|e| png_error(&e))?;
+    let info = reader.info();
+    let channels = match info.color_type {
+        png::ColorType::Grayscale | png::ColorType::GrayscaleAlpha => 1,
+        png::ColorType::Rgb | png::ColorType::Rgba => 3,
+        png::ColorType::Indexed => {
+            return Err(DataError::Palette {
+                file: path.display().to_string(),
+            })
+        }
+    };
+    Ok(vec![channels, info.height as usize, info.width as usize])
+}
+
 /// One PNG as C x H x W values (grey: 1 channel, colour: 3; alpha dropped).
 fn read_png(path: &std::path::Path) -> Result<(Vec<usize>, Vec<f32>), DataError> {
+    regular_file(path)?;
     let png_error = |e: &dyn std::fmt::Display| DataError::Png {
         file: path.display().to_string(),
         why: e.to_string(),

@@ -55,28 +55,184 @@ impl TrainConfig {
         }
     }
 
-    /// Check settings before a run; the message says what to change.
+    /// Check settings before a run; the message says what to change. Every numeric
+    /// setting goes through its [`Setting::check`] (finite, inside [`SETTING_RANGES`]).
     pub fn validate(&self) -> Result<(), SettingsError> {
-        if self.epochs == 0 || self.epochs > 10_000 {
-            return Err(SettingsError::Epochs);
-        }
-        if self.batch == 0 || self.batch > 4096 {
-            return Err(SettingsError::Batch);
-        }
-        if !(self.lr > 0.0 && self.lr <= 10.0) {
-            return Err(SettingsError::LearningRate);
-        }
-        if !(0.0..1.0).contains(&self.momentum) {
-            return Err(SettingsError::Momentum);
-        }
-        if self.data.train_size == 0
-            || self.data.train_size > 200_000
-            || self.data.val_size == 0
-            || self.data.val_size > 50_000
-        {
-            return Err(SettingsError::Sizes);
-        }
+        Setting::Epochs.check(self.epochs as f64)?;
+        Setting::Batch.check(self.batch as f64)?;
+        Setting::LearningRate.check(self.lr)?;
+        Setting::Momentum.check(self.momentum)?;
+        Setting::WeightDecay.check(self.weight_decay)?;
+        Setting::TrainSize.check(self.data.train_size as f64)?;
+        Setting::ValSize.check(self.data.val_size as f64)?;
+        Setting::PixelNoise.check(self.data.pixel_noise as f64)?;
+        Setting::LabelNoise.check(self.data.label_noise as f64)?;
+        Setting::Imbalance.check(self.data.imbalance as f64)?;
+        Setting::Duplication.check(self.data.duplication as f64)?;
         Ok(())
+    }
+}
+
+/// A numeric setting of a training or bench run, checked by one validator wherever it is
+/// set: `train` and `bench` flags and the lab's fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Setting {
+    Epochs,
+    Batch,
+    LearningRate,
+    Momentum,
+    WeightDecay,
+    TrainSize,
+    ValSize,
+    PixelNoise,
+    LabelNoise,
+    Imbalance,
+    Duplication,
+    /// `bench --samples`: samples per timed run.
+    BenchSamples,
+    /// `bench --runs`.
+    BenchRuns,
+}
+
+/// Where a setting's values may lie (both ends included) and whether it counts things.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SettingRange {
+    pub setting: Setting,
+    pub min: f64,
+    pub max: f64,
+    /// A whole number (a count).
+    pub integer: bool,
+}
+
+/// The ranges, as data: the CLI and the lab read them from here.
+pub const SETTING_RANGES: &[SettingRange] = &[
+    SettingRange {
+        setting: Setting::Epochs,
+        min: 1.0,
+        max: 10_000.0,
+        integer: true,
+    },
+    SettingRange {
+        setting: Setting::Batch,
+        min: 1.0,
+        max: 4096.0,
+        integer: true,
+    },
+    SettingRange {
+        setting: Setting::LearningRate,
+        min: 1e-6,
+        max: 10.0,
+        integer: false,
+    },
+    SettingRange {
+        setting: Setting::Momentum,
+        min: 0.0,
+        max: 0.999,
+        integer: false,
+    },
+    SettingRange {
+        setting: Setting::WeightDecay,
+        min: 0.0,
+        max: 1.0,
+        integer: false,
+    },
+    SettingRange {
+        setting: Setting::TrainSize,
+        min: 1.0,
+        max: 200_000.0,
+        integer: true,
+    },
+    SettingRange {
+        setting: Setting::ValSize,
+        min: 1.0,
+        max: 50_000.0,
+        integer: true,
+    },
+    SettingRange {
+        setting: Setting::PixelNoise,
+        min: 0.0,
+        max: 5.0,
+        integer: false,
+    },
+    SettingRange {
+        setting: Setting::LabelNoise,
+        min: 0.0,
+        max: 0.9,
+        integer: false,
+    },
+    SettingRange {
+        setting: Setting::Imbalance,
+        min: 0.01,
+        max: 1.0,
+        integer: false,
+    },
+    SettingRange {
+        setting: Setting::Duplication,
+        min: 0.0,
+        max: 0.95,
+        integer: false,
+    },
+    SettingRange {
+        setting: Setting::BenchSamples,
+        min: 1.0,
+        max: 1_048_576.0,
+        integer: true,
+    },
+    SettingRange {
+        setting: Setting::BenchRuns,
+        min: 1.0,
+        max: 1000.0,
+        integer: true,
+    },
+];
+
+impl Setting {
+    /// This setting's range from [`SETTING_RANGES`].
+    pub fn range(self) -> SettingRange {
+        *SETTING_RANGES
+            .iter()
+            .find(|r| r.setting == self)
+            .expect("every setting has a range (tested)")
+    }
+
+    /// `value` if it is finite, inside the range and (for a count) whole.
+    pub fn check(self, value: f64) -> Result<f64, SettingsError> {
+        let r = self.range();
+        let whole = !r.integer || value.fract() == 0.0;
+        if value.is_finite() && whole && (r.min..=r.max).contains(&value) {
+            return Ok(value);
+        }
+        Err(match self {
+            Setting::Epochs => SettingsError::Epochs,
+            Setting::Batch => SettingsError::Batch,
+            Setting::LearningRate => SettingsError::LearningRate,
+            Setting::Momentum => SettingsError::Momentum,
+            Setting::TrainSize | Setting::ValSize => SettingsError::Sizes,
+            other => SettingsError::OutOfRange(other),
+        })
+    }
+
+    fn message_id(self) -> &'static str {
+        match self {
+            Setting::Epochs => "hard-setting-epochs",
+            Setting::Batch => "hard-setting-batch",
+            Setting::LearningRate => "hard-setting-lr",
+            Setting::Momentum => "hard-setting-momentum",
+            Setting::WeightDecay => "hard-setting-weight-decay",
+            Setting::TrainSize => "hard-setting-train-size",
+            Setting::ValSize => "hard-setting-val-size",
+            Setting::PixelNoise => "hard-setting-pixel-noise",
+            Setting::LabelNoise => "hard-setting-label-noise",
+            Setting::Imbalance => "hard-setting-imbalance",
+            Setting::Duplication => "hard-setting-duplication",
+            Setting::BenchSamples => "hard-setting-samples",
+            Setting::BenchRuns => "hard-setting-runs",
+        }
+    }
+
+    /// The setting's name (as its flag reads), in `lang`.
+    pub fn name(self, lang: Lang) -> String {
+        lang.tr(self.message_id())
     }
 }
 
@@ -88,6 +244,8 @@ pub enum SettingsError {
     LearningRate,
     Momentum,
     Sizes,
+    /// Not a number, or outside its range in [`SETTING_RANGES`].
+    OutOfRange(Setting),
 }
 
 impl SettingsError {
@@ -98,6 +256,16 @@ impl SettingsError {
             SettingsError::LearningRate => tr!(lang, "train-settings-lr"),
             SettingsError::Momentum => tr!(lang, "train-settings-momentum"),
             SettingsError::Sizes => tr!(lang, "train-settings-sizes"),
+            SettingsError::OutOfRange(s) => {
+                let r = s.range();
+                tr!(
+                    lang,
+                    "hard-setting-out-of-range",
+                    name = s.name(lang),
+                    min = lang.real(r.min),
+                    max = lang.real(r.max)
+                )
+            }
         }
     }
 }
@@ -443,6 +611,9 @@ pub fn bench(b: &BenchSpec, on_run: &mut dyn FnMut(usize, f64)) -> Result<Vec<f6
         samples,
         runs,
     } = b.clone();
+    Setting::Batch.check(batch as f64)?;
+    Setting::BenchSamples.check(samples as f64)?;
+    Setting::BenchRuns.check(runs as f64)?;
     let model = &model;
     let device = open_device(device).map_err(|e| TrainError::Device(e.to_string()))?;
     let lr = if optimizer == OptimizerKind::Sgd {
@@ -472,7 +643,19 @@ pub fn bench(b: &BenchSpec, on_run: &mut dyn FnMut(usize, f64)) -> Result<Vec<f6
         .unwrap_or(1) as u32;
     let mut session = TrainSession::new(model, 0, &device, settings).map_err(engine)?;
     let steps = (samples / batch).max(1);
-    let n: usize = model.input.iter().product::<usize>() * batch * steps;
+    // The random inputs of every step, against the memory budget before allocating.
+    let budget = crate::core::plan::DEFAULT_BUDGET_BYTES;
+    let n = model
+        .input
+        .iter()
+        .try_fold(batch * steps, |acc, &d| acc.checked_mul(d))
+        .filter(|&n| (n as u64).saturating_mul(4) <= budget)
+        .ok_or(DataError::OverBudget {
+            needed: (model.input.iter().product::<usize>() as u64)
+                .saturating_mul((batch * steps) as u64)
+                .saturating_mul(4),
+            budget,
+        })?;
     let mut rng = rand::rngs::StdRng::seed_from_u64(0);
     let normal = Normal::new(0.0f32, 1.0).expect("unit normal");
     let x: Vec<f32> = (0..n).map(|_| normal.sample(&mut rng)).collect();

@@ -8,6 +8,9 @@ use crossterm::event::KeyEvent;
 
 /// The context of the screen and its typing mode, dialogs left aside (what the footer shows).
 pub fn screen_context(s: &State) -> Context {
+    if s.exam.naming.is_some() {
+        return Context::Typing;
+    }
     match s.screen {
         Screen::List => Context::List,
         Screen::Question if s.editing => Context::Typing,
@@ -18,9 +21,12 @@ pub fn screen_context(s: &State) -> Context {
     }
 }
 
-/// Where keys go now: a dialog when one is open, else the screen.
+/// Where keys go now: a dialog when one is open, else the screen. The student's name,
+/// asked at the start of an exam, is typed like an answer.
 pub fn context(s: &State) -> Context {
-    if s.confirm.is_some() {
+    if s.exam.naming.is_some() && s.confirm.is_none() && !s.help {
+        Context::Typing
+    } else if s.confirm.is_some() {
         Context::Confirm
     } else if s.help {
         Context::Help
@@ -53,21 +59,83 @@ pub fn holds(s: &State, w: When) -> bool {
         When::CanReveal => {
             on_question && w_of() == Widget::Open && !revealed && s.feedback_visible()
         }
-        When::SingleLine => !s.qs().input.multiline,
-        When::MultiLine => s.qs().input.multiline,
+        When::SingleLine => s.exam.naming.is_some() || !s.qs().input.multiline,
+        When::MultiLine => s.exam.naming.is_none() && s.qs().input.multiline,
         When::Running => s.lab.running(),
         When::Idle => !s.lab.running(),
     }
 }
 
+/// Whether the exam's rules allow an action now: no reset during an exam; after
+/// submission nothing changes an answer, a choice, an order, a rating or the hints used;
+/// while the name is asked, only the line editor's keys.
+pub fn allowed(s: &State, a: Action) -> bool {
+    use keymap::{ListAction as L, QuestionAction as Q, TypingAction as T};
+    let exam = s.mode == Mode::Exam;
+    let frozen = s.frozen();
+    if s.exam.naming.is_some() && s.confirm.is_none() && !s.help {
+        return matches!(
+            a,
+            Action::Quit
+                | Action::Help
+                | Action::Typing(
+                    T::Submit
+                        | T::Insert
+                        | T::Backspace
+                        | T::Delete
+                        | T::Left
+                        | T::Right
+                        | T::Home
+                        | T::End
+                )
+        );
+    }
+    match a {
+        Action::List(L::ResetAll) | Action::Question(Q::Reset) => !exam,
+        Action::Question(
+            Q::Toggle | Q::StepUp | Q::StepDown | Q::Submit | Q::StartTyping | Q::Reveal | Q::Hint,
+        )
+        | Action::Typing(
+            T::Submit
+            | T::NewLine
+            | T::Insert
+            | T::Backspace
+            | T::Delete
+            | T::Left
+            | T::Right
+            | T::Up
+            | T::Down
+            | T::Home
+            | T::End,
+        ) => !frozen,
+        Action::Typing(T::Stop | T::NextPane) => true,
+        Action::Help
+        | Action::Quit
+        | Action::List(_)
+        | Action::Question(_)
+        | Action::Report(_)
+        | Action::Lab(_)
+        | Action::LabTyping(_)
+        | Action::Confirm(_)
+        | Action::CloseHelp => true,
+    }
+}
+
+/// Whether a row applies now: its condition holds and the exam's rules allow its action.
+pub fn applies(s: &State, r: &Row) -> bool {
+    holds(s, r.when) && allowed(s, r.action)
+}
+
 /// What `key` does now, if anything.
 pub fn action_for(s: &State, key: &KeyEvent) -> Option<Action> {
-    keymap::lookup(context(s), key, |w| holds(s, w)).map(|r| r.action)
+    keymap::lookup(context(s), key, |w| holds(s, w))
+        .map(|r| r.action)
+        .filter(|a| allowed(s, *a))
 }
 
 /// The rows of a context that apply now, in table order.
 pub fn active_rows(s: &State, ctx: Context) -> impl Iterator<Item = &'static Row> + '_ {
-    keymap::rows(ctx).filter(move |r| holds(s, r.when))
+    keymap::rows(ctx).filter(move |r| applies(s, r))
 }
 
 /// The rows the footer and the help show for the screen: (keys, what), in the reader's

@@ -499,7 +499,7 @@ static CONFIRM: &[Row] = &[
         &[ch('y'), ch('o'), k(Enter)],
         Action::Confirm(ConfirmAction::Yes),
         "key-yes",
-        &[ch('y')],
+        &[ch('y'), ch('o')],
         When::Always,
     ),
     row(&[Key::Any], Action::Confirm(ConfirmAction::No), "key-no", &[Key::Any], When::Always),

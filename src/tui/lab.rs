@@ -4,7 +4,9 @@
 use super::msg::Effect;
 use crate::core::i18n::Lang;
 use crate::core::pack::{LabPreset, Pack, Question};
-use crate::engine::train::{EpochMetrics, RunSummary, TrainConfig, TrainEvent};
+use crate::engine::train::{
+    EpochMetrics, RunSummary, Setting, SettingRange, TrainConfig, TrainEvent,
+};
 use crate::engine::{DeviceChoice, CUDA_BUILT};
 use crate::tr;
 
@@ -97,7 +99,8 @@ pub struct Run {
 impl Run {
     /// Progress within the run, 0 to 1.
     pub fn progress(&self) -> f64 {
-        let total = (self.epochs * self.steps_per_epoch).max(1);
+        // Counts come from the run's reports: bounded arithmetic, whatever they say.
+        let total = self.epochs.saturating_mul(self.steps_per_epoch).max(1);
         (self.step as f64 / total as f64).min(1.0)
     }
     pub fn eta_s(&self) -> Option<f64> {
@@ -200,62 +203,45 @@ impl LabState {
     }
 
     /// Parse every field into a config, or say which field is wrong and why.
-    pub fn parsed(&self) -> Result<TrainConfig, String> {
-        let lang = self.lang;
-        let mut cfg = self
-            .config
-            .clone()
-            .ok_or_else(|| tr!(lang, "tui-lab-no-model"))?;
-        for (f, t) in FIELDS.iter().zip(&self.texts) {
+    pub fn parsed(&self) -> Result<TrainConfig, LabError> {
+        let mut cfg = self.config.clone().ok_or(LabError::NoModel)?;
+        for (&field, t) in FIELDS.iter().zip(&self.texts) {
             let t = t.trim();
-            let name = field_name(*f, lang);
-            // "field: why", with French typography's space before the colon.
-            let wrong = |why: String| {
-                tr!(
-                    lang,
-                    "tui-lab-field-error",
-                    field = name.as_str(),
-                    why = why
-                )
+            let num = || -> Result<f64, LabError> {
+                let value = crate::core::number::parse_number(t)
+                    .map_err(|error| LabError::NotANumber { field, error })?;
+                check_setting(field, value)
             };
-            let num = |lo: f64, hi: f64| -> Result<f64, String> {
-                let v = crate::core::number::parse_number(t).map_err(|e| wrong(e.render(lang)))?;
-                if v < lo || v > hi {
-                    return Err(tr!(
-                        lang,
-                        "tui-lab-out-of-range",
-                        field = name.as_str(),
-                        lo = lang.real(lo),
-                        hi = lang.real(hi)
-                    ));
-                }
-                Ok(v)
+            // The data settings are stored as f32: checked as stored, as the run checks them.
+            let num32 = || -> Result<f32, LabError> {
+                let value = crate::core::number::parse_number(t)
+                    .map_err(|error| LabError::NotANumber { field, error })?;
+                check_setting(field, value as f32 as f64).map(|v| v as f32)
             };
-            match f {
-                Field::Epochs => cfg.epochs = num(1.0, 1000.0)? as usize,
-                Field::Batch => cfg.batch = num(1.0, 1024.0)? as usize,
-                Field::Lr => cfg.lr = num(1e-6, 10.0)?,
+            match field {
+                Field::Epochs => cfg.epochs = num()? as usize,
+                Field::Batch => cfg.batch = num()? as usize,
+                Field::Lr => cfg.lr = num()?,
                 Field::Optimizer => {
-                    cfg.optimizer = t
-                        .parse()
-                        .map_err(|_| wrong(tr!(lang, "tui-lab-bad-optimizer", text = t)))?
+                    cfg.optimizer = t.parse().map_err(|_| LabError::Optimizer(t.into()))?
                 }
-                Field::TrainSize => cfg.data.train_size = num(10.0, 100_000.0)? as usize,
-                Field::PixelNoise => cfg.data.pixel_noise = num(0.0, 5.0)? as f32,
-                Field::LabelNoise => cfg.data.label_noise = num(0.0, 0.9)? as f32,
-                Field::Imbalance => cfg.data.imbalance = num(0.01, 1.0)? as f32,
-                Field::Duplication => cfg.data.duplication = num(0.0, 0.95)? as f32,
-                Field::Device => {
-                    cfg.device = t
-                        .parse()
-                        .map_err(|_| wrong(tr!(lang, "tui-lab-bad-device", text = t)))?
-                }
+                Field::TrainSize => cfg.data.train_size = num()? as usize,
+                Field::PixelNoise => cfg.data.pixel_noise = num32()?,
+                Field::LabelNoise => cfg.data.label_noise = num32()?,
+                Field::Imbalance => cfg.data.imbalance = num32()?,
+                Field::Duplication => cfg.data.duplication = num32()?,
+                Field::Device => cfg.device = t.parse().map_err(|_| LabError::Device(t.into()))?,
             }
         }
         if cfg.device == DeviceChoice::Cuda && !CUDA_BUILT {
-            return Err(tr!(lang, "tui-lab-no-cuda"));
+            return Err(LabError::NoCuda);
         }
         Ok(cfg)
+    }
+
+    /// The settings' error as shown, in the lab's language.
+    fn parse_error(&self) -> Option<String> {
+        self.parsed().err().map(|e| e.render(self.lang))
     }
 
     /// The runs a preset starts: one, or a clean and a flawed one side by side.
@@ -322,6 +308,9 @@ impl LabState {
 
     /// Enter: type into the setting, or switch it when it has two values.
     pub fn edit(&mut self) {
+        if self.texts.is_empty() {
+            return;
+        }
         match FIELDS[self.cursor] {
             Field::Optimizer | Field::Device => self.cycle(),
             Field::Epochs
@@ -354,7 +343,7 @@ impl LabState {
                 self.start_next()
             }
             Err(e) => {
-                self.error = Some(e);
+                self.error = Some(e.render(self.lang));
                 Vec::new()
             }
         }
@@ -379,14 +368,18 @@ impl LabState {
 
     /// Typing into a setting: a character.
     pub fn type_char(&mut self, c: char) {
-        if !c.is_control() && self.texts[self.cursor].chars().count() < 24 {
-            self.texts[self.cursor].push(c);
+        if let Some(t) = self.texts.get_mut(self.cursor) {
+            if !c.is_control() && t.chars().count() < 24 {
+                t.push(c);
+            }
         }
     }
 
     /// Typing into a setting: erase the last character.
     pub fn erase(&mut self) {
-        self.texts[self.cursor].pop();
+        if let Some(t) = self.texts.get_mut(self.cursor) {
+            t.pop();
+        }
     }
 
     /// Typing into a setting: done.
@@ -396,12 +389,15 @@ impl LabState {
 
     /// After each key typed into a setting: check the settings again.
     pub fn revalidate(&mut self) {
-        self.error = self.parsed().err();
+        self.error = self.parse_error();
     }
 
     /// Switch a two-valued setting (optimizer, device).
     pub fn cycle(&mut self) {
-        let t = &mut self.texts[self.cursor];
+        // Without a model there are no settings to switch.
+        let Some(t) = self.texts.get_mut(self.cursor) else {
+            return;
+        };
         match FIELDS[self.cursor] {
             Field::Optimizer => {
                 *t = if t == "sgd" {
@@ -426,7 +422,7 @@ impl LabState {
             | Field::Imbalance
             | Field::Duplication => {}
         }
-        self.error = self.parsed().err();
+        self.error = self.parse_error();
     }
 
     pub fn on_event(&mut self, ev: TrainEvent) -> Vec<Effect> {
@@ -479,6 +475,99 @@ impl LabState {
         }
         Vec::new()
     }
+}
+
+/// Why the lab's settings cannot start a run.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum LabError {
+    #[error("the pack has no model to train")]
+    NoModel,
+    #[error("{field:?}: not a number ({error:?})")]
+    NotANumber {
+        field: Field,
+        error: crate::core::number::NumberError,
+    },
+    /// Refused by the shared validator (`engine::train::Setting::check`, as `train` checks).
+    #[error("{field:?} = {value}: outside {range:?}")]
+    OutOfRange {
+        field: Field,
+        value: f64,
+        range: SettingRange,
+    },
+    #[error("unknown optimizer `{0}`")]
+    Optimizer(String),
+    #[error("unknown device `{0}`")]
+    Device(String),
+    #[error("this build has no CUDA")]
+    NoCuda,
+}
+
+impl LabError {
+    /// The message, in `lang` ("field: why", with French typography's space before the colon).
+    pub fn render(&self, lang: Lang) -> String {
+        let wrong = |field: Field, why: String| {
+            tr!(
+                lang,
+                "tui-lab-field-error",
+                field = field_name(field, lang),
+                why = why
+            )
+        };
+        match self {
+            LabError::NoModel => tr!(lang, "tui-lab-no-model"),
+            LabError::NotANumber { field, error } => wrong(*field, error.render(lang)),
+            LabError::OutOfRange {
+                field,
+                value,
+                range,
+            } if range.integer && value.is_finite() && value.fract() != 0.0 => {
+                tr!(lang, "tuih-lab-not-whole", field = field_name(*field, lang))
+            }
+            LabError::OutOfRange { field, range, .. } => tr!(
+                lang,
+                "tui-lab-out-of-range",
+                field = field_name(*field, lang),
+                lo = lang.real(range.min),
+                hi = lang.real(range.max)
+            ),
+            LabError::Optimizer(t) => wrong(
+                Field::Optimizer,
+                tr!(lang, "tui-lab-bad-optimizer", text = t.as_str()),
+            ),
+            LabError::Device(t) => wrong(
+                Field::Device,
+                tr!(lang, "tui-lab-bad-device", text = t.as_str()),
+            ),
+            LabError::NoCuda => tr!(lang, "tui-lab-no-cuda"),
+        }
+    }
+}
+
+/// The training setting a numeric field sets (none: a field chosen from names).
+pub fn setting(field: Field) -> Option<Setting> {
+    match field {
+        Field::Epochs => Some(Setting::Epochs),
+        Field::Batch => Some(Setting::Batch),
+        Field::Lr => Some(Setting::LearningRate),
+        Field::TrainSize => Some(Setting::TrainSize),
+        Field::PixelNoise => Some(Setting::PixelNoise),
+        Field::LabelNoise => Some(Setting::LabelNoise),
+        Field::Imbalance => Some(Setting::Imbalance),
+        Field::Duplication => Some(Setting::Duplication),
+        Field::Optimizer | Field::Device => None,
+    }
+}
+
+/// A numeric field's value through the shared validator, the one `mltutor train` uses.
+fn check_setting(field: Field, value: f64) -> Result<f64, LabError> {
+    let Some(s) = setting(field) else {
+        return Ok(value);
+    };
+    s.check(value).map_err(|_| LabError::OutOfRange {
+        field,
+        value,
+        range: s.range(),
+    })
 }
 
 /// A setting's name, as the lab lists it.
@@ -558,7 +647,7 @@ mod tests {
         let at = |f: Field| FIELDS.iter().position(|g| *g == f).unwrap();
         let mut bad = lab.clone();
         bad.texts[at(Field::Batch)] = "beaucoup".into();
-        let e = bad.parsed().unwrap_err();
+        let e = bad.parsed().unwrap_err().render(Lang::fr());
         // French typography: a no-break space before the colon and the question mark.
         assert!(
             e.starts_with("taille de batch\u{a0}: ") && e.contains("n'est pas un nombre"),
@@ -566,13 +655,17 @@ mod tests {
         );
         let mut bad = lab.clone();
         bad.texts[at(Field::Optimizer)] = "rmsprop".into();
-        let e = bad.parsed().unwrap_err();
+        let e = bad.parsed().unwrap_err().render(Lang::fr());
         assert!(
             e.starts_with("optimiseur\u{a0}: `rmsprop`\u{202f}?") && e.contains("sgd ou adamw"),
             "{e}"
         );
         let mut bad = lab.clone();
         bad.texts[at(Field::Device)] = "tpu".into();
-        assert!(bad.parsed().unwrap_err().contains("cpu ou cuda"));
+        assert!(bad
+            .parsed()
+            .unwrap_err()
+            .render(Lang::fr())
+            .contains("cpu ou cuda"));
     }
 }

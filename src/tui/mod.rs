@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod bindings;
+pub mod guard;
 pub mod keymap;
 pub mod lab;
 pub mod msg;
@@ -28,6 +29,8 @@ pub struct TuiOptions {
     pub data_dir: PathBuf,
     pub time_limit_min: Option<u64>,
     pub budget: u64,
+    /// The student's name (exam mode); asked at the start when absent.
+    pub student: Option<String>,
 }
 
 /// Build the initial state and runtime pieces shared by the binary and the tests.
@@ -38,31 +41,44 @@ pub fn prepare(opts: &TuiOptions, tx: Sender<Msg>) -> (State, runtime::Runtime, 
     state.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     state.exam.limit_secs = opts.time_limit_min.map(|m| m * 60);
     let path = progress_path(&opts.data_dir, &pack.meta.id, opts.mode);
-    let mut effects = Vec::new();
-    match load(&path) {
-        Loaded::Fresh => {}
+    let mut effects = apply_loaded(&mut state, load(&path));
+    effects.extend(state.start_exam(crate::core::report::now_unix(), opts.student.clone()));
+    let rt = runtime::Runtime::new(tx, pack, facts, path, opts.data_dir.join("reports"));
+    (state, rt, effects)
+}
+
+/// Apply what was loaded from the save file: resume from it, once it is made to fit the
+/// pack (a file that parses may come from another version of the pack, or be damaged),
+/// and say so in the status line. Returns the grading work needed to rebuild feedback.
+pub fn apply_loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
+    let lang = state.lang;
+    match loaded {
+        Loaded::Fresh => Vec::new(),
         Loaded::Resumed(p) => {
-            effects = state.resume(&p);
-            state.status = Some(crate::tr!(
-                opts.lang,
-                "tui-welcome-back",
-                key = keymap::key_name(
-                    keymap::Key::Plain(crossterm::event::KeyCode::Char('c')),
-                    opts.lang
+            let (p, repairs) = p.fit_to(&state.pack);
+            let effects = state.resume(&p);
+            state.status = Some(guard::repair_message(&repairs, lang).unwrap_or_else(|| {
+                crate::tr!(
+                    lang,
+                    "tui-welcome-back",
+                    key = keymap::key_name(
+                        keymap::Key::Plain(crossterm::event::KeyCode::Char('c')),
+                        lang
+                    )
                 )
-            ));
+            }));
+            effects
         }
         Loaded::MovedAside(to, why) => {
             state.status = Some(crate::tr!(
-                opts.lang,
+                lang,
                 "tui-progress-moved-aside",
                 path = to.display().to_string(),
                 why = why.to_string()
             ));
+            Vec::new()
         }
     }
-    let rt = runtime::Runtime::new(tx, pack, facts, path, opts.data_dir.join("reports"));
-    (state, rt, effects)
 }
 
 /// Stop mouse reporting (the terminal would otherwise keep sending it to the shell).
@@ -70,9 +86,25 @@ fn release_mouse() {
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
 }
 
+/// Give the terminal back as it was: mouse reporting off, the main screen, cooked mode and
+/// a visible cursor. Safe to call more than once, from any thread.
+fn restore_terminal() {
+    release_mouse();
+    ratatui::restore();
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::cursor::Show);
+}
+
 /// Run the interface in the real terminal. The terminal is restored on every exit path:
 /// `ratatui::init` installs a panic hook that restores it, and the guard covers errors.
+///
+/// Without a terminal (input or output redirected) it says so and exits with status 2.
+/// After a stop signal (SIGTERM, SIGINT, SIGHUP, SIGQUIT) it stops training, saves, restores
+/// the terminal and exits with status 128 + the signal.
 pub fn run(opts: TuiOptions) -> std::io::Result<()> {
+    if !guard::has_terminal() {
+        eprintln!("{}", guard::no_terminal_message(opts.lang));
+        std::process::exit(2);
+    }
     // Leave the interface a core: bound the compute threads of training runs.
     if std::env::var_os("RAYON_NUM_THREADS").is_none() {
         let n = std::thread::available_parallelism()
@@ -84,20 +116,36 @@ pub fn run(opts: TuiOptions) -> std::io::Result<()> {
             (n.saturating_sub(1)).max(1).to_string(),
         );
     }
+    // One instance per pack, mode and data folder: a second one would overwrite the
+    // first's answers. The lock is taken before the save file is read.
+    let lock =
+        match crate::core::progress::acquire_lock(&opts.data_dir, &opts.pack.meta.id, opts.mode) {
+            Ok(guard) => Ok(guard),
+            Err(crate::core::progress::LockError::Locked { pid }) => {
+                eprintln!("{}", guard::locked_message(opts.lang, pid, &opts.data_dir));
+                std::process::exit(1);
+            }
+            Err(e) => Err(e),
+        };
     let (tx, rx) = channel();
     let (mut state, mut rt, effects) = prepare(&opts, tx.clone());
+    if let Err(e) = &lock {
+        // Without a lock (a folder that cannot be written, say) the tutor still runs; the
+        // student is told, and failed saves are shown as they happen.
+        state.status = Some(guard::lock_failed_message(opts.lang, e, &opts.data_dir));
+    }
     for e in effects {
         rt.execute(e);
     }
     struct Restore;
     impl Drop for Restore {
         fn drop(&mut self) {
-            release_mouse();
-            ratatui::restore();
+            restore_terminal();
         }
     }
     let mut terminal = ratatui::init();
-    let _restore = Restore;
+    let restore = Restore;
+    guard::watch_signals(tx.clone(), restore_terminal)?;
     // ratatui's panic hook restores the screen; the mouse must be released too, first.
     let ratatui_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -135,12 +183,31 @@ pub fn run(opts: TuiOptions) -> std::io::Result<()> {
             .name("mltutor-clock".into())
             .spawn(move || loop {
                 std::thread::sleep(std::time::Duration::from_secs(1));
-                if tick_tx.send(Msg::Tick).is_err() {
+                if tick_tx
+                    .send(Msg::Clock(crate::core::report::now_unix()))
+                    .is_err()
+                {
                     break;
                 }
             })?;
     }
     drop(tx);
-    runtime::run_loop(&mut terminal, &mut state, &rx, &mut rt)?;
-    Ok(())
+    let looped = runtime::run_loop(&mut terminal, &mut state, &rx, &mut rt);
+    if !state.quit {
+        // The loop failed (the terminal went away): still stop training and save.
+        for e in [state.save(), msg::Effect::StopTraining, msg::Effect::Quit] {
+            rt.execute(e);
+        }
+    }
+    drop(terminal);
+    drop(restore);
+    drop(lock);
+    if let Some(sig) = guard::caught_signal() {
+        eprintln!(
+            "{}",
+            crate::tr!(opts.lang, "tuih-signal", name = guard::signal_name(sig))
+        );
+        std::process::exit(128 + sig);
+    }
+    looped
 }

@@ -30,6 +30,8 @@ pub enum Msg {
     },
     /// One second passed (exam timer, lab clock).
     Tick,
+    /// The wall clock's reading, UNIX seconds (the exam's deadline is wall-clock time).
+    Clock(u64),
     Graded {
         index: usize,
         answer: Answer,
@@ -44,6 +46,8 @@ pub enum Msg {
     Saved(Result<PathBuf, String>),
     Exported(Result<(PathBuf, PathBuf), String>),
     Lab(crate::engine::train::TrainEvent),
+    /// A signal (SIGTERM, SIGINT, SIGHUP, SIGQUIT) asks to stop: stop training, save, quit.
+    Terminate,
 }
 
 /// Work for the runtime: done off the pure update, results come back as messages.
@@ -61,7 +65,7 @@ pub enum Effect {
         seq: u64,
         text: String,
     },
-    Export(crate::core::report::Report),
+    Export(crate::core::report::ExamReport),
     StartTraining(crate::engine::train::TrainConfig),
     StopTraining,
     Quit,

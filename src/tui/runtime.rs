@@ -168,7 +168,8 @@ pub fn run_loop<B: Backend>(
         batch.extend(rx.try_iter());
         let mut redraw = false;
         for msg in batch {
-            redraw |= !matches!(msg, Msg::Saved(Ok(_)));
+            // A successful save changes nothing drawn, unless it ends a failed one.
+            redraw |= !matches!(msg, Msg::Saved(Ok(_))) || state.save_error.is_some();
             if let Msg::Resize(..) = msg {
                 terminal.autoresize()?;
             }

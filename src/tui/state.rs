@@ -32,6 +32,8 @@ pub enum Pane {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Confirm {
     Quit,
+    /// Quit although the last save failed.
+    QuitUnsaved,
     ResetQuestion,
     ResetAll,
     Submit,
@@ -108,7 +110,8 @@ pub struct QuestionState {
     pub scroll: [u16; 3],
 }
 
-/// Exam-mode bookkeeping.
+/// Exam-mode bookkeeping. Times are wall-clock UNIX seconds, given to `update` by
+/// messages (`Msg::Clock`), so the update stays pure.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExamState {
     pub limit_secs: Option<u64>,
@@ -116,6 +119,29 @@ pub struct ExamState {
     pub submitted: bool,
     /// JSON and Markdown report files, once written.
     pub report: Option<(PathBuf, PathBuf)>,
+    /// The student's name, once known.
+    pub student: Option<String>,
+    /// The name being typed at the start, when it was not given with `--student`.
+    pub naming: Option<TextInput>,
+    /// The clock's last reading.
+    pub now: u64,
+    pub started_at: Option<u64>,
+    /// Set at the start and saved: closing the program does not stop the clock.
+    pub deadline: Option<u64>,
+    pub ended_at: Option<u64>,
+    /// Every answer submitted per question, oldest first.
+    pub history: Vec<Vec<Answer>>,
+    /// Seconds each question was open.
+    pub times: Vec<u64>,
+    /// The report was handed to the writer: it is written once, not at every restart.
+    pub reported: bool,
+}
+
+impl ExamState {
+    /// Seconds left before the deadline (none without a time limit).
+    pub fn remaining(&self) -> Option<u64> {
+        self.deadline.map(|d| d.saturating_sub(self.now))
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -144,6 +170,12 @@ pub struct State {
     pub lab_return: Screen,
     /// The keymap action the last key triggered (none: the key did nothing).
     pub last_action: Option<Action>,
+    /// Why the last save failed; none once a save succeeds.
+    pub save_error: Option<String>,
+    /// Each model's PyTorch code by name, computed once when the state is built.
+    pub code: std::collections::HashMap<String, String>,
+    /// Whether this build has CUDA (a constant of the build, passed in so views stay pure).
+    pub cuda_built: bool,
 }
 
 fn kind_options(q: &Question, facts: &Facts) -> Vec<String> {
@@ -288,10 +320,29 @@ impl QuestionState {
 
 impl State {
     pub fn new(pack: Arc<Pack>, facts: Arc<Facts>, lang: Lang, mode: Mode) -> Self {
-        let questions = pack
+        let questions: Vec<QuestionState> = pack
             .questions
             .iter()
             .map(|q| QuestionState::new(q, &facts))
+            .collect();
+        let n = questions.len();
+        let code = pack
+            .questions
+            .iter()
+            .flat_map(|q| {
+                let computed = match &q.kind {
+                    Kind::Computed { model, .. } => Some(model.as_str()),
+                    Kind::Open { .. }
+                    | Kind::Choice { .. }
+                    | Kind::Numeric { .. }
+                    | Kind::Order { .. } => None,
+                };
+                q.code.as_deref().into_iter().chain(computed)
+            })
+            .filter_map(|m| {
+                pack.model(m)
+                    .map(|spec| (m.to_string(), crate::core::codegen::pytorch_code(spec)))
+            })
             .collect();
         Self {
             pack,
@@ -308,14 +359,39 @@ impl State {
             help: false,
             confirm: None,
             status: None,
-            exam: ExamState::default(),
+            exam: ExamState {
+                history: vec![Vec::new(); n],
+                times: vec![0; n],
+                ..Default::default()
+            },
             trace_seq: 0,
             quit: false,
             size: None,
             lab: LabState::default(),
             lab_return: Screen::List,
             last_action: None,
+            save_error: None,
+            code,
+            cuda_built: crate::engine::CUDA_BUILT,
         }
+    }
+
+    /// Whether this is an exam that has not been submitted: nothing may reveal an answer.
+    pub fn sealed(&self) -> bool {
+        self.mode == Mode::Exam && !self.exam.submitted
+    }
+
+    /// Whether answers are frozen: an exam after submission.
+    pub fn frozen(&self) -> bool {
+        self.mode == Mode::Exam && self.exam.submitted
+    }
+
+    /// Questions without an answer.
+    pub fn unanswered(&self) -> usize {
+        self.questions
+            .iter()
+            .filter(|q| q.answer.is_none() && !q.draft_dirty())
+            .count()
     }
 
     pub fn question(&self) -> &Question {
@@ -341,8 +417,21 @@ impl State {
             last_question: Some(self.pack.questions[self.current].id.clone()),
             exam_submitted: self.exam.submitted,
             exam_elapsed_secs: self.exam.elapsed_secs,
+            student: self.exam.student.clone(),
+            exam_started_at: self.exam.started_at,
+            exam_deadline: self.exam.deadline,
+            exam_ended_at: self.exam.ended_at,
+            exam_reported: self.exam.reported,
             ..Default::default()
         };
+        for (i, q) in self.pack.questions.iter().enumerate() {
+            if let Some(h) = self.exam.history.get(i).filter(|h| !h.is_empty()) {
+                p.exam_answers.insert(q.id.clone(), h.clone());
+            }
+            if let Some(&t) = self.exam.times.get(i).filter(|t| **t > 0) {
+                p.exam_times.insert(q.id.clone(), t);
+            }
+        }
         for (q, s) in self.pack.questions.iter().zip(&self.questions) {
             let draft = if s.draft_dirty() {
                 s.input.text()
@@ -381,31 +470,41 @@ impl State {
     }
 }
 
-/// The exam report of the state as it stands.
-pub fn exam_report(s: &State) -> crate::core::report::Report {
-    let rows: Vec<crate::core::report::ReportRow> = s
-        .pack
-        .questions
-        .iter()
-        .zip(&s.questions)
-        .map(|(q, st)| crate::core::report::ReportRow {
-            id: q.id.clone(),
-            number: q.number.clone(),
-            title: q.title.clone(),
-            answered: st.answer.is_some(),
-            score: st.score.unwrap_or(0.0),
-            hints_used: st.hints_shown,
-            self_rated: widget(q) == Widget::Open,
-        })
-        .collect();
-    crate::core::report::Report {
-        pack_id: s.pack.meta.id.clone(),
-        title: s.pack.meta.title.clone(),
-        language: s.pack.meta.language.clone(),
-        mode: s.mode.slug().into(),
-        elapsed_secs: s.exam.elapsed_secs,
-        total: rows.iter().map(|r| r.score).fold(0.0, |a, b| a + b),
-        out_of: rows.len(),
-        rows,
+/// The attempt as plain data, for the report's constructor: every answer submitted
+/// (the last one graded), hints, time spent.
+pub fn attempt(s: &State) -> crate::core::report::Attempt {
+    use crate::core::report::{Attempt, QuestionAttempt};
+    Attempt {
+        student: s.exam.student.clone().unwrap_or_default(),
+        started: s.exam.started_at.unwrap_or(s.exam.now),
+        ended: s.exam.ended_at.unwrap_or(s.exam.now),
+        mode: s.mode,
+        questions: s
+            .pack
+            .questions
+            .iter()
+            .zip(&s.questions)
+            .enumerate()
+            .map(|(i, (q, st))| {
+                let mut answers = s.exam.history.get(i).cloned().unwrap_or_default();
+                // A last answer not in the history (saved before histories were kept).
+                if let Some(a) = &st.answer {
+                    if answers.last() != Some(a) {
+                        answers.push(a.clone());
+                    }
+                }
+                QuestionAttempt {
+                    id: q.id.clone(),
+                    answers,
+                    hints_used: st.hints_shown,
+                    time_secs: s.exam.times.get(i).copied().unwrap_or(0),
+                }
+            })
+            .collect(),
     }
+}
+
+/// The exam report of the state as it stands, built by the report's constructor.
+pub fn exam_report(s: &State) -> crate::core::report::ExamReport {
+    crate::core::report::ExamReport::new(&s.pack, &s.facts, &attempt(s))
 }

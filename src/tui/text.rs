@@ -22,16 +22,37 @@ impl TextInput {
         }
     }
 
+    /// An editor holding `text`, the cursor at its end: what typing it would give (control
+    /// characters dropped, line breaks only when multiline, cut at the longest answer kept),
+    /// in one pass, since a save file may hold megabytes.
     pub fn with_text(multiline: bool, text: &str) -> Self {
-        let mut t = Self::new(multiline);
+        let mut lines = vec![String::new()];
+        // As `len` counts: each character, and one per line.
+        let mut len = 1;
         for c in text.chars() {
+            if len >= MAX_CHARS {
+                break;
+            }
             if c == '\n' {
-                t.newline();
-            } else {
-                t.insert(c);
+                if multiline {
+                    lines.push(String::new());
+                    len += 1;
+                }
+            } else if !c.is_control() {
+                if let Some(l) = lines.last_mut() {
+                    l.push(c);
+                }
+                len += 1;
             }
         }
-        t
+        let row = lines.len() - 1;
+        let col = lines[row].chars().count();
+        Self {
+            lines,
+            row,
+            col,
+            multiline,
+        }
     }
 
     pub fn text(&self) -> String {
@@ -155,5 +176,32 @@ mod tests {
         m.backspace();
         assert_eq!(m.text(), "abcd");
         assert_eq!(m.cursor(), (0, 2));
+    }
+
+    /// Loading a text gives what typing it key by key gives, cut at the same length.
+    #[test]
+    fn loading_a_text_is_typing_it() {
+        for text in ["", "a\u{1b}[2Jb\n\tc\r\n", "\n\n", "x×y\nz"] {
+            for multiline in [false, true] {
+                let mut typed = TextInput::new(multiline);
+                for c in text.chars() {
+                    if c == '\n' {
+                        typed.newline();
+                    } else {
+                        typed.insert(c);
+                    }
+                }
+                assert_eq!(TextInput::with_text(multiline, text), typed, "{text:?}");
+            }
+        }
+        // A long text stops where typing would: at the longest answer kept.
+        let long = "ab\n".repeat(MAX_CHARS);
+        let loaded = TextInput::with_text(true, &long);
+        assert_eq!(loaded.len(), MAX_CHARS);
+        assert!(long.starts_with(&loaded.text()));
+        let mut more = loaded.clone();
+        more.insert('x');
+        more.newline();
+        assert_eq!(more, loaded);
     }
 }

@@ -73,3 +73,45 @@ pub fn open(s: &mut State, id: &str) {
     s.update(key(KeyCode::Enter));
     assert_eq!(s.current, i);
 }
+
+/// Play an exam as `student` through the real update loop: for each `(question id, keys)`
+/// open the question and press the keys (`\n` is Enter), then submit; the report is
+/// written to `dir` by the report's writer. Returns the JSON report's path.
+pub fn play_exam(
+    dir: &std::path::Path,
+    student: &str,
+    answers: &[(&str, &str)],
+) -> std::path::PathBuf {
+    let start = 1_700_000_000;
+    let mut s = state(Lang::en(), Mode::Exam);
+    s.exam.limit_secs = Some(3600);
+    let mut effects = s.start_exam(start, Some(student.to_string()));
+    for (t, (id, keys)) in answers.iter().enumerate() {
+        open(&mut s, id);
+        effects.extend(s.update(Msg::Clock(start + 1 + t as u64)));
+        effects.extend(press(&mut s, keys));
+        // Open answers are multi-line: Ctrl+S submits them.
+        if s.editing {
+            effects.extend(s.update(ctrl('s')));
+        }
+    }
+    s.update(key(KeyCode::Esc));
+    s.update(key(KeyCode::Esc));
+    effects.extend(press(&mut s, "s"));
+    effects.extend(press(&mut s, "y"));
+    let effects = run_grades(&mut s, effects);
+    let report = effects
+        .iter()
+        .rev()
+        .find_map(|e| match e {
+            Effect::Export(r) => Some(r.clone()),
+            _ => None,
+        })
+        .expect("the exam was submitted and its report exported");
+    // Every answer pressed is in the report.
+    for (id, _) in answers {
+        let q = report.questions.iter().find(|q| q.id == *id).unwrap();
+        assert!(!q.answers.is_empty(), "{student}: {id} answered");
+    }
+    report.write(dir).expect("report written").0
+}

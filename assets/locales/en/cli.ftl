@@ -40,7 +40,6 @@ cli-train-done = done: { $epochs } { $epochs ->
 
 ## bench
 cli-bench-unknown-mode = unknown mode `{ $mode }`: use train or infer
-cli-bench-at-least-one = --batch and --runs must be at least 1
 cli-bench-profile-title = per training step, batch { $batch } ({ $model }):
 cli-bench-run = run { $run }: { $rate } samples/s
 cli-bench-model-on = model { $model } on { $device }

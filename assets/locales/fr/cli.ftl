@@ -40,7 +40,6 @@ cli-train-done = terminé : { $epochs } { $epochs ->
 
 ## bench
 cli-bench-unknown-mode = mode inconnu `{ $mode }` : utilisez train ou infer
-cli-bench-at-least-one = --batch et --runs doivent valoir au moins 1
 cli-bench-profile-title = par étape d'entraînement, batch de { $batch } ({ $model }) :
 cli-bench-run = essai { $run } : { $rate } éch./s
 cli-bench-model-on = modèle { $model } sur { $device }

@@ -17,7 +17,13 @@ pub(super) fn on_confirm(s: &mut State, a: ConfirmAction) -> Vec<Effect> {
 
 fn confirmed(s: &mut State, c: Confirm) -> Vec<Effect> {
     match c {
-        Confirm::Quit => s.quit_now(),
+        Confirm::Quit | Confirm::QuitUnsaved => s.quit_now(),
+        // No reset in an exam (the keys are not bound there either).
+        Confirm::ResetQuestion | Confirm::ResetAll
+            if s.mode == crate::core::progress::Mode::Exam =>
+        {
+            Vec::new()
+        }
         Confirm::ResetQuestion => {
             s.reset_question(s.current);
             s.status = Some(tr!(s.lang, "tui-question-reset"));

@@ -60,7 +60,11 @@ impl State {
                     }
                 }
             }
-            Msg::Tick => self.on_tick(),
+            Msg::Tick => {
+                let t = self.exam.now.saturating_add(1);
+                self.on_clock(t)
+            }
+            Msg::Clock(t) => self.on_clock(t),
             Msg::Graded {
                 index,
                 answer,
@@ -88,14 +92,24 @@ impl State {
                 Vec::new()
             }
             Msg::Saved(Err(e)) => {
-                self.status = Some(tr!(self.lang, "tui-save-failed", why = e));
+                self.status = Some(tr!(self.lang, "tui-save-failed", why = e.as_str()));
+                self.save_error = Some(e);
                 Vec::new()
             }
-            Msg::Saved(Ok(_)) => Vec::new(),
+            Msg::Saved(Ok(_)) => {
+                self.save_error = None;
+                Vec::new()
+            }
+            Msg::Terminate => self.quit_now(),
             Msg::Exported(r) => {
                 match r {
                     Ok(paths) => self.exam.report = Some(paths),
-                    Err(e) => self.status = Some(tr!(self.lang, "tui-export-failed", why = e)),
+                    Err(e) => {
+                        // Not written: the next grade or restart tries again.
+                        self.exam.reported = false;
+                        self.status = Some(tr!(self.lang, "tui-export-failed", why = e));
+                        return vec![self.save()];
+                    }
                 }
                 Vec::new()
             }
@@ -119,14 +133,41 @@ impl State {
         }
         self.exam.submitted = p.exam_submitted;
         self.exam.elapsed_secs = p.exam_elapsed_secs;
-        // Feedback is not saved: recompute it for graded answers.
+        if self.mode == Mode::Exam {
+            self.exam.student = p.student.clone().or(self.exam.student.take());
+            self.exam.started_at = p.exam_started_at;
+            self.exam.deadline = p.exam_deadline;
+            self.exam.ended_at = p.exam_ended_at;
+            self.exam.reported = p.exam_reported;
+            for (i, q) in self.pack.questions.iter().enumerate() {
+                if let Some(h) = p.exam_answers.get(&q.id) {
+                    self.exam.history[i] = h.clone();
+                }
+                if let Some(t) = p.exam_times.get(&q.id) {
+                    self.exam.times[i] = *t;
+                }
+            }
+        }
+        // Feedback is not saved: recompute it for graded answers. A submitted exam is
+        // graded again from its answers, whatever scores the file holds: open answers are
+        // the teacher's, unanswered questions score 0.
+        let exam = self.mode == Mode::Exam;
         if self.feedback_visible() {
             for i in 0..self.questions.len() {
-                if self.questions[i].score.is_some() {
-                    if let Some(a) = self.questions[i].answer.clone() {
-                        effects.extend(self.grade_now(i, a));
+                let open = widget(&self.pack.questions[i]) == Widget::Open;
+                let answer = self.questions[i].answer.clone();
+                match answer {
+                    _ if exam && open => self.questions[i].score = None,
+                    None if exam => self.questions[i].score = Some(0.0),
+                    Some(a) if exam || self.questions[i].score.is_some() => {
+                        effects.extend(self.grade_now(i, a))
                     }
+                    Some(_) | None => {}
                 }
+            }
+        } else if exam {
+            for q in &mut self.questions {
+                q.score = None;
             }
         }
         effects
@@ -169,22 +210,101 @@ impl State {
         }
     }
 
-    fn on_tick(&mut self) -> Vec<Effect> {
-        if self.mode != Mode::Exam || self.exam.submitted {
+    /// Start the exam (or pick it up again) at `now`: the student's name from `--student`
+    /// or the saved progress, else asked first; the deadline is set once and saved, and a
+    /// deadline passed while the program was closed submits the exam at once.
+    pub fn start_exam(&mut self, now: u64, student: Option<String>) -> Vec<Effect> {
+        self.exam.now = now;
+        if self.mode != Mode::Exam {
             return Vec::new();
         }
-        self.exam.elapsed_secs += 1;
-        match self.exam.limit_secs {
-            Some(limit) if self.exam.elapsed_secs >= limit => {
-                self.status = Some(tr!(self.lang, "tui-time-up"));
-                self.submit_exam()
-            }
-            _ => Vec::new(),
+        if self.exam.submitted {
+            // Submitted, but the report was never written (closed before it was).
+            return self.export_if_ready();
         }
+        if self.exam.student.is_none() {
+            self.exam.student = student
+                .map(|n| n.trim().to_string())
+                .filter(|n| !n.is_empty());
+        }
+        if self.exam.student.is_none() {
+            self.exam.naming = Some(crate::tui::text::TextInput::new(false));
+            return Vec::new();
+        }
+        self.begin_exam(now)
+    }
+
+    /// The clock starts: once, at the first start; later starts keep the saved deadline.
+    fn begin_exam(&mut self, start: u64) -> Vec<Effect> {
+        if self.exam.started_at.is_none() {
+            self.exam.started_at = Some(start);
+            self.exam.deadline = self.exam.limit_secs.map(|l| start + l);
+            return vec![self.save()];
+        }
+        self.check_deadline()
+    }
+
+    /// The name typed at the start: the exam begins.
+    pub(crate) fn name_given(&mut self, name: String) -> Vec<Effect> {
+        let name = name.trim().to_string();
+        if name.is_empty() {
+            self.status = Some(tr!(self.lang, "exam-name-empty"));
+            return Vec::new();
+        }
+        self.exam.naming = None;
+        self.exam.student = Some(name);
+        self.status = None;
+        self.begin_exam(self.exam.now)
+    }
+
+    fn check_deadline(&mut self) -> Vec<Effect> {
+        if self.sealed() && self.exam.remaining() == Some(0) {
+            self.exam.ended_at = self.exam.deadline;
+            self.status = Some(tr!(self.lang, "tui-time-up"));
+            return self.submit_exam();
+        }
+        Vec::new()
+    }
+
+    /// A reading of the wall clock: the time spent on the open question, the elapsed
+    /// time, the deadline.
+    fn on_clock(&mut self, t: u64) -> Vec<Effect> {
+        let before = self.exam.now;
+        self.exam.now = t.max(before);
+        if !self.sealed() || self.exam.naming.is_some() {
+            return Vec::new();
+        }
+        // A state built without `start_exam` (tests): the clock starts at the last reading.
+        let mut effects = if self.exam.started_at.is_none() {
+            self.begin_exam(before)
+        } else {
+            Vec::new()
+        };
+        effects.extend(self.after_clock(before));
+        effects
+    }
+
+    fn after_clock(&mut self, before: u64) -> Vec<Effect> {
+        // Only time while the program runs counts for a question (at most a few
+        // seconds between two readings).
+        let step = self.exam.now.saturating_sub(before).min(5);
+        if self.screen == Screen::Question {
+            if let Some(t) = self.exam.times.get_mut(self.current) {
+                *t += step;
+            }
+        }
+        if let Some(start) = self.exam.started_at {
+            self.exam.elapsed_secs = self.exam.now.saturating_sub(start);
+        }
+        self.check_deadline()
     }
 
     fn ask_quit(&mut self) -> Vec<Effect> {
-        if self.questions.iter().any(|q| q.draft_dirty()) || self.lab.running() {
+        if self.save_error.is_some() {
+            // The last save failed: quitting now would lose answers.
+            self.confirm = Some(Confirm::QuitUnsaved);
+            Vec::new()
+        } else if self.questions.iter().any(|q| q.draft_dirty()) || self.lab.running() {
             self.confirm = Some(Confirm::Quit);
             Vec::new()
         } else {
@@ -217,9 +337,8 @@ impl State {
         let i = self.current;
         let q = self.pack.questions[i].clone();
         let open = widget(&q) == Widget::Open;
-        // After submission only the self-rating of open answers may change.
-        let rating = open && self.questions[i].revealed;
-        if self.mode == Mode::Exam && self.exam.submitted && !rating {
+        // After submission nothing changes an answer, a choice, an order or a rating.
+        if self.frozen() || self.exam.naming.is_some() {
             self.editing = false;
             self.status = Some(tr!(self.lang, "tui-exam-frozen"));
             return Vec::new();
@@ -234,6 +353,9 @@ impl State {
         if open {
             let visible = self.feedback_visible();
             let lang = self.lang;
+            if self.mode == Mode::Exam {
+                self.exam.history[i].push(answer.clone());
+            }
             let s = &mut self.questions[i];
             if !s.revealed {
                 s.answer = Some(answer);
@@ -258,6 +380,7 @@ impl State {
             self.focus = Pane::Feedback;
             self.status = None;
         } else {
+            self.exam.history[i].push(answer.clone());
             let s = &mut self.questions[i];
             s.answer = Some(answer);
             s.score = None;
@@ -276,13 +399,27 @@ impl State {
     }
 
     fn submit_exam(&mut self) -> Vec<Effect> {
+        // Every draft is submitted as typed.
+        for i in 0..self.questions.len() {
+            if self.questions[i].draft_dirty() {
+                let q = &self.pack.questions[i];
+                let answer = self.questions[i].current_answer(q);
+                self.exam.history[i].push(answer.clone());
+                self.questions[i].answer = Some(answer);
+            }
+        }
         self.exam.submitted = true;
+        self.exam.ended_at.get_or_insert(self.exam.now);
+        if let Some(start) = self.exam.started_at {
+            self.exam.elapsed_secs = self.exam.ended_at.unwrap_or(start).saturating_sub(start);
+        }
         self.confirm = None;
+        self.editing = false;
         let mut effects = Vec::new();
         for i in 0..self.questions.len() {
             match self.questions[i].answer.clone() {
-                // Open answers wait for the student's own rating against the reference.
-                Some(Answer::Open { .. }) => self.questions[i].score = Some(0.0),
+                // Open answers are graded by the teacher: no score here.
+                Some(Answer::Open { .. }) => self.questions[i].score = None,
                 Some(a @ (Answer::Choice(_) | Answer::Typed(_) | Answer::Order(_))) => {
                     effects.extend(self.grade_now(i, a))
                 }
@@ -295,14 +432,17 @@ impl State {
         effects
     }
 
-    fn export_if_ready(&self) -> Option<Effect> {
+    /// The report, once every grade is in; written once (the save after it records that).
+    fn export_if_ready(&mut self) -> Vec<Effect> {
         if self.mode == Mode::Exam
             && self.exam.submitted
+            && !self.exam.reported
             && self.questions.iter().all(|q| !q.pending)
         {
-            Some(Effect::Export(exam_report(self)))
+            self.exam.reported = true;
+            vec![Effect::Export(exam_report(self)), self.save()]
         } else {
-            None
+            Vec::new()
         }
     }
 
@@ -313,8 +453,10 @@ impl State {
         self.list_cursor = self.current;
         self.screen = Screen::Question;
         self.focus = Pane::Answer;
-        self.editing =
-            start_typing && text_kind(self.question()).is_some() && self.qs().answer.is_none();
+        self.editing = start_typing
+            && !self.frozen()
+            && text_kind(self.question()).is_some()
+            && self.qs().answer.is_none();
         self.status = None;
     }
 
@@ -338,7 +480,8 @@ impl State {
     }
 
     fn trace_effect(&mut self) -> Vec<Effect> {
-        if !is_input_shape(self.question()) {
+        // In an exam not yet submitted the live trace would give the answer away.
+        if !is_input_shape(self.question()) || self.sealed() {
             return Vec::new();
         }
         self.trace_seq += 1;

@@ -45,13 +45,11 @@ pub(super) fn draw_header(f: &mut Frame, area: Rect, s: &State, t: Theme) {
         Mode::SelfCheck => {}
         Mode::Exam => {
             right += " · ";
-            right += &match (s.exam.limit_secs, s.exam.submitted) {
+            // Time left: to the saved wall-clock deadline once started, else the limit.
+            let left = s.exam.remaining().or(s.exam.limit_secs);
+            right += &match (left, s.exam.submitted) {
                 (_, true) => tr!(l, "view-header-submitted"),
-                (Some(limit), false) => tr!(
-                    l,
-                    "view-header-clock",
-                    time = clock(limit.saturating_sub(s.exam.elapsed_secs))
-                ),
+                (Some(left), false) => tr!(l, "view-header-clock", time = clock(left)),
                 (None, false) => tr!(l, "view-header-clock", time = clock(s.exam.elapsed_secs)),
             };
         }

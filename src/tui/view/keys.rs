@@ -24,6 +24,7 @@ pub(super) fn draw_footer(f: &mut Frame, area: Rect, s: &State, t: Theme) {
         .clone()
         .or_else(|| s.lab.status.clone())
         .unwrap_or_default();
+    let msg = crate::tui::guard::footer_message(s, msg);
     let mut spans = Vec::new();
     for (k, what) in keys(s) {
         spans.push(Span::styled(format!(" {k} "), t.accent()));

@@ -14,9 +14,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Gauge, Paragraph, Wrap};
 use ratatui::Frame;
 
-fn lab_title(preset: LabPreset, l: Lang) -> String {
+/// The lab's title; in an exam not yet submitted, without what it is meant to show.
+fn lab_title(preset: LabPreset, l: Lang, sealed: bool) -> String {
     match preset {
         LabPreset::Train => tr!(l, "view-lab-title-train"),
+        LabPreset::Validation if sealed => tr!(l, "exam-lab-title-validation"),
         LabPreset::Validation => tr!(l, "view-lab-title-validation"),
         LabPreset::Speedup => tr!(l, "view-lab-title-speedup"),
         LabPreset::DataQuality => tr!(l, "view-lab-title-data-quality"),
@@ -80,7 +82,10 @@ pub(super) fn draw_lab(f: &mut Frame, area: Rect, s: &State, t: Theme) {
     ])
     .areas(right);
     f.render_widget(
-        Paragraph::new(Span::styled(lab_title(lab.preset, l), t.accent())),
+        Paragraph::new(Span::styled(
+            lab_title(lab.preset, l, s.sealed()),
+            t.accent(),
+        )),
         title,
     );
     draw_lab_charts(f, loss, acc, s, t);
@@ -100,7 +105,7 @@ fn draw_gauges(f: &mut Frame, area: Rect, run: &Run, l: Lang, t: Theme) {
     let in_epoch = if run.steps_per_epoch > 0 {
         let done = run
             .step
-            .saturating_sub((run.epoch.saturating_sub(1)) * run.steps_per_epoch);
+            .saturating_sub((run.epoch.saturating_sub(1)).saturating_mul(run.steps_per_epoch));
         (done as f64 / run.steps_per_epoch as f64).min(1.0)
     } else {
         0.0
@@ -153,9 +158,10 @@ fn speedup_lines(s: &State, t: Theme) -> Vec<Line<'static>> {
             t.accent(),
         )),
         // A plain constant of the build, not a computation.
-        _ if !crate::engine::CUDA_BUILT => {
-            v.push(Line::styled(tr!(l, "view-lab-no-cuda"), t.dim()))
+        _ if !s.cuda_built && s.sealed() => {
+            v.push(Line::styled(tr!(l, "exam-lab-no-cuda"), t.dim()))
         }
+        _ if !s.cuda_built => v.push(Line::styled(tr!(l, "view-lab-no-cuda"), t.dim())),
         _ => {}
     }
     v

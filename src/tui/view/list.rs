@@ -25,6 +25,15 @@ pub(super) fn state_text(s: &State, i: usize) -> (String, Style) {
     if !s.feedback_visible() {
         return (tr!(l, "view-state-answered"), Style::default());
     }
+    // Open answers of an exam are graded by the teacher.
+    if s.mode == crate::core::progress::Mode::Exam
+        && matches!(
+            s.pack.questions[i].kind,
+            crate::core::pack::Kind::Open { .. }
+        )
+    {
+        return (tr!(l, "exam-state-to-grade"), t.partial());
+    }
     match q.verdict() {
         Some(v) => (
             tr!(

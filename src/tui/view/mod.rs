@@ -49,6 +49,9 @@ pub fn draw(f: &mut Frame, s: &State) {
     if s.help {
         draw_help(f, area, s, t);
     }
+    if s.exam.naming.is_some() {
+        popup::draw_naming(f, area, s, t);
+    }
     if let Some(c) = s.confirm {
         popup::draw_confirm(f, area, s, c, t);
     }

@@ -28,6 +28,16 @@ pub(super) fn model_text(s: &State, q: &Question, t: Theme) -> Text<'static> {
         }
     };
     let l = s.lang;
+    // An exam not yet submitted: the code the question gives is all the panel shows; no
+    // counts, shapes or run/break verdicts.
+    if s.sealed() {
+        let mut lines = vec![Line::styled(tr!(l, "exam-model-sealed"), t.dim())];
+        if let Some(code) = s.code.get(model.as_str()) {
+            lines.push(Line::raw(""));
+            lines.extend(super::highlight::code_lines(code, t));
+        }
+        return Text::from(lines);
+    }
     let Some((_, summary)) = s.facts.models.get(model) else {
         return Text::raw(tr!(l, "view-model-unavailable", model = model.as_str()));
     };

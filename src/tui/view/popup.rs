@@ -23,13 +23,45 @@ pub(super) fn draw_too_small(f: &mut Frame, area: Rect, lang: Lang) {
     f.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
 }
 
-fn confirm_question(c: Confirm, lang: Lang) -> String {
+fn confirm_question(s: &State, c: Confirm, lang: Lang) -> String {
     match c {
         Confirm::Quit => tr!(lang, "view-confirm-quit"),
+        Confirm::QuitUnsaved => tr!(lang, "tuih-confirm-quit-unsaved"),
         Confirm::ResetQuestion => tr!(lang, "view-confirm-reset-question"),
         Confirm::ResetAll => tr!(lang, "view-confirm-reset-all"),
-        Confirm::Submit => tr!(lang, "view-confirm-submit"),
+        Confirm::Submit => match s.unanswered() {
+            0 => tr!(lang, "view-confirm-submit"),
+            n => tr!(lang, "exam-confirm-submit-unanswered", count = n),
+        },
     }
+}
+
+/// The student's name, asked at the start of an exam.
+pub(super) fn draw_naming(f: &mut Frame, area: Rect, s: &State, t: Theme) {
+    let Some(input) = &s.exam.naming else {
+        return;
+    };
+    let w = 60.min(area.width);
+    let popup = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + area.height / 2 - 3,
+        w,
+        6,
+    );
+    f.render_widget(Clear, popup);
+    let text = vec![
+        Line::raw(tr!(s.lang, "exam-name-prompt")),
+        Line::styled(format!("> {}", input.text()), t.accent()),
+        Line::styled(tr!(s.lang, "exam-name-keys"), t.dim()),
+    ];
+    f.render_widget(
+        Paragraph::new(text).wrap(Wrap { trim: true }).block(
+            Block::bordered()
+                .borders(Borders::ALL)
+                .border_style(t.partial()),
+        ),
+        popup,
+    );
 }
 
 pub(super) fn draw_confirm(f: &mut Frame, area: Rect, s: &State, c: Confirm, t: Theme) {
@@ -42,8 +74,8 @@ pub(super) fn draw_confirm(f: &mut Frame, area: Rect, s: &State, c: Confirm, t: 
     );
     f.render_widget(Clear, popup);
     let text = vec![
-        Line::raw(confirm_question(c, s.lang)),
-        Line::styled(tr!(s.lang, "view-confirm-keys"), t.accent()),
+        Line::raw(confirm_question(s, c, s.lang)),
+        Line::styled(super::keys::confirm_keys(s.lang), t.accent()),
     ];
     f.render_widget(
         Paragraph::new(text).wrap(Wrap { trim: true }).block(

@@ -39,9 +39,9 @@ fn statement_text(s: &State, q: &Question, t: Theme) -> Text<'static> {
     for line in q.statement.lines() {
         lines.push(Line::raw(line.to_string()));
     }
-    if let Some(model) = q.code.as_deref().and_then(|m| s.pack.model(m)) {
+    if let Some(code) = q.code.as_deref().and_then(|m| s.code.get(m)) {
         lines.push(Line::raw(""));
-        lines.extend(code_lines(&crate::core::codegen::pytorch_code(model), t));
+        lines.extend(code_lines(code, t));
     }
     let st = s.qs();
     if st.hints_shown > 0 {
@@ -106,7 +106,9 @@ fn answer_lines(s: &State, q: &Question, t: Theme) -> Vec<Line<'static>> {
             .iter()
             .enumerate()
             .map(|(pos, &step)| {
-                Line::styled(format!("{}. {}", pos + 1, steps[step]), cursor_style(pos))
+                // A damaged save may hold any index: show "?" rather than panic.
+                let text = steps.get(step).map_or("?", String::as_str);
+                Line::styled(format!("{}. {text}", pos + 1), cursor_style(pos))
             })
             .collect(),
         Kind::Open {
@@ -163,7 +165,8 @@ fn field_lines(s: &State, st: &QuestionState, kind: &Kind, t: Theme) -> Vec<Line
         Kind::Computed {
             ask: Ask::InputShape,
             ..
-        } => Some(tr!(s.lang, "view-field-shape-examples")),
+        // The accepted forms with an example that is not the answer.
+        } => Some(tr!(s.lang, "exam-field-shape-forms")),
         Kind::Numeric { .. }
         | Kind::Computed {
             ask: Ask::ParameterCount { .. } | Ask::ParameterFree | Ask::OutputShape { .. },

@@ -11,8 +11,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
-/// Whether the student rates answers of this kind, not the grader.
-fn self_rated(kind: &Kind) -> bool {
+/// Whether the teacher grades answers of this kind (open answers of an exam).
+fn to_grade(kind: &Kind) -> bool {
     match kind {
         Kind::Open { .. } => true,
         Kind::Choice { .. } | Kind::Numeric { .. } | Kind::Order { .. } | Kind::Computed { .. } => {
@@ -40,20 +40,29 @@ pub(super) fn draw_report(f: &mut Frame, area: Rect, s: &State, t: Theme) {
         ),
         t.accent(),
     ));
+    if let Some(name) = &s.exam.student {
+        lines.push(Line::raw(tr!(
+            l,
+            "exam-report-student",
+            name = name.as_str()
+        )));
+    }
     lines.push(Line::raw(""));
     for (i, q) in s.pack.questions.iter().enumerate() {
         let (state, style) = state_text(s, i);
+        // A visible cursor, with or without colours: `>` before the row.
+        let mark = if i == s.list_cursor { '>' } else { ' ' };
         let mut spans = vec![
             Span::raw(format!(
-                "{:>4}  {:<34}",
+                "{mark}{:>3}  {:<34}",
                 q.number,
                 q.title.chars().take(33).collect::<String>()
             )),
             Span::styled(state, style),
         ];
-        if self_rated(&q.kind) && s.questions[i].answer.is_some() {
+        if to_grade(&q.kind) && s.questions[i].answer.is_some() {
             spans.push(Span::styled(
-                format!("  {}", tr!(l, "view-report-self-rated")),
+                format!("  {}", tr!(l, "exam-report-to-grade")),
                 t.dim(),
             ));
         }
