@@ -56,6 +56,33 @@ fn parameter_count_graded_at_once_in_self_check() {
     assert_eq!(s.focus, Pane::Feedback);
 }
 
+/// An answer that cannot be read is no attempt in self-check: no score, no answer kept,
+/// the correction stays hidden, and the status says why with the accepted forms.
+#[test]
+fn unreadable_answers_cost_nothing() {
+    let mut s = state(Lang::en(), Mode::SelfCheck);
+    open(&mut s, "q4a");
+    for typed in ["abc\n", "53.300\n"] {
+        press(&mut s, typed);
+        assert_eq!(s.qs().score, None, "{typed}");
+        assert!(s.qs().answer.is_none(), "{typed}");
+        assert!(!s
+            .qs()
+            .feedback
+            .iter()
+            .any(|f| matches!(f, mltutor::core::grade::Feedback::Counts { .. })));
+        let status = s.status.clone().unwrap_or_default();
+        assert!(status.contains("Could not read"), "{typed}: {status}");
+        // Still typing: the field is there to correct.
+        assert!(s.editing, "{typed}");
+        for _ in 0..8 {
+            s.update(key(KeyCode::Backspace));
+        }
+    }
+    press(&mut s, "53300\n");
+    assert_eq!(s.qs().verdict(), Some(Verdict::Correct));
+}
+
 #[test]
 fn empty_answers_are_not_submitted() {
     let mut s = state(Lang::en(), Mode::SelfCheck);

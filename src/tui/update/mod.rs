@@ -10,7 +10,7 @@ mod question;
 mod report;
 mod typing;
 
-use crate::core::grade::{grade, Answer};
+use crate::core::grade::{grade, Answer, Feedback};
 use crate::core::progress::{Mode, Progress};
 use crate::tr;
 use crate::tui::bindings;
@@ -71,6 +71,12 @@ impl State {
                 score,
                 feedback,
             } => {
+                if self.unreadable_costs_nothing(&feedback) {
+                    if let Some(s) = self.questions.get_mut(index) {
+                        s.pending = false;
+                    }
+                    return Vec::new();
+                }
                 if let Some(s) = self.questions.get_mut(index) {
                     s.pending = false;
                     s.answer = Some(answer);
@@ -318,6 +324,18 @@ impl State {
     }
 
     /// Grade `answer` for question `i`: at once when it is cheap, else as an effect.
+    /// In self-check, an answer that could not be read is no attempt: the student is told
+    /// why (with the accepted forms) in the status line, and nothing is recorded or revealed.
+    fn unreadable_costs_nothing(&mut self, feedback: &[Feedback]) -> bool {
+        match feedback.first() {
+            Some(f @ Feedback::Unreadable(_)) if self.mode == Mode::SelfCheck => {
+                self.status = Some(crate::core::feedback::feedback_lines(f, self.lang).join(" "));
+                true
+            }
+            _ => false,
+        }
+    }
+
     fn grade_now(&mut self, i: usize, answer: Answer) -> Vec<Effect> {
         let q = &self.pack.questions[i];
         if is_input_shape(q) {
@@ -325,6 +343,9 @@ impl State {
             return vec![Effect::Grade { index: i, answer }];
         }
         let g = grade(q, &answer, &self.facts);
+        if self.unreadable_costs_nothing(&g.feedback) {
+            return Vec::new();
+        }
         let s = &mut self.questions[i];
         s.score = Some(g.score);
         s.feedback = g.feedback;
@@ -376,9 +397,14 @@ impl State {
         }
         let mut effects = Vec::new();
         if self.feedback_visible() {
-            effects.extend(self.grade_now(i, answer));
-            self.focus = Pane::Feedback;
             self.status = None;
+            effects.extend(self.grade_now(i, answer));
+            if self.status.is_some() {
+                // Not read: no attempt; the field stays open to correct it.
+                self.editing = true;
+            } else {
+                self.focus = Pane::Feedback;
+            }
         } else {
             self.exam.history[i].push(answer.clone());
             let s = &mut self.questions[i];
