@@ -8,7 +8,6 @@ use crate::core::pack::{Kind, Pack};
 use crate::tr;
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// A grading file larger than this is refused before it is read.
@@ -345,25 +344,15 @@ impl Grades {
             path: path.to_path_buf(),
             source,
         };
-        // A FIFO or a device would block or never end: only regular files are opened.
-        if !std::fs::metadata(path).map_err(io)?.is_file() {
-            return Err(io(std::io::Error::new(
-                std::io::ErrorKind::InvalidInput,
-                "not a regular file",
-            )));
-        }
-        let file = std::fs::File::open(path).map_err(io)?;
-        let size = file.metadata().map_err(io)?.len();
-        let mut text = String::new();
-        file.take(MAX_GRADES_BYTES + 1)
-            .read_to_string(&mut text)
-            .map_err(io)?;
-        if size > MAX_GRADES_BYTES || text.len() as u64 > MAX_GRADES_BYTES {
-            return Err(GradingError::TooLarge {
-                size: size.max(text.len() as u64),
-                limit: MAX_GRADES_BYTES,
-            });
-        }
+        let bytes =
+            crate::core::files::read_bounded(path, MAX_GRADES_BYTES).map_err(|e| match e {
+                crate::core::files::BoundedReadError::Io(e) => io(e),
+                crate::core::files::BoundedReadError::TooLarge { size, limit } => {
+                    GradingError::TooLarge { size, limit }
+                }
+            })?;
+        let text = String::from_utf8(bytes)
+            .map_err(|e| io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
         if path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("ron"))

@@ -7,6 +7,7 @@ pub mod answer_key;
 pub mod check;
 pub mod codegen;
 pub mod feedback;
+pub mod files;
 pub mod grade;
 pub mod grading_file;
 pub mod i18n;

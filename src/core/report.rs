@@ -112,7 +112,7 @@ use crate::core::grade::{grade, Answer, Facts, Feedback};
 use crate::core::pack::{Kind, Pack, Question};
 use crate::core::progress::Mode;
 use serde::Deserialize;
-use std::io::{Read, Write};
+use std::io::Write;
 
 /// The report schema this build writes and reads.
 pub const REPORT_SCHEMA: u32 = 1;
@@ -686,31 +686,13 @@ impl ExamReport {
             path: path.to_path_buf(),
             source,
         };
-        // A FIFO or a device would block or never end: only regular files are opened.
-        if !std::fs::metadata(path).map_err(io)?.is_file() {
-            return Err(io(std::io::Error::new(
-                std::io::ErrorKind::InvalidInput,
-                "not a regular file",
-            )));
-        }
-        let file = std::fs::File::open(path).map_err(io)?;
-        let size = file.metadata().map_err(io)?.len();
-        if size > MAX_REPORT_BYTES {
-            return Err(ReportError::TooLarge {
-                size,
-                limit: MAX_REPORT_BYTES,
-            });
-        }
-        let mut bytes = Vec::new();
-        file.take(MAX_REPORT_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(io)?;
-        if bytes.len() as u64 > MAX_REPORT_BYTES {
-            return Err(ReportError::TooLarge {
-                size: bytes.len() as u64,
-                limit: MAX_REPORT_BYTES,
-            });
-        }
+        let bytes =
+            crate::core::files::read_bounded(path, MAX_REPORT_BYTES).map_err(|e| match e {
+                crate::core::files::BoundedReadError::Io(e) => io(e),
+                crate::core::files::BoundedReadError::TooLarge { size, limit } => {
+                    ReportError::TooLarge { size, limit }
+                }
+            })?;
         Self::from_json(&bytes)
     }
 
