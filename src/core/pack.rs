@@ -472,18 +472,12 @@ pub const MAX_PACK_BYTES: u64 = 64 << 20;
 /// Read a text file that a user names (a pack, a model): only a regular file, checked
 /// before it is opened (opening a FIFO blocks forever), and at most `max` bytes.
 pub fn read_text_file(path: &std::path::Path, max: u64) -> std::io::Result<String> {
-    let meta = std::fs::metadata(path)?;
-    if !meta.file_type().is_file() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "not a regular file",
-        ));
-    }
-    if meta.len() > max {
-        return Err(std::io::Error::new(
+    let bytes = crate::core::files::read_bounded(path, max).map_err(|e| match e {
+        crate::core::files::BoundedReadError::Io(e) => e,
+        crate::core::files::BoundedReadError::TooLarge { .. } => std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
             format!("larger than {} MiB", max >> 20),
-        ));
-    }
-    std::fs::read_to_string(path)
+        ),
+    })?;
+    String::from_utf8(bytes).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
 }

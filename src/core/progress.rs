@@ -180,7 +180,26 @@ pub fn answer_fits(answer: &Answer, kind: &Kind, pack: &Pack) -> bool {
             },
             Answer::Typed(_),
         ) => true,
-        _ => false,
+        // Every other pair is an answer of another kind: listed, so that a new kind or
+        // answer is a compile error here rather than an answer dropped on resume.
+        (Kind::Open { .. }, Answer::Choice(_) | Answer::Typed(_) | Answer::Order(_))
+        | (Kind::Choice { .. }, Answer::Open { .. } | Answer::Typed(_) | Answer::Order(_))
+        | (Kind::Numeric { .. }, Answer::Open { .. } | Answer::Choice(_) | Answer::Order(_))
+        | (Kind::Order { .. }, Answer::Open { .. } | Answer::Choice(_) | Answer::Typed(_))
+        | (
+            Kind::Computed {
+                ask: Ask::ParameterFree,
+                ..
+            },
+            Answer::Open { .. } | Answer::Typed(_) | Answer::Order(_),
+        )
+        | (
+            Kind::Computed {
+                ask: Ask::ParameterCount { .. } | Ask::OutputShape { .. } | Ask::InputShape,
+                ..
+            },
+            Answer::Open { .. } | Answer::Choice(_) | Answer::Order(_),
+        ) => false,
     }
 }
 

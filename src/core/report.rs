@@ -323,10 +323,13 @@ pub fn answer_text(q: &Question, answer: &Answer, facts: &Facts) -> String {
                     .and_then(|(spec, s)| crate::core::grade::computed_answer(spec, s, ask).ok())
                     .map(|c| match c {
                         crate::core::grade::ComputedAnswer::Free { options, .. } => options,
-                        _ => Vec::new(),
+                        crate::core::grade::ComputedAnswer::Count { .. }
+                        | crate::core::grade::ComputedAnswer::Shape(_)
+                        | crate::core::grade::ComputedAnswer::Input(_) => Vec::new(),
                     })
                     .unwrap_or_default(),
-                _ => Vec::new(),
+                // No options to name: listed, so that a new kind is flagged here.
+                Kind::Open { .. } | Kind::Numeric { .. } | Kind::Order { .. } => Vec::new(),
             };
             sel.iter()
                 .map(|i| pick(&names, *i))
@@ -336,7 +339,10 @@ pub fn answer_text(q: &Question, answer: &Answer, facts: &Facts) -> String {
         Answer::Order(order) => {
             let steps: Vec<String> = match &q.kind {
                 Kind::Order { steps } => steps.clone(),
-                _ => Vec::new(),
+                Kind::Open { .. }
+                | Kind::Choice { .. }
+                | Kind::Numeric { .. }
+                | Kind::Computed { .. } => Vec::new(),
             };
             order
                 .iter()
@@ -393,7 +399,11 @@ fn how(q: &Question, feedback: &[Feedback], lang: Lang) -> String {
     if choices {
         let needed = match &q.kind {
             Kind::Choice { need: Some(n), .. } => *n,
-            _ => right + missed,
+            Kind::Choice { need: None, .. }
+            | Kind::Computed { .. }
+            | Kind::Open { .. }
+            | Kind::Numeric { .. }
+            | Kind::Order { .. } => right + missed,
         };
         return tr!(
             lang,

@@ -191,7 +191,9 @@ fn kind_options(q: &Question, facts: &Facts) -> Vec<String> {
             .and_then(|(spec, s)| computed_answer(spec, s, &Ask::ParameterFree).ok())
             .map(|c| match c {
                 ComputedAnswer::Free { options, .. } => options,
-                _ => Vec::new(),
+                ComputedAnswer::Count { .. }
+                | ComputedAnswer::Shape(_)
+                | ComputedAnswer::Input(_) => Vec::new(),
             })
             .unwrap_or_default(),
         Kind::Computed { .. } | Kind::Open { .. } | Kind::Numeric { .. } | Kind::Order { .. } => {

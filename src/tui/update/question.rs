@@ -133,13 +133,14 @@ fn move_step(s: &mut State, d: i32) {
 
 /// Space: select an option, or tick a key point when rating an open answer.
 fn toggle(s: &mut State) {
-    let single = matches!(
-        s.question().kind,
-        crate::core::pack::Kind::Choice {
-            multiple: false,
-            ..
+    use crate::core::pack::Kind;
+    // One pick only: listed per kind, so that a new kind says whether it is single.
+    let single = match &s.question().kind {
+        Kind::Choice { multiple, .. } => !multiple,
+        Kind::Computed { .. } | Kind::Open { .. } | Kind::Numeric { .. } | Kind::Order { .. } => {
+            false
         }
-    );
+    };
     let w = widget(s.question());
     let q = s.qs_mut();
     match w {
