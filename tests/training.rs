@@ -108,7 +108,7 @@ fn cuda_without_the_feature_is_a_clear_error() {
     if mltutor::engine::CUDA_BUILT {
         return;
     }
-    let e = open_device(DeviceChoice::Cuda).unwrap_err();
+    let e = open_device(DeviceChoice::Cuda).unwrap_err().to_string();
     assert!(
         e.contains("without the `cuda` feature") && e.contains("--device cpu"),
         "{e}"

@@ -52,18 +52,12 @@ pub enum DeviceError {
 }
 
 /// Open a device, or say clearly why not and what to do.
-pub fn try_open_device(choice: DeviceChoice) -> Result<Device, DeviceError> {
+pub fn open_device(choice: DeviceChoice) -> Result<Device, DeviceError> {
     match choice {
         DeviceChoice::Cpu => Ok(Device::Cpu),
         DeviceChoice::Cuda if !CUDA_BUILT => Err(DeviceError::CudaNotBuilt),
         DeviceChoice::Cuda => Device::new_cuda(0).map_err(|e| DeviceError::NoGpu(e.to_string())),
     }
-}
-
-/// As [`try_open_device`], with the error as its message (for callers that still carry
-/// errors as strings).
-pub fn open_device(choice: DeviceChoice) -> Result<Device, String> {
-    try_open_device(choice).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -76,15 +70,15 @@ mod tests {
             return;
         }
         assert_eq!(
-            try_open_device(DeviceChoice::Cuda).unwrap_err(),
+            open_device(DeviceChoice::Cuda).unwrap_err(),
             DeviceError::CudaNotBuilt
         );
         assert_eq!(
-            open_device(DeviceChoice::Cuda).unwrap_err(),
+            open_device(DeviceChoice::Cuda).unwrap_err().to_string(),
             "CUDA was asked for, but this mltutor was built without the `cuda` feature. Rebuild \
              with `cargo build --release --features cuda` (see the README), or use --device cpu."
         );
-        assert!(try_open_device(DeviceChoice::Cpu).unwrap().is_cpu());
+        assert!(open_device(DeviceChoice::Cpu).unwrap().is_cpu());
     }
 
     #[test]

@@ -32,7 +32,7 @@ mod profile;
 mod session;
 pub mod train;
 
-pub use device::{open_device, try_open_device, DeviceChoice, DeviceError, CUDA_BUILT};
+pub use device::{open_device, DeviceChoice, DeviceError, CUDA_BUILT};
 pub use evidence::{linear_evidence, LinearEvidence};
 pub use gradcheck::{gradient_check, input_gradient, precision_check, GradCheck};
 pub use inspect::inspect;
