@@ -588,3 +588,29 @@ fn grade_flags_edited_reports_and_other_pack_versions() {
     assert_eq!(code, 2);
     assert!(err.contains("Cargo.toml: not a report"), "{err}");
 }
+
+/// A report edited to say "self-check" cannot turn its own ticks into points: it is graded
+/// as an exam (the open answer waits for the teacher) and flagged.
+#[test]
+fn a_report_edited_to_self_check_is_graded_as_an_exam_and_flagged() {
+    let (pack, facts) = exam();
+    let stored = report(
+        "Eve",
+        vec![q(
+            "q1",
+            vec![Answer::Open {
+                text: "inputs, targets".into(),
+                ticked: vec![0, 1, 2, 3, 4, 5],
+            }],
+        )],
+    );
+    let mut v = serde_json::to_value(&stored).unwrap();
+    v["mode"] = serde_json::json!("self-check");
+    let edited = ExamReport::from_json(v.to_string().as_bytes()).unwrap();
+    assert_eq!(edited.mode, Mode::SelfCheck);
+    let g = regrade(&edited, pack, facts, &HashMap::new());
+    assert!(g.not_an_exam && g.flagged());
+    assert_eq!(score(&g.report, "q1"), None, "to grade by the teacher");
+    // The same report as written: not flagged.
+    assert!(!regrade(&stored, pack, facts, &HashMap::new()).flagged());
+}

@@ -794,6 +794,8 @@ pub struct Regraded {
     pub total_edited: bool,
     /// Question ids of the report that the pack does not have.
     pub unknown_questions: Vec<String>,
+    /// The report says it was not an exam (exam reports are the only ones mltutor writes).
+    pub not_an_exam: bool,
 }
 
 impl Regraded {
@@ -804,6 +806,7 @@ impl Regraded {
             || !self.edited.is_empty()
             || self.total_edited
             || !self.unknown_questions.is_empty()
+            || self.not_an_exam
     }
 }
 
@@ -815,7 +818,11 @@ pub fn regrade(
     facts: &Facts,
     teacher: &HashMap<String, f64>,
 ) -> Regraded {
-    let report = ExamReport::graded(pack, facts, &stored.attempt(), teacher);
+    // Whatever mode the file claims, the teacher grades open answers: a report edited to say
+    // "self-check" cannot turn its own ticks into points.
+    let mut attempt = stored.attempt();
+    attempt.mode = crate::core::progress::Mode::Exam;
+    let report = ExamReport::graded(pack, facts, &attempt, teacher);
     let mut edited = Vec::new();
     for q in &report.questions {
         let before = stored.questions.iter().find(|s| s.id == q.id);
@@ -842,6 +849,7 @@ pub fn regrade(
         .filter_map(|q| q.score)
         .fold(0.0, |a, b| a + b);
     Regraded {
+        not_an_exam: stored.mode != crate::core::progress::Mode::Exam,
         hash_matches: stored.pack_hash == pack.source_hash,
         total_edited: (sum - stored.total).abs() > 1e-6,
         unknown_questions: stored

@@ -69,7 +69,7 @@ grade-report = { $file }: { $student } — { $total } / { $out_of }{ $to_grade -
     [0] {""}
    *[other] , { $to_grade } to grade
 }
-grade-self-check = self-check report: open answers are self-rated
+grade-self-check = not an exam report (it says self-check): graded as an exam, open answers by the teacher
 grade-hash-mismatch = taken on another version of the pack (report { $report }…, pack { $pack }…)
 grade-unknown-question = question `{ $id }` is not in the pack
 grade-edited = question { $number }: stored { $stored }, re-graded { $regraded } (edited?)

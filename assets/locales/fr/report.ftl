@@ -71,7 +71,7 @@ grade-report = { $file } : { $student } — { $total } / { $out_of }{ $to_grade
     [0] {""}
    *[other] , { $to_grade } à noter
 }
-grade-self-check = rapport d'auto-évaluation : les réponses ouvertes sont auto-évaluées
+grade-self-check = pas un rapport d'examen (il dit auto-évaluation) : noté comme un examen, les réponses ouvertes par l'enseignant
 grade-hash-mismatch = passé sur une autre version du pack (rapport { $report }…, pack { $pack }…)
 grade-unknown-question = la question `{ $id }` n'est pas dans le pack
 grade-edited = question { $number } : enregistrée { $stored }, recorrigée { $regraded } (modifiée ?)
