@@ -56,7 +56,7 @@ impl TrainConfig {
     }
 
     /// Check settings before a run; the message says what to change. Every numeric
-    /// setting goes through its [`Setting::check`] (finite, inside [`SETTING_RANGES`]).
+    /// setting goes through its [`Setting::check`] (finite, inside [`Setting::range`]).
     pub fn validate(&self) -> Result<(), SettingsError> {
         Setting::Epochs.check(self.epochs as f64)?;
         Setting::Batch.check(self.batch as f64)?;
@@ -97,102 +97,32 @@ pub enum Setting {
 /// Where a setting's values may lie (both ends included) and whether it counts things.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SettingRange {
-    pub setting: Setting,
     pub min: f64,
     pub max: f64,
     /// A whole number (a count).
     pub integer: bool,
 }
 
-/// The ranges, as data: the CLI and the lab read them from here.
-pub const SETTING_RANGES: &[SettingRange] = &[
-    SettingRange {
-        setting: Setting::Epochs,
-        min: 1.0,
-        max: 10_000.0,
-        integer: true,
-    },
-    SettingRange {
-        setting: Setting::Batch,
-        min: 1.0,
-        max: 4096.0,
-        integer: true,
-    },
-    SettingRange {
-        setting: Setting::LearningRate,
-        min: 1e-6,
-        max: 10.0,
-        integer: false,
-    },
-    SettingRange {
-        setting: Setting::Momentum,
-        min: 0.0,
-        max: 0.999,
-        integer: false,
-    },
-    SettingRange {
-        setting: Setting::WeightDecay,
-        min: 0.0,
-        max: 1.0,
-        integer: false,
-    },
-    SettingRange {
-        setting: Setting::TrainSize,
-        min: 1.0,
-        max: 200_000.0,
-        integer: true,
-    },
-    SettingRange {
-        setting: Setting::ValSize,
-        min: 1.0,
-        max: 50_000.0,
-        integer: true,
-    },
-    SettingRange {
-        setting: Setting::PixelNoise,
-        min: 0.0,
-        max: 5.0,
-        integer: false,
-    },
-    SettingRange {
-        setting: Setting::LabelNoise,
-        min: 0.0,
-        max: 0.9,
-        integer: false,
-    },
-    SettingRange {
-        setting: Setting::Imbalance,
-        min: 0.01,
-        max: 1.0,
-        integer: false,
-    },
-    SettingRange {
-        setting: Setting::Duplication,
-        min: 0.0,
-        max: 0.95,
-        integer: false,
-    },
-    SettingRange {
-        setting: Setting::BenchSamples,
-        min: 1.0,
-        max: 1_048_576.0,
-        integer: true,
-    },
-    SettingRange {
-        setting: Setting::BenchRuns,
-        min: 1.0,
-        max: 1000.0,
-        integer: true,
-    },
-];
-
 impl Setting {
-    /// This setting's range from [`SETTING_RANGES`].
+    /// This setting's range: one arm per setting, so a new setting cannot lack one. The CLI
+    /// and the lab read it from here.
     pub fn range(self) -> SettingRange {
-        *SETTING_RANGES
-            .iter()
-            .find(|r| r.setting == self)
-            .expect("every setting has a range (tested)")
+        let (min, max, integer) = match self {
+            Setting::Epochs => (1.0, 10_000.0, true),
+            Setting::Batch => (1.0, 4096.0, true),
+            Setting::LearningRate => (1e-6, 10.0, false),
+            Setting::Momentum => (0.0, 0.999, false),
+            Setting::WeightDecay => (0.0, 1.0, false),
+            Setting::TrainSize => (1.0, 200_000.0, true),
+            Setting::ValSize => (1.0, 50_000.0, true),
+            Setting::PixelNoise => (0.0, 5.0, false),
+            Setting::LabelNoise => (0.0, 0.9, false),
+            Setting::Imbalance => (0.01, 1.0, false),
+            Setting::Duplication => (0.0, 0.95, false),
+            Setting::BenchSamples => (1.0, 1_048_576.0, true),
+            Setting::BenchRuns => (1.0, 1000.0, true),
+        };
+        SettingRange { min, max, integer }
     }
 
     /// `value` if it is finite, inside the range and (for a count) whole.
@@ -244,7 +174,7 @@ pub enum SettingsError {
     LearningRate,
     Momentum,
     Sizes,
-    /// Not a number, or outside its range in [`SETTING_RANGES`].
+    /// Not a number, or outside its [`Setting::range`].
     OutOfRange(Setting),
 }
 
