@@ -24,3 +24,4 @@ pub mod runner;
 pub mod shape;
 pub mod spec;
 pub mod summary;
+pub mod variant;
