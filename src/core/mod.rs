@@ -18,6 +18,7 @@ pub mod numfmt;
 pub mod pack;
 pub mod plan;
 pub mod progress;
+pub mod pysrc;
 pub mod report;
 pub mod results;
 pub mod runner;
