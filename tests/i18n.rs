@@ -178,6 +178,11 @@ fn ids_in_code() -> Vec<(String, String)> {
             .collect::<Vec<_>>()
             .join("\n");
         for (i, _) in text.match_indices("tr!(") {
+            // `include_str!(` ends in `tr!(` too: only the macro itself counts.
+            let before = text[..i].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                continue;
+            }
             let rest = &text[i..];
             // The id is the first string literal after the first comma.
             let Some(comma) = rest.find(',') else {

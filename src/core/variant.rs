@@ -214,7 +214,7 @@ pub fn draw(
             return Err(VariantError::BadConstraint(format!("{c} ({name}?)")));
         }
     }
-    let mut rng = SplitMix(number ^ 0x6D6C_7475_746F_72);
+    let mut rng = SplitMix(number ^ 0x006D_6C74_7574_6F72);
     for _ in 0..MAX_DRAWS {
         let values: BTreeMap<String, i64> = variables
             .iter()

@@ -3,7 +3,7 @@ moodle-unclosed-brace = cette `{"{"}` n’est pas refermée par une `{"}"}` (une
 moodle-stray-brace = une `{"}"}` sans `{"{"}` avant elle (une accolade littérale s’écrit `\{"}"}`)
 moodle-expected-answer = une réponse commence par `=` ou `~`, pas par « { $text } »
 moodle-bad-weight = le poids « { $text } » n’est pas un pourcentage entre -100 et 100
-moodle-bad-number = « { $text } » n’est ni un nombre, ni `valeur:tolérance`, ni un intervalle `min..max`
+moodle-bad-number = « { $text } » n’est ni un nombre, ni une valeur avec sa tolérance, ni un intervalle `min..max`
 moodle-bad-pair = une paire d’appariement s’écrit `=question -> réponse`, pas « { $text } »
 moodle-mixed-answers = des réponses de plusieurs sortes dans une même question
 moodle-unknown-format = format de texte inconnu « { $text } » (moodle, html, markdown ou plain)
