@@ -212,3 +212,72 @@ fn check_speaks_french() {
         "questions/ml-test1.en.ron: ok — 9 questions, 2 models"
     );
 }
+
+/// Issue 11: `--pack FILE --model ID` reads packs and spec files alike.
+#[test]
+fn inspect_reads_packs_and_specs() {
+    let (code, out, err) = mltutor(&["inspect", "--pack", "questions/ml-test1.en.ron"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Total parameters:     53,300"), "{out}");
+    let (code, out, err) = mltutor(&[
+        "inspect",
+        "--pack",
+        "questions/ml-test1.fr.ron",
+        "--model",
+        "perceptron",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("23"), "{out}");
+    let (code, _, err) = mltutor(&[
+        "inspect",
+        "--pack",
+        "questions/ml-test1.en.ron",
+        "--model",
+        "nope",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("exam_cnn, perceptron"), "{err}");
+    let (code, out, err) = mltutor(&["inspect", "--pack", "assets/models/perceptron.ron"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Total parameters:     23"), "{out}");
+    // Neither a pack nor a spec.
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("x.ron");
+    std::fs::write(&f, "(colour: \"red\")").unwrap();
+    let (code, _, err) = mltutor(&["inspect", "--pack", f.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("neither a pack"), "{err}");
+}
+
+/// Issue 11: `train` and `bench` honour `--memory-budget`, and a pack's own limit.
+#[test]
+fn memory_limits_are_honoured_and_named() {
+    // The exam CNN's first layer alone, at batch 64: 64 × 10 × 40 × 40 floats = 3.9 MiB.
+    for cmd in ["train", "bench"] {
+        let (code, _, err) = mltutor(
+            &[cmd, "--memory-budget", "1", "--epochs", "1"][..if cmd == "train" { 5 } else { 3 }],
+        );
+        assert_eq!(code, 1, "{cmd}: {err}");
+        assert!(err.contains("--memory-budget 1"), "{cmd}: {err}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("p.ron");
+    let pack = std::fs::read_to_string("questions/ml-test1.en.ron")
+        .unwrap()
+        .replacen("version: 1,", "version: 1,\n    memory_budget_mib: 1,", 1);
+    std::fs::write(&f, pack).unwrap();
+    let (code, out, _) = mltutor(&["inspect", "--pack", f.to_str().unwrap(), "--batch", "64"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("the pack's `memory_budget_mib: 1`"), "{out}");
+    // --memory-budget overrides the pack's own limit.
+    let (code, out, _) = mltutor(&[
+        "inspect",
+        "--pack",
+        f.to_str().unwrap(),
+        "--batch",
+        "64",
+        "--memory-budget",
+        "512",
+    ]);
+    assert_eq!(code, 0, "{out}");
+}

@@ -528,3 +528,124 @@ fn an_edited_progress_file_cannot_raise_the_score() {
     assert_eq!(s2.totals().1, 0.0);
     assert_eq!(s2.questions[index(&s2, "q3")].score, None);
 }
+
+// Issue 14: question 5's options in each student's own order; the answer is kept in the
+// pack's indices, so the report and `grade` need no order to read it. Ada's and Alan's
+// orders ([0, 1, 3, 2] and [1, 2, 0, 3], see tests/grading.rs) put the right answer first
+// and third.
+#[test]
+fn choices_are_shown_in_the_students_order_and_graded_in_the_packs() {
+    let option_rows = |s: &State| -> Vec<String> {
+        render(s, 100, 32)
+            .lines()
+            .filter(|l| l.contains("( )") || l.contains("(•)"))
+            .map(|l| l.to_string())
+            .collect()
+    };
+    let mut alan = state(Lang::en(), Mode::Exam);
+    alan.exam.limit_secs = Some(600);
+    alan.start_exam(T0, Some("Alan Turing".into()));
+    open(&mut alan, "q5");
+    let rows = option_rows(&alan);
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    assert!(rows[0].contains("To update the weights"), "{rows:?}");
+    assert!(rows[2].contains("generalisation"), "{rows:?}");
+    // The third row is the right answer: picked on screen, saved as pack option 0.
+    let mut e = alan.update(key(KeyCode::Down));
+    e.extend(alan.update(key(KeyCode::Down)));
+    e.extend(press(&mut alan, " \n"));
+    let i = index(&alan, "q5");
+    assert_eq!(alan.questions[i].answer, Some(Answer::Choice(vec![0])));
+    assert!(option_rows(&alan)[2].contains("(•)"));
+    let mut ada = exam(Lang::en(), 600);
+    open(&mut ada, "q5");
+    let rows = option_rows(&ada);
+    assert!(rows[0].contains("generalisation"), "{rows:?}");
+    // The same order after a restart.
+    let (again, _) = restart(&ada.progress(), Lang::en(), 600, T0 + 5);
+    let mut again = again;
+    open(&mut again, "q5");
+    assert_eq!(option_rows(&again), rows);
+}
+
+// The steps of question 2 as first shown are not an answer: no score, no answer recorded,
+// a message; once a step is moved the order is graded.
+#[test]
+fn an_untouched_order_is_not_answered() {
+    for mode in [Mode::SelfCheck, Mode::Exam] {
+        let mut s = state(Lang::en(), mode);
+        s.start_exam(T0, Some("Ada Lovelace".into()));
+        open(&mut s, "q2");
+        let i = index(&s, "q2");
+        let shown = s.questions[i].order.clone();
+        assert_ne!(shown, vec![0, 1, 2, 3, 4]);
+        assert_eq!(shown, s.initial_order(i));
+        press(&mut s, "\n");
+        assert_eq!(s.questions[i].answer, None, "{mode:?}");
+        assert_eq!(s.questions[i].score, None);
+        assert!(s.status.as_deref().unwrap_or("").contains("Not answered"));
+        if mode == Mode::Exam {
+            assert!(s.exam.history[i].is_empty());
+        }
+        press(&mut s, "J\n");
+        assert!(s.questions[i].answer.is_some(), "{mode:?}");
+    }
+    let mut s = state(Lang::fr(), Mode::SelfCheck);
+    open(&mut s, "q2");
+    press(&mut s, "\n");
+    assert!(s.status.as_deref().unwrap_or("").contains("Pas de réponse"));
+}
+
+// Self-check keeps the first try and counts tries; unreadable answers are not tries. The
+// score shown is the last answer's. Both survive a restart.
+#[test]
+fn self_check_keeps_the_first_try_and_the_tries() {
+    let mut s = state(Lang::en(), Mode::SelfCheck);
+    open(&mut s, "q4a");
+    let i = index(&s, "q4a");
+    let retype = |s: &mut State, text: &str| {
+        s.update(key(KeyCode::Enter));
+        for _ in 0..12 {
+            s.update(key(KeyCode::Backspace));
+        }
+        press(s, &format!("{text}\n"));
+    };
+    press(&mut s, "53350\n");
+    assert_eq!(s.questions[i].score, Some(0.0));
+    retype(&mut s, "abc");
+    retype(&mut s, "53300");
+    assert_eq!(s.questions[i].score, Some(1.0));
+    let t = s.questions[i].first_try.expect("a first try");
+    assert_eq!((t.score, t.attempts), (0.0, 2));
+    let screen = render(&s, 100, 32);
+    assert!(screen.contains("First try: 0% · 2 graded tries"), "{screen}");
+    // The list, self-check's summary.
+    s.update(key(KeyCode::Esc));
+    let list = render(&s, 100, 32);
+    let row = list.lines().find(|l| l.contains("Counting weights")).unwrap();
+    assert!(row.contains("first 0%, 2 tries  Correct (100%)"), "{list}");
+    // A restart: loaded from JSON as the file holds it.
+    let json = serde_json::to_string(&s.progress()).unwrap();
+    let p: Progress = serde_json::from_str(&json).unwrap();
+    let mut again = state(Lang::en(), Mode::SelfCheck);
+    again.resume(&p);
+    let t = again.questions[i].first_try.expect("kept");
+    assert_eq!((t.score, t.attempts), (0.0, 2));
+    assert_eq!(again.questions[i].score, Some(1.0));
+    // Another try after the restart counts on.
+    open(&mut again, "q4a");
+    retype(&mut again, "53300");
+    assert_eq!(again.questions[i].first_try.unwrap().attempts, 3);
+    assert_eq!(again.questions[i].first_try.unwrap().score, 0.0);
+}
+
+// An exam keeps no tries: its score is the answer submitted.
+#[test]
+fn an_exam_counts_no_tries() {
+    let mut s = exam(Lang::en(), 600);
+    open(&mut s, "q4a");
+    press(&mut s, "53350\n");
+    let i = index(&s, "q4a");
+    assert_eq!(s.questions[i].first_try, None);
+    assert!(s.progress().first_tries.is_empty());
+}

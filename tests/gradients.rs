@@ -88,6 +88,66 @@ fn max_pool_avg_pool_view_flatten() {
 }
 
 #[test]
+fn conv2d_with_groups_dilation_tuples_and_same_padding() {
+    check(
+        r#"(id: "conv_general", input: [4, 7, 6], layers: [
+            (name: "c", layer: Conv2d(in: 4, out: 6, kernel: (3, 2), stride: (2, 1), padding: (1, 0), dilation: (2, 1), groups: 2)),
+            (layer: Flatten),
+        ])"#,
+        true,
+    );
+    check(
+        r#"(id: "conv_same", input: [2, 5, 6], layers: [
+            (name: "c", layer: Conv2d(in: 2, out: 3, kernel: (2, 4), padding: "same", dilation: 2)),
+            (name: "d", layer: Conv2d(in: 3, out: 3, kernel: 3, stride: 2, groups: 3, bias: false)),
+        ])"#,
+        true,
+    );
+}
+
+#[test]
+fn conv1d_and_conv_transpose2d() {
+    check(
+        r#"(id: "conv1d", input: [4, 11], layers: [
+            (name: "c", layer: Conv1d(in: 4, out: 4, kernel: 3, stride: 2, padding: 1, dilation: 2, groups: 2)),
+            (name: "d", layer: Conv1d(in: 4, out: 2, kernel: 2, padding: "same")),
+        ])"#,
+        true,
+    );
+    check(
+        r#"(id: "convT", input: [4, 3, 4], layers: [
+            (name: "c", layer: ConvTranspose2d(in: 4, out: 6, kernel: (3, 2), stride: (2, 3), padding: (1, 0), output_padding: (1, 0), groups: 2)),
+            (name: "d", layer: ConvTranspose2d(in: 6, out: 2, kernel: 2, padding: 1, dilation: 2, bias: false)),
+        ])"#,
+        true,
+    );
+}
+
+#[test]
+fn pooling_with_padding_ceil_mode_tuples_and_adaptive() {
+    check(
+        r#"(id: "pool2d", input: [2, 7, 8], layers: [
+            (name: "c", layer: Conv2d(in: 2, out: 2, kernel: 1)),
+            (layer: MaxPool2d(kernel: 3, stride: 2, padding: 1, ceil_mode: true)),
+            (layer: AvgPool2d(kernel: (3, 2), stride: (1, 2), padding: 1, ceil_mode: true, count_include_pad: false)),
+            (layer: AvgPool2d(kernel: 2, stride: 1, padding: 1)),
+            (layer: AdaptiveAvgPool2d(output_size: (2, 3))),
+            (layer: Flatten),
+        ])"#,
+        true,
+    );
+    check(
+        r#"(id: "pool1d", input: [2, 13], layers: [
+            (name: "c", layer: Conv1d(in: 2, out: 3, kernel: 2)),
+            (layer: MaxPool1d(kernel: 2, stride: 1, padding: 1)),
+            (layer: AvgPool1d(kernel: 3, stride: 2, ceil_mode: true)),
+            (layer: AdaptiveAvgPool1d(output_size: 4)),
+        ])"#,
+        true,
+    );
+}
+
+#[test]
 fn batch_norm_in_training_mode_and_dropout_at_evaluation() {
     check(
         // No conv bias: BatchNorm's mean subtraction cancels it, so its gradient is 0.

@@ -182,9 +182,9 @@ fn numeric_range_for_the_gpu_speed_up() {
 #[test]
 fn order_partial_credit_by_longest_ordered_subsequence() {
     assert_eq!(score("q2", Answer::Order(vec![0, 1, 2, 3, 4])).0, 1.0);
-    // Swapping the loss and the gradients: 0,1,3,4 stay in order → 4/5.
+    // Swapping the loss and the gradients: 0,1,3,4 stay in order, k = 4 → (4-1)/(5-1).
     let (s, fb) = score("q2", Answer::Order(vec![0, 1, 3, 2, 4]));
-    assert!((s - 0.8).abs() < 1e-9);
+    assert!((s - 0.75).abs() < 1e-9);
     match &fb[0] {
         Feedback::Order {
             first_misplaced: Some((pos, put, should)),
@@ -198,8 +198,8 @@ fn order_partial_credit_by_longest_ordered_subsequence() {
         }
         other => panic!("{other:?}"),
     }
-    // Fully reversed: only one step is "in order" → 1/5.
-    assert!((score("q2", Answer::Order(vec![4, 3, 2, 1, 0])).0 - 0.2).abs() < 1e-9);
+    // Fully reversed: only one step is "in order" by itself → nothing.
+    assert_eq!(score("q2", Answer::Order(vec![4, 3, 2, 1, 0])).0, 0.0);
     // Not a permutation.
     assert_eq!(score("q2", Answer::Order(vec![0, 0, 1, 2, 3])).0, 0.0);
 }
@@ -459,4 +459,64 @@ fn open_answers_need_text_and_each_key_point_counts_once() {
         },
     );
     assert!((s - 1.0 / 6.0).abs() < 1e-9, "{s}");
+}
+
+// Issue 14: order credit is (k - 1) / (n - 1) for a longest run of k steps in the right
+// relative order; values worked out by hand for question 2's five steps.
+#[test]
+fn order_credit_by_hand() {
+    use mltutor::core::grade::order_credit;
+    let s = |o: Vec<usize>| score("q2", Answer::Order(o)).0;
+    assert_eq!(s(vec![0, 1, 2, 3, 4]), 1.0);
+    // Reversed: no two steps in the right relative order → nothing.
+    assert_eq!(s(vec![4, 3, 2, 1, 0]), 0.0);
+    // The first step moved to the end: 1,2,3,4 in order, k = 4 → 3/4.
+    assert!((s(vec![1, 2, 3, 4, 0]) - 0.75).abs() < 1e-9);
+    // Two neighbours swapped: 0,2,3,4 (or 1,2,3,4), k = 4 → 3/4.
+    assert!((s(vec![1, 0, 2, 3, 4]) - 0.75).abs() < 1e-9);
+    // 2,0,1,4,3: longest run 0,1,4 (or 0,1,3, or 2,4...), k = 3 → 2/4.
+    assert!((s(vec![2, 0, 1, 4, 3]) - 0.5).abs() < 1e-9);
+    // 4,0,3,1,2: 0,1,2, k = 3 → 1/2.
+    assert!((s(vec![4, 0, 3, 1, 2]) - 0.5).abs() < 1e-9);
+    assert_eq!(order_credit(1, 1), 1.0);
+    assert_eq!(order_credit(0, 0), 1.0);
+    assert_eq!(order_credit(2, 3), 0.5);
+}
+
+// The steps as first shown are not an answer, whatever credit they would earn.
+#[test]
+fn an_order_as_first_shown_is_not_answered() {
+    use mltutor::core::grade::order_answered;
+    use mltutor::core::shuffle::initial_order;
+    let shown = initial_order("Ada Lovelace", "enm-ml-test1", "q2", 5);
+    assert!(!order_answered(&shown, &shown));
+    let mut moved = shown.clone();
+    moved.swap(0, 1);
+    assert!(order_answered(&shown, &moved));
+    // Never the right order, for any student.
+    for i in 0..500 {
+        let o = initial_order(&format!("student {i}"), "enm-ml-test1", "q2", 5);
+        assert_ne!(o, vec![0, 1, 2, 3, 4]);
+    }
+}
+
+// Question 5's options in a per-student order. The orders below were printed once and
+// checked by hand against the pack: Ada sees the right answer (pack option 0) first, Alan
+// third; each name always gets the same order.
+#[test]
+fn choices_are_shuffled_per_student_and_stable() {
+    use mltutor::core::shuffle::choice_order;
+    let ada = choice_order("Ada Lovelace", "enm-ml-test1", "q5", 4);
+    let alan = choice_order("Alan Turing", "enm-ml-test1", "q5", 4);
+    assert_eq!(ada, vec![0, 1, 3, 2]);
+    assert_eq!(alan, vec![1, 2, 0, 3]);
+    assert_ne!(ada, alan);
+    assert_eq!(ada, choice_order("Ada Lovelace", "enm-ml-test1", "q5", 4));
+    // The right answer is not always first.
+    assert_ne!(alan[0], 0);
+    // Another question or pack: another order for the same student.
+    let firsts: std::collections::BTreeSet<usize> = (0..40)
+        .map(|i| choice_order("Ada Lovelace", "enm-ml-test1", &format!("q{i}"), 4)[0])
+        .collect();
+    assert!(firsts.len() > 1);
 }

@@ -158,7 +158,8 @@ fn every_layer_kind_counts_and_shapes() {
         got,
         vec![
             (8 * 3 * 9 + 8, 0, vec![1, 8, 19, 19]), // (40 − 3)/2 + 1 = 19
-            (16, 16, vec![1, 8, 19, 19]),           // γ, β trainable; running mean, var buffers
+            // γ, β trainable; running mean and variance (8 + 8) and num_batches_tracked buffers
+            (16, 17, vec![1, 8, 19, 19]),
             (0, 0, vec![1, 8, 19, 19]),
             (0, 0, vec![1, 8, 9, 9]), // (19 − 3)/2 + 1 = 9
             (0, 0, vec![1, 8, 4, 4]), // (9 − 2)/2 + 1 = 4
@@ -359,8 +360,9 @@ fn every_kind_plan_agrees_with_the_tensors() {
         );
         assert_eq!(&row.output.0[1..], p.out.dims(), "{}", row.label);
     }
-    // 4 bytes per parameter and buffer: 224 + 32 + 640 + 18 = 914 floats.
-    assert_eq!(planned.param_bytes, 914 * 4);
+    // 4 bytes per parameter and buffer: 224 + 33 + 640 + 18 = 915 floats (BatchNorm2d(8):
+    // 16 parameters, 16 + 16 + 1 buffers with PyTorch's `num_batches_tracked`).
+    assert_eq!(planned.param_bytes, 915 * 4);
 }
 
 /// torchinfo's rule (layer_info.py, `calculate_macs`): for each weight or bias, its
@@ -531,4 +533,45 @@ fn the_added_activations_give_pytorchs_values() {
     .unwrap();
     let e = bad.validate().unwrap_err().to_string();
     assert!(e.contains("negative_slope") && e.contains("finite"), "{e}");
+}
+
+/// Issue 11: BatchNorm's running statistics are buffers, not parameters, as in PyTorch and
+/// torchinfo. By hand: Conv2d(3, 16, 3, padding=1) has 16·3·9 + 16 = 448 parameters;
+/// BatchNorm2d(16) has γ and β, 32 parameters, and 33 buffer elements (running_mean 16,
+/// running_var 16, num_batches_tracked 1); Linear(16, 10) has 170. PyTorch's
+/// `sum(p.numel() for p in model.parameters())` is 448 + 32 + 170 = 650.
+#[test]
+fn batchnorm_buffers_are_not_parameters() {
+    let spec = parse_model(
+        r#"(
+        id: "bn_cnn",
+        input: [3, 8, 8],
+        layers: [
+            (name: "conv", layer: Conv2d(in: 3, out: 16, kernel: 3, padding: 1)),
+            (name: "bn", layer: BatchNorm2d(features: 16)),
+            (layer: ReLU),
+            (layer: AvgPool2d(kernel: 8)),
+            (layer: Flatten),
+            (name: "fc", layer: Linear(in: 16, out: 10)),
+        ],
+    )"#,
+    )
+    .unwrap();
+    let s = run(&spec, "3x8x8", 1).unwrap();
+    assert_eq!(
+        (s.rows[1].counts.trainable, s.rows[1].counts.buffers),
+        (32, 33)
+    );
+    assert_eq!(s.total_params(), 650);
+    assert_eq!(s.trainable(), 650);
+    assert_eq!(s.buffers(), 33);
+    let text = mltutor::core::summary::render_text(&s, mltutor::core::i18n::Lang::en());
+    assert!(text.contains("Total parameters:"), "{text}");
+    let total = text
+        .lines()
+        .find(|l| l.starts_with("Total parameters:"))
+        .unwrap();
+    assert!(total.ends_with(" 650"), "{text}");
+    let buffers = text.lines().find(|l| l.starts_with("Buffers")).unwrap();
+    assert!(buffers.contains(" 33 "), "{text}");
 }

@@ -173,3 +173,179 @@ fn issues_render_in_each_language() {
     );
     assert_eq!(issue.to_string(), issue.render(Lang::en()));
 }
+
+/// Issue 11: strict packs. `text` is parsed; the syntax error's line, column and message.
+fn parse_error(text: &str) -> (usize, usize, String) {
+    match parse_pack(text) {
+        Err(PackError::Syntax {
+            line, col, message, ..
+        }) => (line, col, message.to_string()),
+        other => panic!("expected a syntax error, got {other:?}"),
+    }
+}
+
+/// A pack whose one model has `layer` as its only layer (line 6 of the text).
+fn pack_with_layer(layer: &str) -> String {
+    format!(
+        "(\n    version: 1,\n    meta: (id: \"t\", title: \"T\", language: \"en\"),\n    models: [\n        (id: \"m\", input: [4, 8, 8], layers: [\n            (name: \"c\", layer: {layer}),\n        ]),\n    ],\n    questions: [(id: \"q\", statement: \"s\", kind: Order(steps: [\"a\", \"b\"]))],\n)\n"
+    )
+}
+
+#[test]
+fn misspelt_layer_arguments_are_refused_where_they_are() {
+    // Line 6 is `            (name: "c", layer: ` (31 characters) then the layer.
+    // `Conv2d(in: 4, out: 8, kernel: 3, ` is 33 characters: the argument starts at 65.
+    let (line, col, msg) = parse_error(&pack_with_layer(
+        "Conv2d(in: 4, out: 8, kernel: 3, baias: false)",
+    ));
+    assert_eq!((line, col), (6, 65), "{msg}");
+    assert!(msg.contains("did you mean `bias`"), "{msg}");
+    let (line, col, msg) = parse_error(&pack_with_layer(
+        "Conv2d(in: 4, out: 8, kernel: 3, paddding: 1)",
+    ));
+    assert_eq!((line, col), (6, 65), "{msg}");
+    assert!(msg.contains("did you mean `padding`"), "{msg}");
+    // An argument this build does not know is refused, never dropped.
+    let (line, col, msg) = parse_error(&pack_with_layer(
+        "Conv2d(in: 4, out: 8, kernel: 3, weight_init: 2)",
+    ));
+    assert_eq!((line, col), (6, 65), "{msg}");
+    assert!(msg.contains("unknown field `weight_init`"), "{msg}");
+    // `Linear(in: 4, out: 2, ` is 22 characters: 31 + 22 + 1.
+    let (line, col, msg) = parse_error(&pack_with_layer("Linear(in: 4, out: 2, bais: true)"));
+    assert_eq!((line, col), (6, 54), "{msg}");
+    assert!(msg.contains("did you mean `bias`"), "{msg}");
+    // A question kind's unknown field, on line 9: `    questions: [(id: "q", statement: "s", `
+    // is 42 characters, `kind: Order(` 12, `steps: ["a", "b"], ` 19: `shufle` at 74.
+    let text = pack_with_layer("ReLU").replace("\"b\"])", "\"b\"], shufle: true)");
+    let (line, col, msg) = parse_error(&text);
+    assert_eq!((line, col), (9, 74), "{msg}");
+    assert!(msg.contains("unknown field `shufle`"), "{msg}");
+}
+
+#[test]
+fn common_slips_name_their_fix() {
+    // A `#` comment at column 5 of line 2.
+    let text =
+        pack_with_layer("ReLU").replace("    version: 1,", "    # the version\n    version: 1,");
+    let (line, col, msg) = parse_error(&text);
+    assert_eq!((line, col), (2, 5), "{msg}");
+    assert!(msg.contains("`//`"), "{msg}");
+    // `True` at column 31 + 39 + 1 (`Conv2d(in: 4, out: 8, kernel: 3, bias: ` is 39).
+    let (line, col, msg) = parse_error(&pack_with_layer(
+        "Conv2d(in: 4, out: 8, kernel: 3, bias: True)",
+    ));
+    assert_eq!((line, col), (6, 71), "{msg}");
+    assert!(msg.contains("`true`"), "{msg}");
+    // `784.0` at column 31 + 11 + 1 (`Conv2d(in: ` is 11).
+    let (line, col, msg) = parse_error(&pack_with_layer("Conv2d(in: 784.0, out: 8, kernel: 3)"));
+    assert_eq!((line, col), (6, 43), "{msg}");
+    assert!(
+        msg.contains("an integer is expected") && msg.contains("`784`"),
+        "{msg}"
+    );
+    // Single quotes: `(id: ` on line 9 ends at column 21.
+    let text = pack_with_layer("ReLU").replace("(id: \"q\"", "(id: 'q'");
+    let (line, col, msg) = parse_error(&text);
+    assert_eq!((line, col), (9, 22), "{msg}");
+    assert!(msg.contains("double quotes"), "{msg}");
+    // `null` for an absent optional.
+    let text =
+        pack_with_layer("ReLU").replace("statement: \"s\",", "statement: \"s\", code: null,");
+    let (_, _, msg) = parse_error(&text);
+    assert!(msg.contains("`None`"), "{msg}");
+}
+
+const THREE_ERRORS: &str = r#"(
+    version: 1,
+    meta: (id: "t", title: "T", language: "en"),
+    builtin_models: ["exam_cnn"],
+    questions: [
+        (id: "q1", statement: "s", kind: Computed(model: "cnn", ask: ParameterCount())),
+        (id: "q1", statement: "s", kind: Order(steps: ["a", "b"])),
+        (id: "q3", statement: "s", code: "nope", kind: Order(steps: ["a", "b"])),
+    ],
+)
+"#;
+
+#[test]
+fn every_semantic_error_is_reported_with_its_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("three.ron");
+    std::fs::write(&p, THREE_ERRORS).unwrap();
+    let issues = match load_pack(&p, BUDGET, &mltutor::engine::CandleRunner) {
+        Err(PackError::Invalid(v)) => v,
+        other => panic!("{other:?}"),
+    };
+    // Counted by hand: `        (id: "q1", statement: "s", kind: Computed(model: ` is 57
+    // characters; `        (id: ` is 13; `        (id: "q3", statement: "s", code: ` is 41.
+    let at: Vec<(usize, usize)> = issues
+        .iter()
+        .map(|i| i.at.as_ref().map(|s| (s.line, s.col)).unwrap())
+        .collect();
+    assert_eq!(at, vec![(6, 58), (7, 14), (8, 42)], "{issues:?}");
+    let text = PackError::Invalid(issues).render("three.ron");
+    assert!(
+        text.contains("three.ron:7:14: question `q1`: this id is used by another question"),
+        "{text}"
+    );
+    assert!(text.contains("\n                 ^"), "{text}");
+}
+
+#[test]
+fn a_pack_sets_its_memory_limit_within_the_ceiling() {
+    use mltutor::core::check::load_pack_limited;
+    use mltutor::core::pack::{LimitSource, MemoryLimit};
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("p.ron");
+    // The exam's CNN at batch 2 needs about 2.6 MiB of activations: 1 MiB refuses it.
+    let with = |mib: &str| {
+        THREE_ERRORS
+            .replace(
+                "    version: 1,",
+                &format!("    version: 1,\n    memory_budget_mib: {mib},"),
+            )
+            .replace("model: \"cnn\"", "model: \"exam_cnn\"")
+            .replace(
+                "(id: \"q1\", statement: \"s\", kind: Order",
+                "(id: \"q2\", statement: \"s\", kind: Order",
+            )
+            .replace("code: \"nope\", ", "")
+    };
+    std::fs::write(&p, with("1500")).unwrap();
+    let (_, limit) = load_pack_limited(&p, None, &mltutor::engine::CandleRunner).unwrap();
+    assert_eq!(
+        limit,
+        MemoryLimit {
+            bytes: 1500 << 20,
+            source: LimitSource::Pack
+        }
+    );
+    // --memory-budget wins over the pack's own limit.
+    let flag = MemoryLimit::choose(Some(700), Some(1500));
+    let (_, limit) = load_pack_limited(&p, Some(flag), &mltutor::engine::CandleRunner).unwrap();
+    assert_eq!(limit.bytes, 700 << 20);
+    // The ceiling: 8192 MiB, named; the value pointed at (line 3, after `memory_budget_mib: `).
+    std::fs::write(&p, with("9000")).unwrap();
+    match load_pack_limited(&p, None, &mltutor::engine::CandleRunner) {
+        Err(PackError::Invalid(v)) => {
+            assert_eq!(v.len(), 1, "{v:?}");
+            let s = v[0].at.as_ref().unwrap();
+            assert_eq!((s.line, s.col), (3, 24));
+            assert!(v[0].problem.to_string().contains("8,192 MiB"), "{v:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // A limit too small for the model: refused, the pack's limit named.
+    std::fs::write(&p, with("1")).unwrap();
+    match load_pack_limited(&p, None, &mltutor::engine::CandleRunner) {
+        Err(PackError::Invalid(v)) => assert!(
+            v.iter().any(|i| i
+                .problem
+                .to_string()
+                .contains("the pack's `memory_budget_mib: 1`")),
+            "{v:?}"
+        ),
+        other => panic!("{other:?}"),
+    }
+}

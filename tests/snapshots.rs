@@ -91,7 +91,7 @@ fn open_question_self_rating() {
     each_lang(|l| {
         let mut s = state(l, Mode::SelfCheck);
         open(&mut s, "q3");
-        press(&mut s, "w.x + b");
+        press(&mut s, "\nw.x + b");
         s.update(ctrl('s'));
         press(&mut s, " ");
         snap("q3_rating", &s);
@@ -136,7 +136,7 @@ fn exam_sealed_screens() {
         snap("exam_lab_validation", &s);
         let mut s = state(l, Mode::Exam);
         open(&mut s, "q6");
-        press(&mut s, "\u{1b}t");
+        press(&mut s, "t");
         snap("exam_lab_speedup", &s);
     });
 }
@@ -162,7 +162,7 @@ fn training_lab() {
         snap("lab_idle", &s);
         let mut s = state(l, Mode::SelfCheck);
         open(&mut s, "q6");
-        press(&mut s, "\u{1b}t");
+        press(&mut s, "t");
         snap("lab_speedup", &s);
     });
 }
@@ -178,5 +178,123 @@ fn tiny_terminal_gets_a_message_not_a_garbled_screen() {
             }
         }
         insta::assert_snapshot!(format!("tiny_{}", l.code()), render(&s, 40, 8));
+    }
+}
+
+/// Snapshot a screen changed by issue 14 at 80x24 and a large size.
+fn snap_large(name: &str, s: &State) {
+    let lang = s.lang.code();
+    for (w, h) in [(80, 24), (160, 48)] {
+        insta::assert_snapshot!(format!("{name}_{lang}_{w}x{h}"), render(s, w, h));
+    }
+}
+
+/// Question 1 rated at 80x24: the cursor on the last key point keeps it in view, the
+/// hints have their own pane, and the panes are sized to what they hold.
+#[test]
+fn key_points_follow_the_cursor_and_hints_have_their_pane() {
+    each_lang(|l| {
+        let mut s = state(l, Mode::SelfCheck);
+        open(&mut s, "q1");
+        press(&mut s, "hh\nx and y");
+        s.update(ctrl('s'));
+        assert!(s.qs().revealed);
+        press(&mut s, "jjjjj ");
+        let screen = render(&s, 80, 24);
+        let q = s.question().clone();
+        let mltutor::core::pack::Kind::Open { key_points, .. } = &q.kind else {
+            panic!("q1 is open")
+        };
+        for (i, point) in key_points.iter().enumerate().skip(2) {
+            // Points 3 to 6 are visible in turn with the cursor on them.
+            let mut at = s.clone();
+            let c = at.current;
+            at.questions[c].cursor = i;
+            let shown = render(&at, 80, 24);
+            let head: String = point.chars().take(30).collect();
+            assert!(shown.contains(&head), "point {} not shown:\n{shown}", i + 1);
+        }
+        assert!(screen.contains("[x] "), "{screen}");
+        snap_large("q1_key_points", &s);
+    });
+}
+
+/// A choice after submitting at both sizes: the feedback pane shows its verdict and the
+/// whole correction when there is room.
+#[test]
+fn choice_feedback_sized_to_its_content() {
+    each_lang(|l| {
+        let mut s = state(l, Mode::SelfCheck);
+        open(&mut s, "q4b");
+        press(&mut s, "j \n");
+        let screen = render(&s, 160, 48);
+        let q = s.question().clone();
+        for line in q.correction.lines() {
+            let head: String = line.chars().take(40).collect();
+            assert!(screen.contains(&head), "{head:?} missing:\n{screen}");
+        }
+        snap_large("q4b_feedback", &s);
+    });
+}
+
+/// No footer line ends with a cut key hint: every hint the keymap shows for a screen
+/// (its keys and what they do) is on the footer whole, or not at all, at 80 and 100
+/// columns; and `?` (or F1 while typing) is always there.
+#[test]
+fn footers_never_cut_a_hint() {
+    let mut states = Vec::new();
+    for l in [Lang::en(), Lang::fr()] {
+        let list = state(l, Mode::SelfCheck);
+        states.push(list.clone());
+        for id in ["q1", "q2", "q4a", "q4b", "q4c", "q5", "q6"] {
+            let mut s = list.clone();
+            open(&mut s, id);
+            states.push(s.clone());
+            press(&mut s, "\n");
+            states.push(s.clone());
+            press(&mut s, "5\n");
+            states.push(s);
+        }
+        let mut s = list.clone();
+        s.status = Some(l.tr("tuih-not-saved").repeat(4));
+        states.push(s);
+        let mut lab = list.clone();
+        press(&mut lab, "t");
+        states.push(lab);
+        states.push(state(l, Mode::Exam));
+    }
+    for s in &states {
+        let shown = mltutor::tui::view::keys(s);
+        for width in [80u16, 100] {
+            let screen = render(s, width, 32);
+            let footer = mltutor::tui::view::keys::Footer::new(s, width);
+            let rows: Vec<&str> = screen.lines().collect();
+            let n = footer.height() as usize;
+            let bottom = &rows[rows.len() - n..];
+            for (k, what) in &shown {
+                let whole = format!("{k} {what}");
+                let on = bottom.iter().any(|r| r.contains(&whole));
+                for r in bottom {
+                    let r = r.trim_end_matches(['"', ' ']);
+                    // A prefix of the hint ending a line, the hint not whole there: cut.
+                    for (cut, _) in whole.char_indices().skip(k.chars().count() + 1) {
+                        let part = &whole[..cut];
+                        assert!(
+                            on || !r.ends_with(part) || part.trim_end() == k.as_str(),
+                            "{width} columns: `{whole}` cut as `{part}` in {r:?}"
+                        );
+                    }
+                }
+            }
+            let first = &shown[0].0;
+            assert!(
+                bottom.iter().any(|r| r.contains(&format!(" {first} "))),
+                "{width}: `{first}` missing: {bottom:?}"
+            );
+            // The status message wraps at spaces: no line is wider than the screen.
+            for line in &footer.status {
+                assert!(line.chars().count() <= width as usize, "{line}");
+            }
+        }
     }
 }

@@ -22,9 +22,8 @@ fn navigation_between_list_and_questions() {
     assert_eq!(s.list_cursor, 2);
     s.update(key(KeyCode::Enter));
     assert_eq!((s.screen, s.current), (Screen::Question, 2));
-    // Text questions open ready to type; Esc stops typing, then n/p move.
-    assert!(s.editing);
-    s.update(key(KeyCode::Esc));
+    // Questions open browsing, text questions too: n/p move at once.
+    assert!(!s.editing);
     press(&mut s, "n");
     assert_eq!(s.current, 3);
     press(&mut s, "p");
@@ -87,7 +86,8 @@ fn unreadable_answers_cost_nothing() {
 fn empty_answers_are_not_submitted() {
     let mut s = state(Lang::en(), Mode::SelfCheck);
     open(&mut s, "q6");
-    let e = press(&mut s, "\n");
+    // Enter starts typing; Enter again submits nothing.
+    let e = press(&mut s, "\n\n");
     assert!(e.is_empty());
     assert!(s.qs().answer.is_none());
     assert!(s.status.is_some());
@@ -147,6 +147,8 @@ fn order_steps_are_moved_into_place() {
 fn open_question_reveal_then_self_rate() {
     let mut s = state(Lang::en(), Mode::SelfCheck);
     open(&mut s, "q1");
+    assert!(!s.editing);
+    press(&mut s, "\n");
     assert!(s.editing && s.qs().input.multiline);
     press(&mut s, "x and y, a function f\nexpressiveness");
     assert_eq!(s.qs().input.text(), "x and y, a function f\nexpressiveness");
@@ -190,7 +192,6 @@ fn input_shape_is_graded_off_thread_and_traced_live() {
 fn hints_one_at_a_time_and_counted() {
     let mut s = state(Lang::en(), Mode::SelfCheck);
     open(&mut s, "q4a");
-    s.update(key(KeyCode::Esc));
     press(&mut s, "h");
     assert_eq!(s.qs().hints_shown, 1);
     press(&mut s, "hhhh");
@@ -450,12 +451,13 @@ fn keyboard_states() -> Vec<(&'static str, mltutor::tui::state::State)> {
     }
     let mut field = list.clone();
     open(&mut field, "q6");
+    press(&mut field, "\n");
     v.push(("typing on one line", field.clone()));
     field.update(key(KeyCode::Esc));
     v.push(("numeric", field));
     let mut open_q = list.clone();
     open(&mut open_q, "q1");
-    press(&mut open_q, "x");
+    press(&mut open_q, "\nx");
     v.push(("typing on lines", open_q.clone()));
     open_q.update(key(KeyCode::Esc));
     v.push(("open, before the reference", open_q.clone()));
@@ -582,6 +584,7 @@ fn every_key_is_described_in_every_language() {
     let fr: Vec<(String, String)> = {
         let mut s = state(Lang::fr(), Mode::SelfCheck);
         open(&mut s, "q4a");
+        press(&mut s, "\n");
         mltutor::tui::view::keys(&s)
     };
     assert!(
@@ -598,4 +601,123 @@ fn every_key_is_described_in_every_language() {
         mltutor::tui::view::keys::confirm_keys(Lang::fr()),
         "y o\u{a0}: oui   autre touche\u{a0}: non"
     );
+}
+
+/// Opening a question does not start typing: `h`, `n`, `t` keep their meaning; on a
+/// one-line field a character bound to nothing (a digit) starts typing with itself.
+#[test]
+fn opening_a_question_does_not_start_typing() {
+    let mut s = state(Lang::en(), Mode::SelfCheck);
+    open(&mut s, "q1");
+    assert!(!s.editing);
+    press(&mut s, "h");
+    assert_eq!(
+        (s.qs().hints_shown, s.qs().input.text()),
+        (1, String::new())
+    );
+    press(&mut s, "n");
+    assert_eq!(s.pack.questions[s.current].id, "q2");
+    open(&mut s, "q4a");
+    press(&mut s, "t");
+    assert_eq!(s.screen, Screen::Lab);
+    open(&mut s, "q4a");
+    assert!(!s.editing);
+    press(&mut s, "53300");
+    assert!(s.editing);
+    assert_eq!(s.qs().input.text(), "53300");
+    // An open answer starts with Enter (its text may start with any letter).
+    open(&mut s, "q1");
+    press(&mut s, "x");
+    assert!(!s.editing && s.qs().input.is_empty());
+    press(&mut s, "\nx");
+    assert_eq!((s.editing, s.qs().input.text()), (true, "x".to_string()));
+}
+
+/// Ctrl+U erases to the line's start, Ctrl+W the previous word, Home and End jump.
+#[test]
+fn line_editing_keys_in_answer_fields() {
+    let mut s = state(Lang::en(), Mode::SelfCheck);
+    open(&mut s, "q4c");
+    press(&mut s, "1x3x40 40");
+    s.update(ctrl('w'));
+    assert_eq!(s.qs().input.text(), "1x3x40 ");
+    s.update(ctrl('w'));
+    assert_eq!(s.qs().input.text(), "");
+    press(&mut s, "3x40x40");
+    s.update(key(KeyCode::Home));
+    press(&mut s, "1x");
+    assert_eq!(s.qs().input.text(), "1x3x40x40");
+    s.update(key(KeyCode::End));
+    s.update(key(KeyCode::Left));
+    s.update(key(KeyCode::Left));
+    s.update(ctrl('u'));
+    assert_eq!(s.qs().input.text(), "40");
+    assert_eq!(s.qs().input.cursor(), (0, 0));
+    s.update(key(KeyCode::Right));
+    press(&mut s, "4");
+    assert_eq!(s.qs().input.text(), "440");
+    // The open answer's editor too, on its current line.
+    open(&mut s, "q1");
+    press(&mut s, "\nfirst line\nsecond word");
+    s.update(ctrl('w'));
+    assert_eq!(s.qs().input.text(), "first line\nsecond ");
+    s.update(ctrl('u'));
+    assert_eq!(s.qs().input.text(), "first line\n");
+    // Ctrl+W at a line's start joins it to the line above.
+    s.update(ctrl('w'));
+    assert_eq!(s.qs().input.text(), "first line");
+}
+
+/// After submitting a choice, the options keep the focus: `k` moves and Space selects.
+#[test]
+fn focus_after_submit_stays_where_the_next_key_acts() {
+    let mut s = state(Lang::en(), Mode::SelfCheck);
+    open(&mut s, "q5");
+    press(&mut s, "j \n");
+    assert!(s.qs().score.is_some());
+    assert_eq!(s.focus, Pane::Answer);
+    let before = s.qs().selected.clone();
+    press(&mut s, "k ");
+    assert_eq!(s.qs().cursor, 0);
+    assert_ne!(s.qs().selected, before, "Space still selects");
+    assert!(s.qs().selected[0]);
+    // An order too.
+    open(&mut s, "q2");
+    press(&mut s, "\n");
+    assert_eq!(s.focus, Pane::Answer);
+    press(&mut s, "j");
+    assert_eq!(s.qs().cursor, 1);
+    // A typed answer: the arrows then scroll its feedback.
+    open(&mut s, "q4a");
+    press(&mut s, "53300\n");
+    assert_eq!(s.focus, Pane::Feedback);
+}
+
+/// The feedback pane never scrolls past its last line, and a new answer's feedback is
+/// shown from its top.
+#[test]
+fn feedback_scroll_is_clamped_and_reset_by_a_new_answer() {
+    let mut s = state(Lang::en(), Mode::SelfCheck);
+    s.update(Msg::Resize(100, 32));
+    open(&mut s, "q4a");
+    press(&mut s, "4001\n");
+    assert_eq!(s.focus, Pane::Feedback);
+    let limits = mltutor::tui::view::question_scroll_limits(&s, (100, 32));
+    // 4001 is wrong: verdict, the gap, five lines of counts, the correction (8 lines
+    // and a blank one, at 98 columns): more than the pane's rows.
+    assert!(limits[1] > 0, "{limits:?}");
+    for _ in 0..100 {
+        press(&mut s, "j");
+    }
+    assert_eq!(s.qs().scroll[1], limits[1]);
+    // One step up moves at once (no hidden rows past the end to climb back).
+    press(&mut s, "k");
+    assert_eq!(s.qs().scroll[1], limits[1] - 1);
+    // A new answer: the verdict is at the top again.
+    press(&mut s, "\n");
+    for _ in 0..4 {
+        s.update(key(KeyCode::Backspace));
+    }
+    press(&mut s, "53300\n");
+    assert_eq!(s.qs().scroll[1], 0);
 }

@@ -30,8 +30,8 @@ pub struct BenchArgs {
     pub profile: bool,
 }
 
-pub fn run(a: BenchArgs, lang: Lang) -> ExitCode {
-    let spec = match a.which.resolve() {
+pub fn run(a: BenchArgs, lang: Lang, flag_mib: Option<u64>) -> ExitCode {
+    let (spec, limit) = match a.which.resolve_limited(flag_mib) {
         Ok(s) => s,
         Err(e) => {
             error(lang, &e.render(lang));
@@ -56,6 +56,10 @@ pub fn run(a: BenchArgs, lang: Lang) -> ExitCode {
             error(lang, &e.render(lang));
             return ExitCode::from(USAGE);
         }
+    }
+    // The model and a batch against the memory limit, before anything is allocated.
+    if let Err(code) = super::models::fits(&spec, a.batch, limit, lang) {
+        return code;
     }
     if a.profile {
         return match crate::engine::profile_step(&spec, a.batch, a.runs.max(1) * 4) {
@@ -102,6 +106,7 @@ pub fn run(a: BenchArgs, lang: Lang) -> ExitCode {
         infer,
         samples: a.samples,
         runs: a.runs,
+        budget: limit.bytes,
     };
     match crate::engine::train::bench(&spec, &mut on_run) {
         Ok(mut rates) => {

@@ -6,12 +6,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Check each pack; the messages are in `lang` (teachers read them).
-pub fn run(files: &[PathBuf], lang: Lang, budget: u64) -> ExitCode {
+/// Each pack is checked with `--memory-budget` (`flag_mib`) when given, else with its own
+/// `memory_budget_mib`, else with the default; every semantic problem is reported.
+pub fn run(files: &[PathBuf], lang: Lang, flag_mib: Option<u64>) -> ExitCode {
     let mut failed = false;
+    let flag = flag_mib.map(|m| crate::core::pack::MemoryLimit::choose(Some(m), None));
     for f in files {
         let name = f.display().to_string();
-        match crate::core::check::load_pack(f, budget, &crate::engine::CandleRunner) {
-            Ok(pack) => println!(
+        match crate::core::check::load_pack_limited(f, flag, &crate::engine::CandleRunner) {
+            Ok((pack, _)) => println!(
                 "{}",
                 tr!(
                     lang,

@@ -3,6 +3,7 @@
 use super::models::ModelArgs;
 use super::{error, USAGE};
 use crate::core::i18n::Lang;
+use crate::core::plan::PlanError;
 use crate::core::shape::{parse_shape, Shape};
 use crate::core::summary::{render_text, InspectError};
 use crate::engine::inspect;
@@ -22,10 +23,25 @@ pub struct InspectArgs {
     /// Also print the model as PyTorch code.
     #[arg(long)]
     pub code: bool,
+    /// Read the model from PyTorch source instead of a spec: a Python file's nn.Module class.
+    #[arg(long, value_name = "FILE.py", conflicts_with_all = ["pack", "model"])]
+    pub pytorch: Option<std::path::PathBuf>,
+    /// With --pytorch: which class is the model (needed when the file has several).
+    #[arg(long, value_name = "NAME", requires = "pytorch")]
+    pub class: Option<String>,
 }
 
-pub fn run(a: InspectArgs, lang: Lang, budget: u64) -> ExitCode {
-    let spec = match a.which.resolve() {
+pub fn run(a: InspectArgs, lang: Lang, flag_mib: Option<u64>) -> ExitCode {
+    let resolved = match &a.pytorch {
+        Some(file) => {
+            match super::import::read_source(file, a.class.as_deref(), a.input.as_deref(), lang) {
+                Ok(spec) => Ok((spec, crate::core::pack::MemoryLimit::choose(flag_mib, None))),
+                Err(code) => return code,
+            }
+        }
+        None => a.which.resolve_limited(flag_mib),
+    };
+    let (spec, limit) = match resolved {
         Ok(s) => s,
         Err(e) => {
             error(lang, &e.render(lang));
@@ -47,7 +63,7 @@ pub fn run(a: InspectArgs, lang: Lang, budget: u64) -> ExitCode {
     if a.code {
         println!("{}", crate::core::codegen::pytorch_code(&spec));
     }
-    match inspect(&spec, input.as_ref(), a.batch, budget) {
+    match inspect(&spec, input.as_ref(), a.batch, limit.bytes) {
         Ok(summary) => {
             print!("{}", render_text(&summary, lang));
             ExitCode::SUCCESS
@@ -58,8 +74,17 @@ pub fn run(a: InspectArgs, lang: Lang, budget: u64) -> ExitCode {
         }
         Err(e @ (InspectError::Plan(_) | InspectError::Engine(_))) => {
             let shown = input.unwrap_or_else(|| Shape(spec.input.clone()));
+            // Over the memory limit: which limit, and how to raise it.
+            let limit_note = match &e {
+                InspectError::Plan(PlanError::OverBudget { .. }) => {
+                    format!("\n{}", limit.explain(lang))
+                }
+                InspectError::Plan(PlanError::Mismatch(_))
+                | InspectError::Engine(_)
+                | InspectError::Spec(_) => String::new(),
+            };
             println!(
-                "{}\n{}",
+                "{}\n{}{limit_note}",
                 tr!(
                     lang,
                     "cli-inspect-does-not-run",

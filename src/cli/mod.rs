@@ -4,13 +4,14 @@ pub mod answers;
 pub mod bench;
 pub mod check;
 pub mod grade;
+pub mod import;
 pub mod inspect;
 pub mod models;
 pub mod results;
 pub mod train;
 
 use crate::core::i18n::Lang;
-use crate::core::plan::DEFAULT_BUDGET_BYTES;
+use crate::core::pack::{LimitSource, MemoryLimit};
 use crate::tr;
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -44,15 +45,18 @@ pub struct Cli {
     /// Exam mode: the student's name, written in the report; asked at the start when absent.
     #[arg(long, value_name = "NAME")]
     pub student: Option<String>,
-    /// Memory budget in MiB for any model and its activations.
-    #[arg(long, global = true, default_value_t = DEFAULT_BUDGET_BYTES / (1024 * 1024), value_name = "MIB")]
-    pub memory_budget: u64,
+    /// Memory budget in MiB for any model and its activations (default: the pack's own
+    /// `memory_budget_mib` when it sets one, else 512).
+    #[arg(long, global = true, value_name = "MIB")]
+    pub memory_budget: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print a model's summary: per-layer output shapes, parameters and mult-adds.
     Inspect(inspect::InspectArgs),
+    /// Print the RON spec of an nn.Module class from PyTorch source, ready for a pack.
+    Import(import::ImportArgs),
     /// Validate question packs: syntax (file:line:col), schema, and computed answers.
     Check {
         /// Pack files (RON).
@@ -84,7 +88,7 @@ pub(crate) fn error(lang: Lang, message: &str) {
 }
 
 pub fn run(cli: Cli) -> ExitCode {
-    let budget = cli.memory_budget.saturating_mul(1024 * 1024);
+    let flag = cli.memory_budget;
     let lang = match Lang::resolve(cli.lang.as_deref()) {
         Ok(l) => l,
         Err(e) => {
@@ -94,14 +98,25 @@ pub fn run(cli: Cli) -> ExitCode {
         }
     };
     match cli.command {
-        Some(Command::Inspect(a)) => inspect::run(a, lang, budget),
-        Some(Command::Check { files }) => check::run(&files, lang, budget),
-        Some(Command::Answers { pack }) => answers::run(pack.as_deref(), lang, budget),
-        Some(Command::Train(a)) => train::run(a, lang),
-        Some(Command::Bench(a)) => bench::run(a, lang),
-        Some(Command::Grade(a)) => grade::run(a, lang, budget),
-        Some(Command::Results(a)) => results::run(a, lang, budget),
+        Some(Command::Inspect(a)) => inspect::run(a, lang, flag),
+        Some(Command::Import(a)) => import::run(a, lang),
+        Some(Command::Check { files }) => check::run(&files, lang, flag),
+        Some(Command::Answers { pack }) => {
+            let budget = limit_for(pack.as_deref(), flag).bytes;
+            answers::run(pack.as_deref(), lang, budget)
+        }
+        Some(Command::Train(a)) => train::run(a, lang, flag),
+        Some(Command::Bench(a)) => bench::run(a, lang, flag),
+        Some(Command::Grade(a)) => {
+            let budget = limit_for(a.pack.as_deref(), flag).bytes;
+            grade::run(a, lang, budget)
+        }
+        Some(Command::Results(a)) => {
+            let budget = limit_for(a.pack.as_deref(), flag).bytes;
+            results::run(a, lang, budget)
+        }
         None => {
+            let budget = limit_for(cli.pack.as_deref(), flag).bytes;
             let pack = match pack_or_builtin(cli.pack.as_deref(), lang, budget) {
                 Ok(p) => p,
                 Err(code) => return code,
@@ -126,6 +141,18 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+/// The memory limit for the pack at `path` (or the built-in exam): `--memory-budget` when
+/// given, else the pack's own `memory_budget_mib` when it sets one, else the default. A pack
+/// that cannot be read gets the default here; loading it then says why.
+pub(crate) fn limit_for(path: Option<&Path>, flag_mib: Option<u64>) -> MemoryLimit {
+    let pack_mib = path.and_then(|p| {
+        crate::core::pack::read_text_file(p, crate::core::pack::MAX_PACK_BYTES)
+            .ok()
+            .and_then(|text| crate::core::pack::budget_of_text(&text))
+    });
+    MemoryLimit::choose(flag_mib, pack_mib)
+}
+
 /// The pack at `path`, validated, or the built-in exam in `lang`; a pack that does not
 /// load is reported (`file:line:col`) and gives the usage exit code.
 pub(crate) fn pack_or_builtin(
@@ -136,10 +163,24 @@ pub(crate) fn pack_or_builtin(
     match path {
         None => Ok(crate::core::pack::builtin_pack(lang.code())),
         Some(p) => {
-            crate::core::check::load_pack(p, budget, &crate::engine::CandleRunner).map_err(|e| {
-                eprintln!("{}", e.render_in(&p.display().to_string(), lang));
-                ExitCode::from(USAGE)
-            })
+            // The pack's own limit is named as such in refusals.
+            let own = limit_for(Some(p), None);
+            let limit = if own.source == LimitSource::Pack && own.bytes == budget {
+                own
+            } else {
+                MemoryLimit::given(budget)
+            };
+            crate::core::check::load_pack_limited(p, Some(limit), &crate::engine::CandleRunner)
+                .map(|(pack, _)| pack)
+                .map_err(|e| {
+                    eprintln!(
+                        "{}",
+                        crate::core::pack::terminal_safe(
+                            &e.render_in(&p.display().to_string(), lang)
+                        )
+                    );
+                    ExitCode::from(USAGE)
+                })
         }
     }
 }

@@ -1,6 +1,10 @@
 //! Which model a command works on: `--pack FILE --model ID`, or the built-in ones.
 
 use crate::core::i18n::Lang;
+use crate::core::pack::{
+    parse_pack, syntax_error, Issue, MemoryLimit, PackError, Problem, MAX_BUDGET_MIB,
+};
+use crate::core::source_pos::{has_top_field, Step};
 use crate::core::spec::{builtin_models, parse_model, ModelSpec};
 use crate::tr;
 use clap::Args;
@@ -22,13 +26,13 @@ pub struct ModelArgs {
 pub enum ModelsError {
     /// The file could not be read (the system's reason).
     Read { path: PathBuf, why: String },
-    /// The file is not a model spec (ron's message, in English).
-    Parse {
+    /// The file is a pack or a spec with an error, placed in its text.
+    File {
         path: PathBuf,
-        line: usize,
-        col: usize,
-        why: String,
+        error: Box<PackError>,
     },
+    /// The file is neither a pack nor a model spec.
+    Neither { path: PathBuf },
     /// The file holds no model.
     Empty,
     /// No model has this id.
@@ -44,12 +48,19 @@ impl ModelsError {
                 path = path.display().to_string(),
                 why = why.as_str()
             ),
-            ModelsError::Parse {
-                path,
-                line,
-                col,
-                why,
-            } => format!("{}:{line}:{col}: {why}", path.display()),
+            ModelsError::File { path, error } => {
+                // The file's own line is shown: its control characters never reach the
+                // terminal raw.
+                crate::core::pack::terminal_safe(
+                    &error.render_in(&path.display().to_string(), lang),
+                )
+                .into_owned()
+            }
+            ModelsError::Neither { path } => tr!(
+                lang,
+                "pack-models-neither",
+                path = path.display().to_string()
+            ),
             ModelsError::Empty => tr!(lang, "cli-models-empty"),
             ModelsError::NoSuchModel { id, available } => tr!(
                 lang,
@@ -73,35 +84,76 @@ impl ModelArgs {
     /// The model asked for: `--model` from `--pack`, else the file's first; by default the
     /// exam's CNN.
     pub fn resolve(&self) -> Result<ModelSpec, ModelsError> {
+        self.resolve_limited(None).map(|(m, _)| m)
+    }
+
+    /// The model asked for and the memory limit in force: `flag_mib` (`--memory-budget`)
+    /// when given, else the pack's `memory_budget_mib` when the file is a pack that sets
+    /// one, else the default.
+    pub fn resolve_limited(
+        &self,
+        flag_mib: Option<u64>,
+    ) -> Result<(ModelSpec, MemoryLimit), ModelsError> {
         let pack = self.pack.as_deref();
         let id = self.model.as_deref().or(if pack.is_none() {
             Some("exam_cnn")
         } else {
             None
         });
-        pick_model(load_models(pack)?, id)
+        let (models, pack_mib) = load_models_limited(pack)?;
+        let limit = MemoryLimit::choose(flag_mib, pack_mib);
+        Ok((pick_model(models, id)?, limit))
     }
 }
 
-/// Models from a file, or the built-in ones.
+/// Models from a file (a pack or a model spec), or the built-in ones.
 pub fn load_models(path: Option<&Path>) -> Result<Vec<ModelSpec>, ModelsError> {
-    match path {
-        None => Ok(builtin_models()),
-        Some(p) => {
-            let text = crate::core::pack::read_text_file(p, crate::core::pack::MAX_PACK_BYTES)
-                .map_err(|e| ModelsError::Read {
-                    path: p.to_path_buf(),
-                    why: e.to_string(),
-                })?;
-            parse_model(&text)
-                .map(|m| vec![m])
-                .map_err(|e| ModelsError::Parse {
-                    path: p.to_path_buf(),
-                    line: e.position.line,
-                    col: e.position.col,
-                    why: e.code.to_string(),
-                })
+    load_models_limited(path).map(|(m, _)| m)
+}
+
+/// Models from a file, or the built-in ones, and the memory limit (MiB) a pack sets. A file
+/// with `version` or `questions` is read as a pack (its own models and the built-in ones
+/// it names), else as a model spec; each strictly, errors placed in the text.
+pub fn load_models_limited(
+    path: Option<&Path>,
+) -> Result<(Vec<ModelSpec>, Option<u64>), ModelsError> {
+    let Some(p) = path else {
+        return Ok((builtin_models(), None));
+    };
+    let text =
+        crate::core::pack::read_text_file(p, crate::core::pack::MAX_PACK_BYTES).map_err(|e| {
+            ModelsError::Read {
+                path: p.to_path_buf(),
+                why: e.to_string(),
+            }
+        })?;
+    let file = |error: PackError| ModelsError::File {
+        path: p.to_path_buf(),
+        error: Box::new(error),
+    };
+    if has_top_field(&text, &["version", "questions"]) {
+        let pack = parse_pack(&text).map_err(file)?;
+        if let Some(mib) = pack.memory_budget_mib {
+            if mib > MAX_BUDGET_MIB {
+                return Err(file(PackError::Invalid(vec![Issue::general(
+                    Problem::BudgetOverCeiling {
+                        mib,
+                        ceiling: MAX_BUDGET_MIB,
+                    },
+                )
+                .at_path(&text, &[Step::Field("memory_budget_mib")])])));
+            }
         }
+        return Ok((pack.models, pack.memory_budget_mib.filter(|&m| m > 0)));
+    }
+    match parse_model(&text) {
+        Ok(m) => Ok((vec![m], None)),
+        Err(e) if has_top_field(&text, &["id", "input", "layers", "class_name"]) => {
+            Err(file(syntax_error(&text, &e)))
+        }
+        Err(_) => Err(ModelsError::Neither {
+            path: p.to_path_buf(),
+        }),
     }
 }
 
@@ -119,5 +171,38 @@ pub fn pick_model(models: Vec<ModelSpec>, id: Option<&str>) -> Result<ModelSpec,
                     available: ids,
                 })
         }
+    }
+}
+
+/// Refuse `spec` when it and a batch of `batch` samples need more than `limit`, naming the
+/// limit and how to raise it (exit 1); a shape that does not fit is left to the command.
+pub fn fits(
+    spec: &ModelSpec,
+    batch: usize,
+    limit: MemoryLimit,
+    lang: Lang,
+) -> Result<(), std::process::ExitCode> {
+    if spec.validate().is_err() {
+        return Ok(());
+    }
+    let input = crate::core::shape::Shape(spec.input.clone());
+    match crate::core::plan::plan(spec, &input, batch.max(1), limit.bytes) {
+        Err(why @ crate::core::plan::PlanError::OverBudget { .. }) => {
+            super::error(
+                lang,
+                &format!(
+                    "{} {}",
+                    tr!(
+                        lang,
+                        "pack-over-limit",
+                        model = spec.id.as_str(),
+                        why = why.render(lang)
+                    ),
+                    limit.explain(lang)
+                ),
+            );
+            Err(std::process::ExitCode::from(1))
+        }
+        Ok(_) | Err(crate::core::plan::PlanError::Mismatch(_)) => Ok(()),
     }
 }

@@ -22,8 +22,9 @@ pub struct TrainArgs {
     pub epochs: usize,
     #[arg(long, default_value_t = 64, value_name = "N")]
     pub batch: usize,
-    #[arg(long, default_value_t = 0.05, value_name = "X")]
-    pub lr: f64,
+    /// The learning rate; by default the optimizer's usual one (sgd 0.05, adamw 0.001).
+    #[arg(long, value_name = "X")]
+    pub lr: Option<f64>,
     #[arg(long, default_value = "sgd", value_name = "sgd|adamw")]
     pub optimizer: crate::engine::OptimizerKind,
     /// SGD momentum.
@@ -47,13 +48,16 @@ pub struct TrainArgs {
     /// Train on local files: a folder of MNIST IDX files or of one PNG folder per class.
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
+    /// Pace the run to watch it: slow, normal or fast; max (the default) goes flat out.
+    #[arg(long, default_value = "max", value_name = "slow|normal|fast|max")]
+    pub speed: crate::engine::train::Speed,
     /// Write metrics as JSON lines (one per epoch).
     #[arg(long, value_name = "FILE")]
     pub metrics: Option<PathBuf>,
 }
 
-pub fn run(a: TrainArgs, lang: Lang) -> ExitCode {
-    let spec = match a.which.resolve() {
+pub fn run(a: TrainArgs, lang: Lang, flag_mib: Option<u64>) -> ExitCode {
+    let (spec, limit) = match a.which.resolve_limited(flag_mib) {
         Ok(s) => s,
         Err(e) => {
             error(lang, &e.render(lang));
@@ -64,7 +68,7 @@ pub fn run(a: TrainArgs, lang: Lang) -> ExitCode {
         device: a.device,
         epochs: a.epochs,
         batch: a.batch,
-        lr: a.lr,
+        lr: a.lr.unwrap_or(a.optimizer.usual_lr()),
         optimizer: a.optimizer,
         momentum: a.momentum,
         data: DataConfig {
@@ -78,8 +82,13 @@ pub fn run(a: TrainArgs, lang: Lang) -> ExitCode {
         },
         seed: a.seed,
         data_dir: a.data.clone(),
+        speed: a.speed,
+        budget: Some(limit.bytes),
         ..TrainConfig::new(spec)
     };
+    if let Err(code) = super::models::fits(&cfg.model, cfg.batch, limit, lang) {
+        return code;
+    }
     if let Err(e) = cfg.validate() {
         error(lang, &e.render(lang));
         return ExitCode::from(USAGE);

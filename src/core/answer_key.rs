@@ -109,11 +109,11 @@ pub fn linear_evidence_lines(
                 ev.w.iter()
                     .zip(&ev.x)
                     .take(3)
-                    .map(|(w, x)| format!("({w:.3})·({x:.3})"))
+                    .map(|(w, x)| format!("({})·({})", lang.dec(*w as f64, 3), lang.dec(*x as f64, 3)))
                     .collect();
             vec![
                 tr!(lang, "core-key-evidence"),
-                format!("  candle fc(x) = {:.6}", ev.candle_output),
+                format!("  candle fc(x) = {}", lang.dec(ev.candle_output as f64, 6)),
                 format!(
                     "  {}",
                     tr!(
@@ -121,8 +121,8 @@ pub fn linear_evidence_lines(
                         "core-key-evidence-sum",
                         terms = terms.join(" + "),
                         n = ev.w.len(),
-                        b = format!("{:.3}", ev.b),
-                        sum = format!("{:.6}", ev.term_by_term)
+                        b = lang.dec(ev.b as f64, 3),
+                        sum = lang.dec(ev.term_by_term, 6)
                     )
                 ),
             ]

@@ -2,23 +2,39 @@
 //! computed and compared with what the teacher expects.
 
 use crate::core::grade::{computed_answer, disagreement};
-use crate::core::issue::Disagreement;
+use crate::core::issue::{ComputeError, Disagreement};
 use crate::core::pack::{
     parse_pack, Evidence, Issue, Kind, NumericTarget, Pack, PackError, Problem,
 };
+use crate::core::pack::{Ask, Expected};
+use crate::core::pack::{MemoryLimit, MAX_BUDGET_MIB};
 use crate::core::plan::plan;
+use crate::core::plan::PlanError;
 use crate::core::runner::ModelRunner;
 use crate::core::shape::Shape;
+use crate::core::source_pos::Step::{self, Field, Index};
 use std::path::Path;
 
-/// Load and validate a pack file. Never writes to it.
+/// Load and validate a pack file with a memory limit of `budget` bytes. Never writes to it.
 pub fn load_pack(path: &Path, budget: u64, runner: &dyn ModelRunner) -> Result<Pack, PackError> {
+    load_pack_limited(path, Some(MemoryLimit::given(budget)), runner).map(|(p, _)| p)
+}
+
+/// Load and validate a pack file. The memory limit is `limit` when given (`--memory-budget`),
+/// else the pack's own `memory_budget_mib` when it sets one, else the default; it is
+/// returned with the pack. Every semantic problem is reported, each placed in the text.
+pub fn load_pack_limited(
+    path: &Path,
+    limit: Option<MemoryLimit>,
+    runner: &dyn ModelRunner,
+) -> Result<(Pack, MemoryLimit), PackError> {
     let text = crate::core::pack::read_text_file(path, crate::core::pack::MAX_PACK_BYTES)
         .map_err(|e| PackError::Io(e.to_string()))?;
     let pack = parse_pack(&text)?;
-    let issues = validate(&pack, budget, runner);
+    let limit = limit.unwrap_or_else(|| MemoryLimit::choose(None, pack.memory_budget_mib));
+    let issues = validate_text(&pack, Some(&text), limit, runner);
     if issues.is_empty() {
-        Ok(pack)
+        Ok((pack, limit))
     } else {
         Err(PackError::Invalid(issues))
     }
@@ -27,89 +43,158 @@ pub fn load_pack(path: &Path, budget: u64, runner: &dyn ModelRunner) -> Result<P
 /// Semantic checks; computed questions are computed with candle and compared with what the
 /// teacher expects.
 pub fn validate(pack: &Pack, budget: u64, runner: &dyn ModelRunner) -> Vec<Issue> {
+    validate_text(pack, None, MemoryLimit::given(budget), runner)
+}
+
+/// [`validate`], each issue placed at its value in `text` (the pack's source) when given.
+pub fn validate_text(
+    pack: &Pack,
+    text: Option<&str>,
+    limit: MemoryLimit,
+    runner: &dyn ModelRunner,
+) -> Vec<Issue> {
+    let budget = limit.bytes;
     let mut issues = Vec::new();
-    let general = |problem: Problem| Issue {
-        question: None,
-        problem,
+    let mut general = |problem: Problem, path: &[Step]| {
+        let issue = Issue::general(problem);
+        issues.push(match text {
+            Some(t) => issue.at_path(t, path),
+            None => issue,
+        });
     };
     if pack.questions.is_empty() {
-        issues.push(general(Problem::NoQuestions));
+        general(Problem::NoQuestions, &[Field("questions")]);
     }
     let id_len = pack.meta.id.chars().count();
     if id_len > MAX_PACK_ID_CHARS {
-        issues.push(general(Problem::PackIdTooLong {
-            len: id_len,
-            max: MAX_PACK_ID_CHARS,
-        }));
+        general(
+            Problem::PackIdTooLong {
+                len: id_len,
+                max: MAX_PACK_ID_CHARS,
+            },
+            &[Field("meta"), Field("id")],
+        );
     } else if pack.meta.id.trim().is_empty() || pack.meta.id.chars().any(char::is_control) {
-        issues.push(general(Problem::BadPackId));
+        general(Problem::BadPackId, &[Field("meta"), Field("id")]);
+    }
+    match pack.memory_budget_mib {
+        Some(0) => general(Problem::BudgetZero, &[Field("memory_budget_mib")]),
+        Some(mib) if mib > MAX_BUDGET_MIB => general(
+            Problem::BudgetOverCeiling {
+                mib,
+                ceiling: MAX_BUDGET_MIB,
+            },
+            &[Field("memory_budget_mib")],
+        ),
+        Some(_) | None => {}
     }
     let mut model_ids = std::collections::HashSet::new();
     // Models that validation refused: nothing is computed from them (evidence, answers),
     // since building one can allocate terabytes or panic in the engine.
     let mut refused = std::collections::HashSet::new();
-    for m in &pack.models {
+    // Models of the pack's own `models` list come first; built-in ones follow it.
+    let written = pack.models.len() - pack.builtin_models.len().min(pack.models.len());
+    for (k, m) in pack.models.iter().enumerate() {
+        let model_path = |rest: &[Step]| -> Vec<Step> {
+            if k < written {
+                let mut p = vec![Field("models"), Index(k)];
+                p.extend_from_slice(rest);
+                p
+            } else {
+                vec![Field("builtin_models"), Index(k - written)]
+            }
+        };
         if !model_ids.insert(m.id.as_str()) {
-            issues.push(general(Problem::ModelIdTwice { id: m.id.clone() }));
+            general(
+                Problem::ModelIdTwice { id: m.id.clone() },
+                &model_path(&[Field("id")]),
+            );
         }
         if let Err(e) = m.validate() {
-            issues.push(general(Problem::BadModel(e)));
+            let at = match &e.layer {
+                Some(l) => model_path(&[Field("layers"), Index(l.position.saturating_sub(1))]),
+                None => model_path(&[]),
+            };
+            general(Problem::BadModel(e), &at);
             refused.insert(m.id.as_str());
         } else if let Err(why) = plan(m, &Shape(m.input.clone()), 2, budget) {
-            issues.push(general(Problem::ModelDoesNotRun {
-                model: m.id.clone(),
-                why,
-            }));
+            // A shape that does not fit: the layer it reaches; over the limit: the model.
+            let at = match &why {
+                PlanError::Mismatch(mm) => {
+                    model_path(&[Field("layers"), Index(mm.position.saturating_sub(1))])
+                }
+                PlanError::OverBudget { .. } => model_path(&[Field("id")]),
+            };
+            general(
+                Problem::ModelDoesNotRun {
+                    model: m.id.clone(),
+                    why,
+                    limit,
+                },
+                &at,
+            );
             refused.insert(m.id.as_str());
         }
     }
     let mut computed = ComputedCache::default();
     let mut ids = std::collections::HashSet::new();
-    for q in &pack.questions {
-        let mut issue = |problem: Problem| {
-            issues.push(Issue {
-                question: Some(q.id.clone()),
-                problem,
-            })
+    for (j, q) in pack.questions.iter().enumerate() {
+        let mut issue = |problem: Problem, rest: &[Step]| {
+            let i = Issue::of_question(&q.id, problem);
+            issues.push(match text {
+                Some(t) => {
+                    let mut p = vec![Field("questions"), Index(j)];
+                    p.extend_from_slice(rest);
+                    i.at_path(t, &p)
+                }
+                None => i,
+            });
         };
         if q.id.trim().is_empty() {
-            issue(Problem::EmptyId);
+            issue(Problem::EmptyId, &[Field("id")]);
         }
         if !ids.insert(q.id.as_str()) {
-            issue(Problem::IdTwice);
+            issue(Problem::IdTwice, &[Field("id")]);
         }
         if q.statement.trim().is_empty() {
-            issue(Problem::EmptyStatement);
+            issue(Problem::EmptyStatement, &[Field("statement")]);
         }
         if let Some(c) = &q.code {
             if pack.model(c).is_none() {
-                issue(Problem::UnknownCodeModel {
-                    model: c.clone(),
-                    known: known(pack),
-                });
+                issue(
+                    Problem::UnknownCodeModel {
+                        model: c.clone(),
+                        known: known(pack),
+                    },
+                    &[Field("code")],
+                );
             }
         }
         if let Some(Evidence::LinearFormula(m)) = &q.evidence {
             match pack.model(m) {
-                None => issue(Problem::UnknownEvidenceModel {
-                    model: m.clone(),
-                    known: known(pack),
-                }),
+                None => issue(
+                    Problem::UnknownEvidenceModel {
+                        model: m.clone(),
+                        known: known(pack),
+                    },
+                    &[Field("evidence")],
+                ),
                 // A refused model is reported on its own above.
                 Some(spec) if refused.contains(spec.id.as_str()) => {}
                 Some(spec) => {
                     if let Err(e) = runner.linear_evidence(spec, 0) {
-                        issue(Problem::Evidence(e));
+                        issue(Problem::Evidence(e), &[Field("evidence")]);
                     }
                 }
             }
         }
         // The lab falls back on the pack's first model: a pack without models has none.
         if q.lab.is_some() && pack.models.is_empty() {
-            issue(Problem::LabWithoutModel);
+            issue(Problem::LabWithoutModel, &[Field("lab")]);
         }
-        for e in kind_issues(pack, &q.kind, budget, runner, &refused, &mut computed) {
-            issue(e);
+        for (e, mut path) in kind_issues(pack, &q.kind, budget, runner, &refused, &mut computed) {
+            path.insert(0, Field("kind"));
+            issue(e, &path);
         }
     }
     issues
@@ -141,12 +226,12 @@ fn kind_issues(
     runner: &dyn ModelRunner,
     refused: &std::collections::HashSet<&str>,
     cache: &mut ComputedCache,
-) -> Vec<Problem> {
+) -> Vec<(Problem, Vec<Step>)> {
     let mut out = Vec::new();
     match kind {
         Kind::Open { reference, .. } => {
             if reference.trim().is_empty() {
-                out.push(Problem::NoReference);
+                out.push((Problem::NoReference, vec![Field("reference")]));
             }
         }
         Kind::Choice {
@@ -156,38 +241,47 @@ fn kind_issues(
         } => {
             let correct = options.iter().filter(|o| o.correct).count();
             if options.len() < 2 {
-                out.push(Problem::FewOptions);
+                out.push((Problem::FewOptions, vec![Field("options")]));
             }
             if correct == 0 {
-                out.push(Problem::NoCorrectOption);
+                out.push((Problem::NoCorrectOption, vec![Field("options")]));
             }
             if let Some(n) = need {
                 if *n == 0 || *n > correct {
-                    out.push(Problem::NeedOutOfRange { need: *n, correct });
+                    out.push((
+                        Problem::NeedOutOfRange { need: *n, correct },
+                        vec![Field("need")],
+                    ));
                 }
             }
             if !multiple && correct > 1 {
-                out.push(Problem::SingleWithManyCorrect { correct });
+                out.push((
+                    Problem::SingleWithManyCorrect { correct },
+                    vec![Field("options")],
+                ));
             }
         }
         Kind::Numeric { target, .. } => match target {
             NumericTarget::Value { value, abs, rel } => {
                 if !value.is_finite() || *abs < 0.0 || *rel < 0.0 {
-                    out.push(Problem::BadNumericValue);
+                    out.push((Problem::BadNumericValue, vec![Field("target")]));
                 }
             }
             NumericTarget::Range { min, max } => {
                 if !(min.is_finite() && max.is_finite() && min <= max) {
-                    out.push(Problem::BadNumericRange {
-                        min: *min,
-                        max: *max,
-                    });
+                    out.push((
+                        Problem::BadNumericRange {
+                            min: *min,
+                            max: *max,
+                        },
+                        vec![Field("target")],
+                    ));
                 }
             }
         },
         Kind::Order { steps } => {
             if steps.len() < 2 {
-                out.push(Problem::FewSteps);
+                out.push((Problem::FewSteps, vec![Field("steps")]));
             }
         }
         Kind::Computed {
@@ -196,10 +290,13 @@ fn kind_issues(
             expected,
         } => {
             let Some(spec) = pack.model(model) else {
-                out.push(Problem::UnknownModel {
-                    model: model.clone(),
-                    known: known(pack),
-                });
+                out.push((
+                    Problem::UnknownModel {
+                        model: model.clone(),
+                        known: known(pack),
+                    },
+                    vec![Field("model")],
+                ));
                 return out;
             };
             let facts = if refused.contains(spec.id.as_str()) {
@@ -212,13 +309,19 @@ fn kind_issues(
                     .as_ref()
             };
             let Some(facts) = facts else {
-                out.push(Problem::UsesBrokenModel {
-                    model: model.clone(),
-                });
+                out.push((
+                    Problem::UsesBrokenModel {
+                        model: model.clone(),
+                    },
+                    vec![Field("model")],
+                ));
                 return out;
             };
             match computed_answer(spec, facts, ask) {
-                Err(e) => out.push(Problem::Compute(e)),
+                Err(e) => {
+                    let at = compute_at(ask, &e);
+                    out.push((Problem::Compute(e), at))
+                }
                 Ok(answer) => {
                     if let Some(exp) = expected {
                         let key = (spec.id.clone(), format!("{ask:?}"), format!("{exp:?}"));
@@ -226,7 +329,7 @@ fn kind_issues(
                             disagreement(spec, ask, &answer, exp, budget, runner)
                         });
                         if let Some(d) = found {
-                            out.push(Problem::Disagrees(d.clone()));
+                            out.push((Problem::Disagrees(d.clone()), disagreement_at(exp, d)));
                         }
                     }
                 }
@@ -234,4 +337,30 @@ fn kind_issues(
         }
     }
     out
+}
+
+/// Where in `ask` the layer a computation could not find is named.
+fn compute_at(ask: &Ask, e: &ComputeError) -> Vec<Step> {
+    let ComputeError::NoLayer { layer, .. } = e;
+    match ask {
+        Ask::ParameterCount { layers } => match layers.iter().position(|l| l == layer) {
+            Some(k) => vec![Field("ask"), Field("layers"), Index(k)],
+            None => vec![Field("ask")],
+        },
+        Ask::OutputShape { .. } => vec![Field("ask"), Field("after")],
+        Ask::ParameterFree | Ask::InputShape => vec![Field("ask")],
+    }
+}
+
+/// Where in `expected` a disagreement is: the unknown layer it names, or the value.
+fn disagreement_at(exp: &Expected, d: &Disagreement) -> Vec<Step> {
+    match (exp, d) {
+        (Expected::Layers(names), Disagreement::UnknownLayer { layer, .. }) => {
+            match names.iter().position(|n| n == layer) {
+                Some(k) => vec![Field("expected"), Index(0), Index(k)],
+                None => vec![Field("expected")],
+            }
+        }
+        _ => vec![Field("expected")],
+    }
 }

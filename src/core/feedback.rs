@@ -3,6 +3,7 @@
 use crate::core::grade::{CountSlip, Feedback, Verdict};
 use crate::core::i18n::Lang;
 use crate::core::number::NumberAnswer;
+use crate::core::progress::FirstTry;
 use crate::tr;
 
 pub fn verdict_text(v: Verdict, lang: Lang) -> String {
@@ -11,6 +12,26 @@ pub fn verdict_text(v: Verdict, lang: Lang) -> String {
         Verdict::Partial => tr!(lang, "core-verdict-partial"),
         Verdict::Wrong => tr!(lang, "core-verdict-wrong"),
     }
+}
+
+/// Self-check: the first graded try's score and how many tries were graded.
+pub fn first_try_text(t: FirstTry, lang: Lang) -> String {
+    tr!(
+        lang,
+        "core-first-try",
+        score = lang.percent(t.score * 100.0, 0),
+        attempts = t.attempts
+    )
+}
+
+/// The same, short, for a row of the summary.
+pub fn first_try_short(t: FirstTry, lang: Lang) -> String {
+    tr!(
+        lang,
+        "core-first-try-short",
+        score = lang.percent(t.score * 100.0, 0),
+        attempts = t.attempts
+    )
 }
 
 /// A value or a range (`10 – 100`), written as `lang` writes numbers.

@@ -241,6 +241,12 @@ pub fn count_slips(
         let (has_bias, outputs) = match &layer.layer {
             LayerKind::Conv2d {
                 out_channels, bias, ..
+            }
+            | LayerKind::Conv1d {
+                out_channels, bias, ..
+            }
+            | LayerKind::ConvTranspose2d {
+                out_channels, bias, ..
             } => (*bias, *out_channels as u64),
             LayerKind::Linear {
                 out_features, bias, ..
@@ -257,6 +263,10 @@ pub fn count_slips(
             | LayerKind::Softmax { .. }
             | LayerKind::MaxPool2d { .. }
             | LayerKind::AvgPool2d { .. }
+            | LayerKind::MaxPool1d { .. }
+            | LayerKind::AvgPool1d { .. }
+            | LayerKind::AdaptiveAvgPool1d { .. }
+            | LayerKind::AdaptiveAvgPool2d { .. }
             | LayerKind::Flatten
             | LayerKind::View(..)
             | LayerKind::Dropout { .. } => continue,
@@ -706,6 +716,24 @@ fn longest_in_order(order: &[usize]) -> usize {
     tails.len()
 }
 
+/// Whether an order is an answer: the steps exactly as first shown are not one (the shown
+/// order is a shuffle, and submitting it untouched must earn nothing, not even partial
+/// credit). The interface says "not answered" and records nothing.
+pub fn order_answered(shown: &[usize], order: &[usize]) -> bool {
+    shown != order
+}
+
+/// The credit of an order of `n` steps whose longest run of steps in the right relative
+/// order (not necessarily adjacent) is `in_order` long: `(in_order - 1) / (n - 1)`. The
+/// right order earns 1, the reverse order 0 (any single step is "in order" by itself, so
+/// it earns nothing), one step moved elsewhere `(n - 2) / (n - 1)`.
+pub fn order_credit(in_order: usize, n: usize) -> f64 {
+    if n <= 1 {
+        return if in_order == n { 1.0 } else { 0.0 };
+    }
+    in_order.saturating_sub(1) as f64 / (n - 1) as f64
+}
+
 fn grade_order(steps: &[String], order: &[usize]) -> Grade {
     let n = steps.len();
     let valid = order.len() == n && {
@@ -726,7 +754,7 @@ fn grade_order(steps: &[String], order: &[usize]) -> Grade {
         .find(|(pos, s)| *pos != **s)
         .map(|(pos, s)| (pos + 1, steps[*s].clone(), steps[pos].clone()));
     Grade::new(
-        in_order as f64 / n as f64,
+        order_credit(in_order, n),
         vec![Feedback::Order {
             in_order,
             total: n,

@@ -5,6 +5,7 @@ use crate::core::i18n::Lang;
 use crate::core::plan::PlanError;
 use crate::core::runner::EvidenceError;
 use crate::core::shape::{Shape, ShapeParseError};
+use crate::core::source_pos::{Spot, Step};
 use crate::core::spec::SpecError;
 use crate::core::summary::InspectError;
 use crate::tr;
@@ -154,7 +155,16 @@ pub enum Problem {
     ModelDoesNotRun {
         model: String,
         why: PlanError,
+        /// The limit in force, named when the model is over it.
+        limit: crate::core::pack::MemoryLimit,
     },
+    /// The pack's `memory_budget_mib` is over the ceiling (MiB).
+    BudgetOverCeiling {
+        mib: u64,
+        ceiling: u64,
+    },
+    /// The pack's `memory_budget_mib` is 0.
+    BudgetZero,
     EmptyId,
     IdTwice,
     EmptyStatement,
@@ -254,12 +264,25 @@ impl Problem {
                 tr!(lang, "core-check-model-id-twice", id = id.as_str())
             }
             Problem::BadModel(e) => e.render(lang),
-            Problem::ModelDoesNotRun { model, why } => tr!(
+            Problem::ModelDoesNotRun { model, why, limit } => {
+                let text = tr!(
+                    lang,
+                    "core-check-model-does-not-run",
+                    model = model.as_str(),
+                    why = why.render(lang)
+                );
+                match why {
+                    PlanError::OverBudget { .. } => format!("{text} {}", limit.explain(lang)),
+                    PlanError::Mismatch(_) => text,
+                }
+            }
+            Problem::BudgetOverCeiling { mib, ceiling } => tr!(
                 lang,
-                "core-check-model-does-not-run",
-                model = model.as_str(),
-                why = why.render(lang)
+                "pack-budget-over-ceiling",
+                code = mib.to_string(),
+                ceiling = lang.num(*ceiling)
             ),
+            Problem::BudgetZero => tr!(lang, "pack-budget-zero"),
             Problem::EmptyId => tr!(lang, "core-check-empty-id"),
             Problem::IdTwice => tr!(lang, "core-check-id-twice"),
             Problem::EmptyStatement => tr!(lang, "core-check-empty-statement"),
@@ -314,14 +337,40 @@ impl Problem {
     }
 }
 
-/// A problem found in a pack, and the question concerned, if any.
+/// A problem found in a pack, the question concerned, if any, and where the offending
+/// value is in the pack's text, when known.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Issue {
     pub question: Option<String>,
     pub problem: Problem,
+    pub at: Option<Spot>,
 }
 
 impl Issue {
+    /// A problem of the pack as a whole, not yet placed.
+    pub fn general(problem: Problem) -> Issue {
+        Issue {
+            question: None,
+            problem,
+            at: None,
+        }
+    }
+
+    /// A problem of question `id`, not yet placed.
+    pub fn of_question(id: &str, problem: Problem) -> Issue {
+        Issue {
+            question: Some(id.to_string()),
+            problem,
+            at: None,
+        }
+    }
+
+    /// Placed at the value at `path` in `text` (or the nearest value on the way).
+    pub fn at_path(mut self, text: &str, path: &[Step]) -> Issue {
+        self.at = crate::core::source_pos::find(text, path);
+        self
+    }
+
     /// `question `q4a`: …` in `lang`, or the problem alone for the pack as a whole.
     pub fn render(&self, lang: Lang) -> String {
         match &self.question {
@@ -349,6 +398,16 @@ pub enum SyntaxMessage {
         suggestion: Option<String>,
         expected: Vec<String>,
     },
+    /// A `#` comment: RON's comments are `//`.
+    HashComment,
+    /// Python's `True`/`False`: RON writes `true`/`false` (`fix`).
+    PythonBool { found: String, fix: &'static str },
+    /// A fraction where an integer is expected (`784.0`; `integer`: `784`).
+    FloatForInteger { found: String, integer: String },
+    /// A string in single quotes: RON's strings are in double quotes.
+    SingleQuotes,
+    /// `null`, `nil`, `none`: RON writes `None` (or the field is left out).
+    NullForNone { found: String },
     /// ron's own message (in English).
     Other(String),
 }
@@ -382,9 +441,36 @@ impl SyntaxMessage {
                 suggestion = suggest(suggestion),
                 expected = expected.join(", ")
             ),
+            SyntaxMessage::HashComment => tr!(lang, "pack-slip-hash-comment"),
+            SyntaxMessage::PythonBool { found, fix } => tr!(
+                lang,
+                "pack-slip-python-bool",
+                found = found.as_str(),
+                fix = *fix
+            ),
+            SyntaxMessage::FloatForInteger { found, integer } => tr!(
+                lang,
+                "pack-slip-float-for-integer",
+                found = found.as_str(),
+                integer = integer.as_str()
+            ),
+            SyntaxMessage::SingleQuotes => tr!(lang, "pack-slip-single-quotes"),
+            SyntaxMessage::NullForNone { found } => {
+                tr!(lang, "pack-slip-null", found = found.as_str())
+            }
             SyntaxMessage::Other(m) => m.clone(),
         }
     }
+}
+
+/// What goes before a caret under column `col` of `line`: a space per character, a tab
+/// for a tab, so that the caret lands under the column however tabs are shown.
+fn caret_pad(line: &str, col: usize) -> String {
+    line.chars()
+        .chain(std::iter::repeat(' '))
+        .take(col.saturating_sub(1))
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect()
 }
 
 /// Why a pack could not be loaded.
@@ -419,7 +505,7 @@ impl PackError {
                 message,
                 source_line,
             } => {
-                let caret = " ".repeat(col.saturating_sub(1));
+                let caret = caret_pad(source_line, *col);
                 format!(
                     "{file}:{line}:{col}: {}\n    {source_line}\n    {caret}^",
                     message.render(lang)
@@ -427,7 +513,20 @@ impl PackError {
             }
             PackError::Invalid(issues) => issues
                 .iter()
-                .map(|i| format!("{file}: {}", i.render(lang)))
+                .map(|i| match &i.at {
+                    Some(Spot {
+                        line,
+                        col,
+                        source_line,
+                    }) => {
+                        let caret = caret_pad(source_line, *col);
+                        format!(
+                            "{file}:{line}:{col}: {}\n    {source_line}\n    {caret}^",
+                            i.render(lang)
+                        )
+                    }
+                    None => format!("{file}: {}", i.render(lang)),
+                })
                 .collect::<Vec<_>>()
                 .join("\n"),
         }

@@ -23,6 +23,8 @@ pub mod report;
 pub mod results;
 pub mod runner;
 pub mod shape;
+pub mod shuffle;
+pub mod source_pos;
 pub mod spec;
 pub mod summary;
 pub mod variant;

@@ -19,6 +19,10 @@ pub struct Pack {
     #[serde(default)]
     pub models: Vec<ModelSpec>,
     pub questions: Vec<Question>,
+    /// The memory limit of every model and input of this pack, in MiB (default: 512;
+    /// at most [`MAX_BUDGET_MIB`]); `--memory-budget` on the command line overrides it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_budget_mib: Option<u64>,
     /// SHA-256 of the pack's source text (lowercase hex), set by [`parse_pack`]: exam
     /// reports carry it so a teacher can tell which version of the pack was taken.
     #[serde(skip)]
@@ -104,6 +108,7 @@ pub enum Evidence {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum Kind {
     /// Free text: never graded by matching; the student ticks the key points covered.
     Open {
@@ -147,6 +152,7 @@ pub struct ChoiceOption {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum NumericTarget {
     /// `value` within `abs` or `rel` (relative) tolerance; both 0 means exact.
     Value {
@@ -161,6 +167,7 @@ pub enum NumericTarget {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum Ask {
     /// Parameters of the whole model, or of the named layers.
     ParameterCount {
@@ -186,6 +193,7 @@ pub enum Expected {
 }
 
 pub use crate::core::issue::{Issue, PackError, Problem, SyntaxMessage};
+use crate::core::source_pos::Step;
 
 #[derive(Deserialize)]
 struct VersionProbe {
@@ -197,10 +205,9 @@ pub fn parse_pack(text: &str) -> Result<Pack, PackError> {
     // ron 0.10 rescans a string's tail after each escape: quadratic time. Refuse before
     // parsing what would take it too long.
     if let Err(line) = escape_cost(text, MAX_ESCAPE_SCAN) {
-        return Err(PackError::Invalid(vec![Issue {
-            question: None,
-            problem: Problem::CostlyEscapes { line },
-        }]));
+        return Err(PackError::Invalid(vec![Issue::general(
+            Problem::CostlyEscapes { line },
+        )]));
     }
     // The version is read first so a newer pack gets "unsupported version", not a
     // confusing complaint about fields this build does not know.
@@ -208,50 +215,39 @@ pub fn parse_pack(text: &str) -> Result<Pack, PackError> {
         match version {
             Some(PACK_VERSION) => {}
             Some(v) => {
-                return Err(PackError::Invalid(vec![Issue {
-                    question: None,
-                    problem: Problem::UnsupportedVersion {
+                return Err(PackError::Invalid(vec![Issue::general(
+                    Problem::UnsupportedVersion {
                         found: v,
                         supported: PACK_VERSION,
                     },
-                }]))
+                )
+                .at_path(text, &[Step::Field("version")])]))
             }
             None => {
-                return Err(PackError::Invalid(vec![Issue {
-                    question: None,
-                    problem: Problem::NoVersion {
+                return Err(PackError::Invalid(vec![Issue::general(
+                    Problem::NoVersion {
                         supported: PACK_VERSION,
                     },
-                }]))
+                )
+                .at_path(text, &[])]))
             }
         }
     }
-    let mut pack = ron_options().from_str::<Pack>(text).map_err(|e| {
-        let line = e.position.line;
-        let source_line = text
-            .lines()
-            .nth(line.saturating_sub(1))
-            .unwrap_or("")
-            .to_string();
-        PackError::Syntax {
-            line,
-            col: token_start(&e.code, &source_line, e.position.col),
-            message: explain_ron_error(&e.code),
-            source_line,
-        }
-    })?;
+    let mut pack = ron_options()
+        .from_str::<Pack>(text)
+        .map_err(|e| syntax_error(text, &e))?;
     let builtins = crate::core::spec::builtin_models();
     let mut unknown = Vec::new();
-    for id in &pack.builtin_models {
+    for (k, id) in pack.builtin_models.iter().enumerate() {
         match builtins.iter().find(|m| &m.id == id) {
             Some(m) => pack.models.push(m.clone()),
-            None => unknown.push(Issue {
-                question: None,
-                problem: Problem::UnknownBuiltin {
+            None => unknown.push(
+                Issue::general(Problem::UnknownBuiltin {
                     id: id.clone(),
                     builtins: builtins.iter().map(|m| m.id.clone()).collect(),
-                },
-            }),
+                })
+                .at_path(text, &[Step::Field("builtin_models"), Step::Index(k)]),
+            ),
         }
     }
     pack.source_hash = sha256_hex(text.as_bytes());
@@ -378,6 +374,115 @@ pub fn escape_cost(text: &str, limit: u64) -> Result<u64, usize> {
     Ok(total)
 }
 
+/// A ron error in `text` as a `file:line:col` error: the position of the offending token,
+/// ron's message made plain, and for the common slips (a `#` comment, `True`, `784.0` for an
+/// integer, single quotes, `null`) a message that names the fix. ron cannot go on after a
+/// syntax error: this is the first one.
+pub fn syntax_error(text: &str, e: &ron::error::SpannedError) -> PackError {
+    let line = e.position.line;
+    let source_line = text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .unwrap_or("")
+        .trim_end_matches('\r')
+        .to_string();
+    let col = token_start(&e.code, &source_line, e.position.col);
+    let (col, message) = match slip(&e.code, &source_line, col) {
+        Some((c, m)) => (c, m),
+        None => (col, explain_ron_error(&e.code)),
+    };
+    PackError::Syntax {
+        line,
+        col,
+        message,
+        source_line,
+    }
+}
+
+/// A common slip at column `col` (1-based, in characters) of `line`: the column to point at
+/// and the message naming the fix.
+fn slip(code: &ron::Error, line: &str, col: usize) -> Option<(usize, SyntaxMessage)> {
+    let chars: Vec<char> = line.chars().collect();
+    let at = col.saturating_sub(1);
+    // A `#` outside a string, not an `#![enable(…)]` attribute, up to the error.
+    let mut in_string = false;
+    let mut k = 0;
+    while k < chars.len() && k <= at {
+        match chars[k] {
+            '\\' if in_string => k += 1,
+            '"' => in_string = !in_string,
+            '/' if !in_string && chars.get(k + 1) == Some(&'/') => break,
+            // `r#"…"#` raw strings and `r#ident` are not comments.
+            '#' if !in_string
+                && chars.get(k + 1) != Some(&'!')
+                && (k == 0 || !matches!(chars[k - 1], 'r' | '#' | '"')) =>
+            {
+                return Some((k + 1, SyntaxMessage::HashComment));
+            }
+            _ => {}
+        }
+        k += 1;
+    }
+    let word: String = chars[at.min(chars.len())..]
+        .iter()
+        .take_while(|c| c.is_alphanumeric() || **c == '_')
+        .collect();
+    match word.as_str() {
+        "True" | "TRUE" => {
+            return Some((
+                col,
+                SyntaxMessage::PythonBool {
+                    found: word,
+                    fix: "true",
+                },
+            ))
+        }
+        "False" | "FALSE" => {
+            return Some((
+                col,
+                SyntaxMessage::PythonBool {
+                    found: word,
+                    fix: "false",
+                },
+            ))
+        }
+        "null" | "nil" | "none" | "NULL" | "Null" => {
+            return Some((col, SyntaxMessage::NullForNone { found: word }))
+        }
+        _ => {}
+    }
+    if chars.get(at) == Some(&'\'') {
+        return Some((col, SyntaxMessage::SingleQuotes));
+    }
+    // `784.0` where an integer is expected: ron stops at the `.` after the digits.
+    if matches!(
+        code,
+        ron::Error::ExpectedComma | ron::Error::ExpectedInteger
+    ) && chars.get(at) == Some(&'.')
+        && chars.get(at + 1).is_some_and(char::is_ascii_digit)
+    {
+        let start = chars[..at]
+            .iter()
+            .rposition(|c| !(c.is_ascii_digit() || *c == '_' || *c == '-' || *c == '+'))
+            .map_or(0, |p| p + 1);
+        let digits: String = chars[start..at].iter().collect();
+        if !digits.is_empty() && digits.chars().any(|c| c.is_ascii_digit()) {
+            let end = (at + 1..chars.len())
+                .find(|&p| !(chars[p].is_ascii_alphanumeric() || chars[p] == '.'))
+                .unwrap_or(chars.len());
+            let found: String = chars[start..end].iter().collect();
+            return Some((
+                start + 1,
+                SyntaxMessage::FloatForInteger {
+                    found,
+                    integer: digits.replace('_', ""),
+                },
+            ));
+        }
+    }
+    None
+}
+
 /// ron reports an unknown name's position just after it; point at its first character.
 fn token_start(code: &ron::Error, line: &str, col: usize) -> usize {
     let found = match code {
@@ -480,4 +585,91 @@ pub fn read_text_file(path: &std::path::Path, max: u64) -> std::io::Result<Strin
         ),
     })?;
     String::from_utf8(bytes).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+}
+
+/// The most memory a pack may give itself with `memory_budget_mib` (8 GiB): `check`
+/// refuses more. `--memory-budget` on the command line is the user's own choice and may.
+pub const MAX_BUDGET_MIB: u64 = 8192;
+
+/// Where the memory limit in force comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitSource {
+    /// The built-in default (512 MiB).
+    Default,
+    /// `--memory-budget` on the command line.
+    Flag,
+    /// The pack's `memory_budget_mib`.
+    Pack,
+}
+
+/// The memory limit of every model and input, and where it comes from (refusals name it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemoryLimit {
+    pub bytes: u64,
+    pub source: LimitSource,
+}
+
+impl MemoryLimit {
+    /// `--memory-budget` when given, else the pack's own limit when it sets one, else the
+    /// default.
+    pub fn choose(flag_mib: Option<u64>, pack_mib: Option<u64>) -> MemoryLimit {
+        match (flag_mib, pack_mib) {
+            (Some(m), _) => MemoryLimit {
+                bytes: m.saturating_mul(1 << 20),
+                source: LimitSource::Flag,
+            },
+            (None, Some(m)) => MemoryLimit {
+                bytes: m.saturating_mul(1 << 20),
+                source: LimitSource::Pack,
+            },
+            (None, None) => MemoryLimit {
+                bytes: DEFAULT_BUDGET_BYTES,
+                source: LimitSource::Default,
+            },
+        }
+    }
+
+    /// A limit of `bytes` given by a caller: the default when it is the default.
+    pub fn given(bytes: u64) -> MemoryLimit {
+        MemoryLimit {
+            bytes,
+            source: if bytes == DEFAULT_BUDGET_BYTES {
+                LimitSource::Default
+            } else {
+                LimitSource::Flag
+            },
+        }
+    }
+
+    /// Which limit this is and how to raise it, in `lang`.
+    pub fn explain(&self, lang: crate::core::i18n::Lang) -> String {
+        let mib = lang.num(self.bytes >> 20);
+        let source = match self.source {
+            LimitSource::Default => "default",
+            LimitSource::Flag => "flag",
+            LimitSource::Pack => "pack",
+        };
+        crate::tr!(
+            lang,
+            "pack-limit-explain",
+            source = source,
+            mib = mib,
+            code = (self.bytes >> 20).to_string(),
+            ceiling = lang.num(MAX_BUDGET_MIB)
+        )
+    }
+}
+
+/// The `memory_budget_mib` a pack's text sets, read without validating the rest: `None`
+/// when it sets none or cannot be read (loading it then reports why).
+pub fn budget_of_text(text: &str) -> Option<u64> {
+    #[derive(Deserialize)]
+    struct Probe {
+        #[serde(default)]
+        memory_budget_mib: Option<u64>,
+    }
+    ron_options()
+        .from_str::<Probe>(text)
+        .ok()
+        .and_then(|p| p.memory_budget_mib)
 }

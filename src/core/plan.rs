@@ -252,6 +252,7 @@ impl Mismatch {
                 crate::tr!(lang, "plan-got-dim", dim = dim.to_string(), shape = shape),
                 String::new(),
             ),
+            Need::Zoo(z) => z.render(lang, x),
         };
         let position = self.position.to_string();
         let mut out = if self.origin.is_empty() {
@@ -479,4 +480,209 @@ pub fn plan(spec: &ModelSpec, input: &Shape, batch: usize, budget: u64) -> Resul
         param_bytes,
         activation_bytes,
     })
+}
+
+/// The live shape trace of a typed input: each layer's output shape, in order, up to the
+/// layer that refuses it, and why. Only arithmetic: nothing is allocated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShapeTrace {
+    /// The shape as typed.
+    pub input: Shape,
+    /// `Some(n)` when the typed shape is a batch of `n` samples of the model's input rank
+    /// (`1x3x40x40`): the steps then show the batch dimension first, as PyTorch prints them.
+    pub batch: Option<usize>,
+    /// Each layer reached: its label and output shape.
+    pub steps: Vec<(String, Shape)>,
+    /// Why the input does not run (the failing layer is the one after the last step for a
+    /// mismatch); none when it runs.
+    pub failure: Option<PlanError>,
+}
+
+impl ShapeTrace {
+    /// The label of the layer that refuses the input, for a shape mismatch.
+    pub fn failing_layer(&self) -> Option<&str> {
+        match &self.failure {
+            Some(PlanError::Mismatch(m)) => Some(m.label.as_str()),
+            Some(PlanError::OverBudget { .. }) | None => None,
+        }
+    }
+}
+
+/// Output shapes layer by layer until one refuses its input.
+fn walk(spec: &ModelSpec, input: &Shape) -> Vec<(String, Shape)> {
+    let mut steps = Vec::new();
+    let mut current = input.clone();
+    for l in &spec.layers {
+        let label = l.label();
+        match l.layer.facts().output_shape(&current, &label) {
+            Ok(out) => {
+                steps.push((label, out.clone()));
+                current = out;
+            }
+            Err(_) => break,
+        }
+    }
+    steps
+}
+
+/// Trace `input` through `spec` as typed. A shape with one more dimension than the model's
+/// input whose sample shape runs is a batch (PyTorch runs it): traced with its batch
+/// dimension. Otherwise the steps stop at the failing layer and `failure` says why.
+pub fn trace(spec: &ModelSpec, input: &Shape, budget: u64) -> ShapeTrace {
+    let whole = plan(spec, input, 1, budget);
+    if whole.is_err() && input.dims().len() == spec.input.len() + 1 {
+        let (n, sample) = (input.dims()[0], Shape(input.dims()[1..].to_vec()));
+        if plan(spec, &sample, n, budget).is_ok() {
+            let steps = walk(spec, &sample)
+                .into_iter()
+                .map(|(label, s)| {
+                    let mut dims = vec![n];
+                    dims.extend(s.dims());
+                    (label, Shape(dims))
+                })
+                .collect();
+            return ShapeTrace {
+                input: input.clone(),
+                batch: Some(n),
+                steps,
+                failure: None,
+            };
+        }
+    }
+    let mut steps = walk(spec, input);
+    let failure = whole.err();
+    if let Some(PlanError::Mismatch(m)) = &failure {
+        steps.truncate(m.position.saturating_sub(1));
+    }
+    ShapeTrace {
+        input: input.clone(),
+        batch: None,
+        steps,
+        failure,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::shape::parse_shape;
+
+    fn cnn() -> ModelSpec {
+        crate::core::spec::builtin_models()
+            .into_iter()
+            .find(|m| m.id == "exam_cnn")
+            .expect("the exam CNN is built in")
+    }
+
+    fn shapes(t: &ShapeTrace) -> Vec<(String, String)> {
+        t.steps
+            .iter()
+            .map(|(l, s)| (l.clone(), s.to_string()))
+            .collect()
+    }
+
+    fn rows(r: &[(&str, &str)]) -> Vec<(String, String)> {
+        r.iter()
+            .map(|(l, s)| (l.to_string(), s.to_string()))
+            .collect()
+    }
+
+    // By hand: conv1 (k3, p1) and conv2 (k5, p2) keep height and width, each max-pool
+    // halves them (floor).
+    #[test]
+    fn trace_of_3x44x44_stops_at_the_view() {
+        let t = trace(&cnn(), &parse_shape("3x44x44").unwrap(), DEFAULT_BUDGET_BYTES);
+        assert_eq!(t.batch, None);
+        assert_eq!(
+            shapes(&t),
+            rows(&[
+                ("conv1", "10x44x44"),
+                ("F.relu", "10x44x44"),
+                ("F.max_pool2d", "10x22x22"),
+                ("conv2", "10x22x22"),
+                ("F.relu", "10x22x22"),
+                ("F.max_pool2d", "10x11x11"),
+            ])
+        );
+        assert_eq!(t.failing_layer(), Some("x.view(-1, 1000)"));
+        match &t.failure {
+            Some(PlanError::Mismatch(m)) => {
+                assert_eq!(m.position, 7);
+                assert_eq!(m.incoming.to_string(), "10x11x11");
+                // 10 x 11 x 11 = 1210 values per sample, not a multiple of 1000.
+                assert_eq!(
+                    m.need,
+                    Need::View {
+                        n: 1000,
+                        per_sample: 1210
+                    }
+                );
+            }
+            other => panic!("expected a mismatch, got {other:?}"),
+        }
+        let why = t.failure.as_ref().unwrap().render(Lang::en());
+        assert!(why.contains("x.view(-1, 1000)"), "{why}");
+        assert!(why.contains("1210"), "{why}");
+    }
+
+    #[test]
+    fn trace_of_3x20x2_stops_at_the_second_pool() {
+        let t = trace(&cnn(), &parse_shape("3x20x2").unwrap(), DEFAULT_BUDGET_BYTES);
+        // 20x2 -> conv1 20x2 -> pool 10x1 -> conv2 (5 wide with its padding of 2) 10x1
+        // -> the second pool's 2x2 window does not fit a width of 1.
+        assert_eq!(
+            shapes(&t),
+            rows(&[
+                ("conv1", "10x20x2"),
+                ("F.relu", "10x20x2"),
+                ("F.max_pool2d", "10x10x1"),
+                ("conv2", "10x10x1"),
+                ("F.relu", "10x10x1"),
+            ])
+        );
+        assert_eq!(t.failing_layer(), Some("F.max_pool2d"));
+        match &t.failure {
+            Some(PlanError::Mismatch(m)) => {
+                assert_eq!(m.position, 6);
+                assert_eq!(m.incoming.to_string(), "10x10x1");
+                assert_eq!(m.need, Need::PoolFits { kernel: 2 });
+            }
+            other => panic!("expected a mismatch, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn trace_of_a_batch_of_one_shows_the_batch_dimension() {
+        let t = trace(
+            &cnn(),
+            &parse_shape("1x3x40x40").unwrap(),
+            DEFAULT_BUDGET_BYTES,
+        );
+        assert_eq!(t.batch, Some(1));
+        assert_eq!(t.failure, None);
+        assert_eq!(
+            shapes(&t),
+            rows(&[
+                ("conv1", "1x10x40x40"),
+                ("F.relu", "1x10x40x40"),
+                ("F.max_pool2d", "1x10x20x20"),
+                ("conv2", "1x10x20x20"),
+                ("F.relu", "1x10x20x20"),
+                ("F.max_pool2d", "1x10x10x10"),
+                ("x.view(-1, 1000)", "1x1000"),
+                ("fc1", "1x50"),
+                ("F.relu", "1x50"),
+                ("fc2", "1x10"),
+            ])
+        );
+    }
+
+    #[test]
+    fn trace_of_the_model_input_runs_to_the_end() {
+        let t = trace(&cnn(), &parse_shape("3x40x40").unwrap(), DEFAULT_BUDGET_BYTES);
+        assert_eq!(t.batch, None);
+        assert_eq!(t.failure, None);
+        assert_eq!(t.steps.len(), 10);
+        assert_eq!(t.steps[9].1.to_string(), "10");
+    }
 }

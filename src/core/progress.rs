@@ -103,6 +103,18 @@ pub struct Progress {
     /// Whether the exam's report was handed to the writer (it is written once).
     #[serde(default)]
     pub exam_reported: bool,
+    /// Self-check: the first graded try and the number of graded tries, per question id
+    /// (absent from saves made before they were kept: those load without them).
+    #[serde(default)]
+    pub first_tries: BTreeMap<String, FirstTry>,
+}
+
+/// A question's first graded answer and how many graded answers were given (self-check;
+/// answers that could not be read are not tries).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FirstTry {
+    pub score: f64,
+    pub attempts: u32,
 }
 
 /// What [`Progress::fit_to`] changed in a save file that parsed but did not fit the pack.
@@ -262,6 +274,17 @@ impl Progress {
             true
         });
         p.exam_times.retain(|id, _| pack.question(id).is_some());
+        p.first_tries.retain(|id, t| {
+            if pack.question(id).is_none() {
+                repairs.push(Repair::UnknownQuestion { id: id.clone() });
+                return false;
+            }
+            if !(t.score.is_finite() && (0.0..=1.0).contains(&t.score)) || t.attempts == 0 {
+                repairs.push(Repair::ScoreDropped { id: id.clone() });
+                return false;
+            }
+            true
+        });
         repairs.dedup();
         (p, repairs)
     }
@@ -658,5 +681,58 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn first_tries_round_trip_and_old_saves_load_without_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = progress_path(dir.path(), "x", Mode::SelfCheck);
+        let mut p = Progress {
+            pack_id: "x".into(),
+            ..Default::default()
+        };
+        p.first_tries.insert(
+            "q4a".into(),
+            FirstTry {
+                score: 0.0,
+                attempts: 3,
+            },
+        );
+        save(&path, &p).unwrap();
+        match load(&path) {
+            Loaded::Resumed(q) => assert_eq!(q.first_tries, p.first_tries),
+            other => panic!("{other:?}"),
+        }
+        // A save written before first tries were kept.
+        std::fs::write(
+            &path,
+            r#"{"pack_id":"x","mode":"SelfCheck","questions":{"q4a":{"answer":{"Typed":"53300"},"score":1.0}}}"#,
+        )
+        .unwrap();
+        match load(&path) {
+            Loaded::Resumed(q) => {
+                assert!(q.first_tries.is_empty());
+                assert_eq!(q.questions["q4a"].score, Some(1.0));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn first_tries_that_do_not_fit_are_dropped() {
+        let pack = crate::core::pack::builtin_pack("en");
+        let mut p = Progress {
+            pack_id: pack.meta.id.clone(),
+            ..Default::default()
+        };
+        let t = |score, attempts| FirstTry { score, attempts };
+        p.first_tries.insert("q4a".into(), t(0.5, 2));
+        p.first_tries.insert("q4b".into(), t(f64::NAN, 1));
+        p.first_tries.insert("q5".into(), t(1.0, 0));
+        p.first_tries.insert("nope".into(), t(1.0, 1));
+        let (fit, repairs) = p.fit_to(&pack);
+        assert_eq!(fit.first_tries.len(), 1);
+        assert_eq!(fit.first_tries["q4a"], t(0.5, 2));
+        assert_eq!(repairs.len(), 3, "{repairs:?}");
     }
 }

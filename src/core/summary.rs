@@ -42,13 +42,23 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Parameters, as PyTorch's `sum(p.numel() for p in model.parameters())` and
+    /// torchinfo's "Total params" count them: buffers (BatchNorm's running statistics) are
+    /// not parameters.
     pub fn total_params(&self) -> u64 {
         self.trainable() + self.non_trainable()
     }
     pub fn trainable(&self) -> u64 {
         self.rows.iter().map(|r| r.counts.trainable).sum()
     }
+    /// Frozen parameters (`requires_grad=False`): mltutor's models have none. Buffers are
+    /// not parameters at all: see [`Summary::buffers`].
     pub fn non_trainable(&self) -> u64 {
+        0
+    }
+    /// Elements of the buffers (`model.buffers()`: BatchNorm's running mean, variance and
+    /// batch counter), shown apart from the parameters as torchinfo does.
+    pub fn buffers(&self) -> u64 {
         self.rows.iter().map(|r| r.counts.buffers).sum()
     }
     pub fn mult_adds(&self) -> u64 {
@@ -128,29 +138,37 @@ pub fn render_text(s: &Summary, lang: Lang) -> String {
             batch = s.batch.to_string()
         )
     );
+    // A column of buffers only for models that have some (BatchNorm).
+    let with_buffers = s.buffers() > 0;
+    let buffers_column = |text: String| {
+        if with_buffers {
+            format!(" {text:>10}")
+        } else {
+            String::new()
+        }
+    };
     let header = format!(
-        "{:>3}  {:<18} {:<12} {:<16} {:>12} {:>14}",
+        "{:>3}  {:<18} {:<12} {:<16} {:>12}{} {:>14}",
         "#",
         tr!(lang, "core-summary-layer"),
         tr!(lang, "core-summary-type"),
         tr!(lang, "core-summary-output-shape"),
         tr!(lang, "core-summary-params"),
+        buffers_column(tr!(lang, "pack-summary-buffers-column")),
         tr!(lang, "core-summary-mult-adds")
     );
     let rule = "─".repeat(header.chars().count());
     let _ = writeln!(out, "{rule}\n{header}\n{rule}");
     for r in &s.rows {
-        let params = if r.counts.buffers > 0 {
-            format!(
-                "{}+{}",
-                lang.num(r.counts.trainable),
-                lang.num(r.counts.buffers)
-            )
-        } else if r.counts.trainable > 0 {
-            lang.num(r.counts.trainable)
-        } else {
-            "—".to_string()
+        let dash_zero = |n: u64| {
+            if n > 0 {
+                lang.num(n)
+            } else {
+                "—".to_string()
+            }
         };
+        let params = dash_zero(r.counts.trainable);
+        let buffers = buffers_column(dash_zero(r.counts.buffers));
         let macs = if r.mult_adds > 0 {
             lang.num(r.mult_adds)
         } else {
@@ -158,12 +176,13 @@ pub fn render_text(s: &Summary, lang: Lang) -> String {
         };
         let _ = writeln!(
             out,
-            "{:>3}  {:<18} {:<12} {:<16} {:>12} {:>14}",
+            "{:>3}  {:<18} {:<12} {:<16} {:>12}{} {:>14}",
             r.position,
             r.label,
             r.type_name,
             r.output.to_string(),
             params,
+            buffers,
             macs
         );
     }
@@ -176,16 +195,16 @@ pub fn render_text(s: &Summary, lang: Lang) -> String {
         (tr!(lang, "core-summary-trainable"), lang.num(s.trainable())),
         (
             tr!(lang, "core-summary-non-trainable"),
-            if s.non_trainable() > 0 {
-                tr!(
-                    lang,
-                    "core-summary-buffers",
-                    n = lang.num(s.non_trainable())
-                )
-            } else {
-                lang.num(s.non_trainable())
-            },
+            lang.num(s.non_trainable()),
         ),
+    ];
+    if with_buffers {
+        totals.push((
+            tr!(lang, "pack-summary-buffers-total"),
+            tr!(lang, "pack-summary-buffers-what", n = lang.num(s.buffers())),
+        ));
+    }
+    totals.extend([
         (
             tr!(lang, "core-summary-mult-adds-total"),
             lang.num(s.mult_adds()),
@@ -203,7 +222,7 @@ pub fn render_text(s: &Summary, lang: Lang) -> String {
                 batch = s.batch.to_string()
             ),
         ),
-    ];
+    ]);
     let free_label = tr!(lang, "core-summary-without-params");
     // The values line up three columns after the longest label, shown or not.
     let width = totals

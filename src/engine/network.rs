@@ -5,7 +5,7 @@
 use super::kernels;
 use super::{CandleError, CandleResult};
 use crate::core::shape::Shape;
-use crate::core::spec::{LayerKind, ModelSpec};
+use crate::core::spec::{pool_len, LayerKind, ModelSpec, Padding, Pair};
 use candle_core::{DType, Device, Tensor, Var};
 use candle_nn::VarMap;
 use rand::{Rng, SeedableRng};
@@ -23,6 +23,9 @@ pub(super) enum Layer {
         stride: usize,
         padding: usize,
     },
+    /// Any other convolution (groups, dilation, tuples, 1-d, transposed), through
+    /// candle's own `conv2d` and differentiable reshapes.
+    GeneralConv(GeneralConv),
     Linear(candle_nn::Linear),
     BatchNorm(candle_nn::BatchNorm),
     ReLU,
@@ -40,6 +43,13 @@ pub(super) enum Layer {
     AvgPool {
         kernel: usize,
         stride: usize,
+    },
+    /// Any other max or average pooling (padding, ceil mode, tuples, 1-d).
+    GeneralPool(GeneralPool),
+    /// Adaptive average pooling to `out` (height, width); `one_d` for a C x L sample.
+    AdaptiveAvg {
+        one_d: bool,
+        out: (usize, usize),
     },
     Flatten,
     View(usize),
@@ -135,13 +145,16 @@ impl Network {
                     kernel,
                     stride,
                     padding,
+                    dilation,
+                    groups,
                     bias,
                 } => {
-                    let fan_in = in_channels * kernel * kernel;
+                    let (kh, kw) = kernel.hw();
+                    let fan_in = (in_channels / groups.max(&1)) * kh * kw;
                     let w = var(
                         &mut rng,
                         "weight",
-                        &[*out_channels, *in_channels, *kernel, *kernel],
+                        &[*out_channels, in_channels / groups.max(&1), kh, kw],
                         fan_in,
                     )?;
                     let b = if *bias {
@@ -149,22 +162,124 @@ impl Network {
                     } else {
                         None
                     };
-                    let cfg = candle_nn::Conv2dConfig {
-                        padding: *padding,
-                        stride: *stride,
-                        ..Default::default()
-                    };
-                    let bias = match &b {
-                        Some(b) => b.clone(),
-                        None => Tensor::zeros(*out_channels, dtype, device)?,
-                    };
-                    Layer::Conv {
-                        conv: candle_nn::Conv2d::new(w.clone(), b, cfg),
-                        weight: w,
-                        bias,
-                        stride: *stride,
-                        padding: *padding,
+                    let sides = padding.sides(*kernel, *dilation);
+                    let p = sides[0].0;
+                    let plain = kh == kw
+                        && stride.hw().0 == stride.hw().1
+                        && sides.iter().all(|&(a, b)| a == p && b == p)
+                        && dilation.is(1)
+                        && *groups == 1;
+                    if plain {
+                        let stride = stride.hw().0;
+                        let cfg = candle_nn::Conv2dConfig {
+                            padding: p,
+                            stride,
+                            ..Default::default()
+                        };
+                        let bias = match &b {
+                            Some(b) => b.clone(),
+                            None => Tensor::zeros(*out_channels, dtype, device)?,
+                        };
+                        Layer::Conv {
+                            conv: candle_nn::Conv2d::new(w.clone(), b, cfg),
+                            weight: w,
+                            bias,
+                            stride,
+                            padding: p,
+                        }
+                    } else {
+                        Layer::GeneralConv(GeneralConv {
+                            weight: w,
+                            bias: b,
+                            one_d: false,
+                            transposed: false,
+                            stride: stride.hw(),
+                            pads: sides,
+                            output_padding: (0, 0),
+                            dilation: dilation.hw(),
+                            groups: *groups,
+                        })
                     }
+                }
+                LayerKind::Conv1d {
+                    in_channels,
+                    out_channels,
+                    kernel,
+                    stride,
+                    padding,
+                    dilation,
+                    groups,
+                    bias,
+                } => {
+                    let k = kernel.size();
+                    let fan_in = (in_channels / groups.max(&1)) * k;
+                    let w = var(
+                        &mut rng,
+                        "weight",
+                        &[*out_channels, in_channels / groups.max(&1), k],
+                        fan_in,
+                    )?;
+                    let b = if *bias {
+                        Some(var(&mut rng, "bias", &[*out_channels], fan_in)?)
+                    } else {
+                        None
+                    };
+                    let one = |p: Pair| Pair::One(p.size());
+                    let sides = match padding {
+                        Padding::Size(p) => Padding::Size(one(*p)),
+                        Padding::Same | Padding::Valid => *padding,
+                    }
+                    .sides(one(*kernel), one(*dilation));
+                    Layer::GeneralConv(GeneralConv {
+                        weight: w,
+                        bias: b,
+                        one_d: true,
+                        transposed: false,
+                        stride: (1, stride.size()),
+                        pads: [(0, 0), sides[1]],
+                        output_padding: (0, 0),
+                        dilation: (1, dilation.size()),
+                        groups: *groups,
+                    })
+                }
+                LayerKind::ConvTranspose2d {
+                    in_channels,
+                    out_channels,
+                    kernel,
+                    stride,
+                    padding,
+                    output_padding,
+                    groups,
+                    bias,
+                    dilation,
+                } => {
+                    let (kh, kw) = kernel.hw();
+                    let per_group = out_channels / groups.max(&1);
+                    // PyTorch's fan-in for a transposed weight (in, out/groups, kh, kw).
+                    let fan_in = per_group * kh * kw;
+                    let w = var(
+                        &mut rng,
+                        "weight",
+                        &[*in_channels, per_group, kh, kw],
+                        fan_in,
+                    )?;
+                    let b = if *bias {
+                        Some(var(&mut rng, "bias", &[*out_channels], fan_in)?)
+                    } else {
+                        None
+                    };
+                    let (ph, pw) = padding.hw();
+                    Layer::GeneralConv(GeneralConv {
+                        weight: w,
+                        bias: b,
+                        one_d: false,
+                        transposed: true,
+                        stride: stride.hw(),
+                        pads: [(ph, ph), (pw, pw)],
+                        output_padding: output_padding.hw(),
+                        dilation: dilation.hw(),
+                        groups: *groups,
+                    })
                 }
                 LayerKind::Linear {
                     in_features,
@@ -215,13 +330,76 @@ impl Network {
                 LayerKind::LeakyReLU { negative_slope } => Layer::LeakyRelu(*negative_slope),
                 LayerKind::ELU { alpha } => Layer::Elu(*alpha),
                 LayerKind::Softmax { dim } => Layer::Softmax(*dim),
-                LayerKind::MaxPool2d { kernel, stride } => Layer::MaxPool {
-                    kernel: *kernel,
-                    stride: stride.unwrap_or(*kernel),
+                LayerKind::MaxPool2d {
+                    kernel,
+                    stride,
+                    padding,
+                    ceil_mode,
+                } => {
+                    let pool =
+                        GeneralPool::new(true, false, *kernel, *stride, *padding, *ceil_mode, true);
+                    match pool.plain() {
+                        Some(k) => Layer::MaxPool {
+                            kernel: k,
+                            stride: k,
+                        },
+                        None => Layer::GeneralPool(pool),
+                    }
+                }
+                LayerKind::AvgPool2d {
+                    kernel,
+                    stride,
+                    padding,
+                    ceil_mode,
+                    count_include_pad,
+                } => {
+                    let pool = GeneralPool::new(
+                        false,
+                        false,
+                        *kernel,
+                        *stride,
+                        *padding,
+                        *ceil_mode,
+                        *count_include_pad,
+                    );
+                    match pool.plain() {
+                        Some(k) => Layer::AvgPool {
+                            kernel: k,
+                            stride: k,
+                        },
+                        None => Layer::GeneralPool(pool),
+                    }
+                }
+                LayerKind::MaxPool1d {
+                    kernel,
+                    stride,
+                    padding,
+                    ceil_mode,
+                } => Layer::GeneralPool(GeneralPool::new(
+                    true, true, *kernel, *stride, *padding, *ceil_mode, true,
+                )),
+                LayerKind::AvgPool1d {
+                    kernel,
+                    stride,
+                    padding,
+                    ceil_mode,
+                    count_include_pad,
+                } => Layer::GeneralPool(GeneralPool::new(
+                    false,
+                    true,
+                    *kernel,
+                    *stride,
+                    *padding,
+                    *ceil_mode,
+                    *count_include_pad,
+                )),
+                LayerKind::AdaptiveAvgPool1d { output_size } => Layer::AdaptiveAvg {
+                    one_d: true,
+                    out: (1, output_size.size()),
                 },
-                LayerKind::AvgPool2d { kernel, stride } => Layer::AvgPool {
-                    kernel: *kernel,
-                    stride: stride.unwrap_or(*kernel),
+                LayerKind::AdaptiveAvgPool2d { output_size } => Layer::AdaptiveAvg {
+                    one_d: false,
+                    out: output_size.hw(),
                 },
                 LayerKind::Flatten => Layer::Flatten,
                 LayerKind::View(_, n) => Layer::View(*n as usize),
@@ -258,11 +436,16 @@ impl Network {
                     None => 0,
                 };
                 let buffers = match layer {
+                    // PyTorch's running mean and variance, and its `num_batches_tracked`
+                    // counter (one element, which candle does not keep).
                     Layer::BatchNorm(bn) => {
-                        (bn.running_mean().elem_count() + bn.running_var().elem_count()) as u64
+                        (bn.running_mean().elem_count() + bn.running_var().elem_count() + 1) as u64
                     }
                     // No buffers: listed, so that a new layer is a compile error here.
                     Layer::Conv { .. }
+                    | Layer::GeneralConv(_)
+                    | Layer::GeneralPool(_)
+                    | Layer::AdaptiveAvg { .. }
                     | Layer::Linear(_)
                     | Layer::ReLU
                     | Layer::Sigmoid
@@ -367,6 +550,9 @@ pub(super) fn apply(layer: &Layer, x: &Tensor, train: bool) -> CandleResult<Tens
                 x.apply(conv)
             }
         }
+        Layer::GeneralConv(c) => c.forward(x),
+        Layer::GeneralPool(p) => p.forward(x),
+        Layer::AdaptiveAvg { one_d, out } => adaptive_avg(x, *one_d, *out),
         Layer::Linear(l) => x.apply(l),
         Layer::BatchNorm(bn) => x.apply_t(bn, train),
         Layer::ReLU => x.relu(),
@@ -433,4 +619,355 @@ fn max_pool2d(x: &Tensor, kernel: usize, stride: usize) -> CandleResult<Tensor> 
         x.clone()
     };
     x.reshape((n, c, oh, kernel, ow, kernel))?.max(5)?.max(3)
+}
+
+/// A convolution the fast kernels do not cover, as PyTorch defines it: weights in PyTorch's
+/// layout (`[out, in/groups, kh, kw]`, `[out, in/groups, k]` for 1-d, `[in, out/groups, kh,
+/// kw]` transposed). Padding is explicit zeros (so it may differ per side), dilation spreads
+/// the kernel, a stride that differs per dimension keeps every s-th position, and a
+/// transposed convolution is a convolution of the input spread by the stride with the
+/// flipped kernel: every step has candle's gradient.
+pub(super) struct GeneralConv {
+    weight: Tensor,
+    bias: Option<Tensor>,
+    one_d: bool,
+    transposed: bool,
+    stride: (usize, usize),
+    /// (before, after) for height and width (or the transposed convolution's padding).
+    pads: [(usize, usize); 2],
+    output_padding: (usize, usize),
+    dilation: (usize, usize),
+    groups: usize,
+}
+
+impl GeneralConv {
+    fn forward(&self, x: &Tensor) -> CandleResult<Tensor> {
+        let (x, w) = if self.one_d {
+            (x.unsqueeze(2)?, self.weight.unsqueeze(2)?)
+        } else {
+            (x.clone(), self.weight.clone())
+        };
+        let (sh, sw) = self.stride;
+        let (dh, dw) = self.dilation;
+        let y = if self.transposed {
+            let (_, _, kh, kw) = w.dims4()?;
+            let g = self.groups.max(1);
+            let (i, og) = (w.dim(0)?, w.dim(1)?);
+            // (in, out/g, kh, kw) -> (out, in/g, kh, kw), flipped in space.
+            let w = w
+                .reshape((g, i / g, og, kh, kw))?
+                .transpose(1, 2)?
+                .contiguous()?
+                .reshape((g * og, i / g, kh, kw))?;
+            let w = flip(&flip(&w, 2)?, 3)?;
+            let w = spread_dims(&w, dh, dw)?;
+            let x = spread_dims(&x, sh, sw)?;
+            let edge = |k: usize, d: usize, p: usize| (d * (k - 1)) as i64 - p as i64;
+            let x = pad_or_crop(
+                &x,
+                2,
+                edge(kh, dh, self.pads[0].0),
+                edge(kh, dh, self.pads[0].1) + self.output_padding.0 as i64,
+            )?;
+            let x = pad_or_crop(
+                &x,
+                3,
+                edge(kw, dw, self.pads[1].0),
+                edge(kw, dw, self.pads[1].1) + self.output_padding.1 as i64,
+            )?;
+            x.contiguous()?.conv2d(&w, 0, 1, 1, g)?
+        } else {
+            let x = pad_or_crop(&x, 2, self.pads[0].0 as i64, self.pads[0].1 as i64)?;
+            let x = pad_or_crop(&x, 3, self.pads[1].0 as i64, self.pads[1].1 as i64)?;
+            let w = spread_dims(&w, dh, dw)?;
+            // Only the rows and columns a window reaches: candle's backward of a strided
+            // convolution assumes the same leftover in height and width.
+            let (_, _, kh, kw) = w.dims4()?;
+            let (_, _, h, wd) = x.dims4()?;
+            let reach = |l: usize, k: usize, s: usize| {
+                if l < k {
+                    l
+                } else {
+                    (l - k) / s * s + k
+                }
+            };
+            let x = x
+                .narrow(2, 0, reach(h, kh, sh))?
+                .narrow(3, 0, reach(wd, kw, sw))?;
+            if sh == sw {
+                x.contiguous()?.conv2d(&w, 0, sh, 1, self.groups)?
+            } else {
+                let y = x.contiguous()?.conv2d(&w, 0, 1, 1, self.groups)?;
+                let every = |y: &Tensor, dim: usize, s: usize| -> CandleResult<Tensor> {
+                    let n = y.dim(dim)?;
+                    let idx: Vec<u32> = (0..n).step_by(s).map(|i| i as u32).collect();
+                    let idx = Tensor::new(idx.as_slice(), y.device())?;
+                    y.contiguous()?.index_select(&idx, dim)
+                };
+                every(&every(&y, 2, sh)?, 3, sw)?
+            }
+        };
+        let y = match &self.bias {
+            Some(b) => y.broadcast_add(&b.reshape((1, b.dim(0)?, 1, 1))?)?,
+            None => y,
+        };
+        if self.one_d {
+            y.squeeze(2)
+        } else {
+            Ok(y)
+        }
+    }
+}
+
+/// `x` with its dimension `dim` reversed.
+fn flip(x: &Tensor, dim: usize) -> CandleResult<Tensor> {
+    let n = x.dim(dim)?;
+    let idx: Vec<u32> = (0..n as u32).rev().collect();
+    x.contiguous()?
+        .index_select(&Tensor::new(idx.as_slice(), x.device())?, dim)
+}
+
+/// Zeros added (or, negative, rows removed) before and after along `dim`.
+fn pad_or_crop(x: &Tensor, dim: usize, before: i64, after: i64) -> CandleResult<Tensor> {
+    let mut x = x.clone();
+    if before < 0 || after < 0 {
+        let n = x.dim(dim)? as i64;
+        let start = (-before).max(0);
+        let len = n - start - (-after).max(0);
+        if len < 1 {
+            candle_core::bail!("the padding leaves nothing of dimension {dim}");
+        }
+        x = x.narrow(dim, start as usize, len as usize)?;
+    }
+    let (b, a) = (before.max(0) as usize, after.max(0) as usize);
+    if b > 0 || a > 0 {
+        x = x.pad_with_zeros(dim, b, a)?;
+    }
+    Ok(x)
+}
+
+/// Multiply the last dimension of `x` by `m` (`[.., n] x [n, m]`).
+fn along_last(x: &Tensor, m: &Tensor) -> CandleResult<Tensor> {
+    let dims = x.dims().to_vec();
+    let n = *dims.last().unwrap_or(&1);
+    let rows = x.elem_count() / n.max(1);
+    let y = x.contiguous()?.reshape((rows, n))?.matmul(m)?;
+    let mut out = dims;
+    if let Some(l) = out.last_mut() {
+        *l = m.dim(1)?;
+    }
+    y.reshape(out)
+}
+
+/// Apply the per-dimension matrices (`[n, m]`) to height (dim 2) and width (dim 3).
+fn along_hw(x: &Tensor, mh: Option<&Tensor>, mw: Option<&Tensor>) -> CandleResult<Tensor> {
+    let mut x = x.clone();
+    if let Some(mw) = mw {
+        x = along_last(&x, mw)?;
+    }
+    if let Some(mh) = mh {
+        x = along_last(&x.transpose(2, 3)?, mh)?.transpose(2, 3)?;
+    }
+    Ok(x)
+}
+
+/// `x` spread out along `dim` by `step`: position i goes to i·step, zeros between (a
+/// dilated kernel, or the input of a transposed convolution); no more memory than the result.
+fn spread(x: &Tensor, dim: usize, step: usize) -> CandleResult<Tensor> {
+    let n = x.dim(dim)?;
+    if step <= 1 || n <= 1 {
+        return Ok(x.clone());
+    }
+    let mut merged = x.dims().to_vec();
+    merged[dim] = n * step;
+    x.unsqueeze(dim + 1)?
+        .pad_with_zeros(dim + 1, 0, step - 1)?
+        .reshape(merged)?
+        .narrow(dim, 0, (n - 1) * step + 1)
+}
+
+/// Height and width spread out by `sh`, `sw` (see [`spread`]).
+fn spread_dims(x: &Tensor, sh: usize, sw: usize) -> CandleResult<Tensor> {
+    spread(&spread(x, 2, sh)?, 3, sw)
+}
+
+/// A max or average pooling as PyTorch defines it, on `[N, C, H, W]` (1-d: height 1).
+pub(super) struct GeneralPool {
+    max: bool,
+    one_d: bool,
+    kernel: (usize, usize),
+    stride: (usize, usize),
+    padding: (usize, usize),
+    ceil_mode: bool,
+    count_include_pad: bool,
+}
+
+impl GeneralPool {
+    fn new(
+        max: bool,
+        one_d: bool,
+        kernel: Pair,
+        stride: Option<Pair>,
+        padding: Pair,
+        ceil_mode: bool,
+        count_include_pad: bool,
+    ) -> Self {
+        let stride = stride.unwrap_or(kernel);
+        let d1 = |p: Pair| if one_d { (1, p.size()) } else { p.hw() };
+        Self {
+            max,
+            one_d,
+            kernel: d1(kernel),
+            stride: d1(stride),
+            padding: if one_d {
+                (0, padding.size())
+            } else {
+                padding.hw()
+            },
+            ceil_mode,
+            count_include_pad,
+        }
+    }
+
+    /// The exam's square pooling (stride = kernel, no padding), which the fast kernels run.
+    fn plain(&self) -> Option<usize> {
+        let k = self.kernel.0;
+        (!self.one_d
+            && self.kernel == (k, k)
+            && self.stride == (k, k)
+            && self.padding == (0, 0)
+            && !self.ceil_mode)
+            .then_some(k)
+    }
+
+    fn forward(&self, x: &Tensor) -> CandleResult<Tensor> {
+        let x = if self.one_d {
+            x.unsqueeze(2)?
+        } else {
+            x.clone()
+        };
+        let (_, _, h, w) = x.dims4()?;
+        let out = |l, k, s, p| {
+            pool_len(l, k, s, p, self.ceil_mode)
+                .ok_or_else(|| CandleError::Msg(format!("pooling window {k} does not fit {l}")))
+        };
+        let oh = out(h, self.kernel.0, self.stride.0, self.padding.0)?;
+        let ow = out(w, self.kernel.1, self.stride.1, self.padding.1)?;
+        let y = if self.max {
+            let x = self.max_along(&x, 3, w, ow, self.kernel.1, self.stride.1, self.padding.1)?;
+            self.max_along(&x, 2, h, oh, self.kernel.0, self.stride.0, self.padding.0)?
+        } else {
+            let m = |l, o, k, s, p| self.avg_matrix(l, o, k, s, p, &x);
+            let mh = m(h, oh, self.kernel.0, self.stride.0, self.padding.0)?;
+            let mw = m(w, ow, self.kernel.1, self.stride.1, self.padding.1)?;
+            along_hw(&x, Some(&mh), Some(&mw))?
+        };
+        if self.one_d {
+            y.squeeze(2)
+        } else {
+            Ok(y)
+        }
+    }
+
+    /// The maximum of each window along `dim` (length `l`, `o` windows), PyTorch's padding
+    /// being never chosen.
+    #[allow(clippy::too_many_arguments)]
+    fn max_along(
+        &self,
+        x: &Tensor,
+        dim: usize,
+        l: usize,
+        o: usize,
+        k: usize,
+        s: usize,
+        p: usize,
+    ) -> CandleResult<Tensor> {
+        if k == 1 && s == 1 && p == 0 {
+            return Ok(x.clone());
+        }
+        let right = ((o - 1) * s + k).saturating_sub(l + p);
+        let x = if p > 0 || right > 0 {
+            let mut shape = x.dims().to_vec();
+            let low = |n: usize, shape: &mut Vec<usize>| {
+                shape[dim] = n;
+                Tensor::full(f32::MIN, shape.as_slice(), x.device())?.to_dtype(x.dtype())
+            };
+            let mut parts = Vec::with_capacity(3);
+            if p > 0 {
+                parts.push(low(p, &mut shape)?);
+            }
+            parts.push(x.clone());
+            if right > 0 {
+                parts.push(low(right, &mut shape)?);
+            }
+            Tensor::cat(&parts, dim)?
+        } else {
+            x.clone()
+        }
+        .contiguous()?;
+        let mut acc: Option<Tensor> = None;
+        for a in 0..k {
+            let idx: Vec<u32> = (0..o).map(|i| (i * s + a) as u32).collect();
+            let t = x.index_select(&Tensor::new(idx.as_slice(), x.device())?, dim)?;
+            acc = Some(match acc {
+                Some(m) => m.maximum(&t)?,
+                None => t,
+            });
+        }
+        acc.ok_or_else(|| CandleError::Msg("empty pooling window".into()))
+    }
+
+    /// `[l, o]`: column i averages window i as PyTorch does (the padding's zeros counted
+    /// when `count_include_pad`, never the part past the padding that ceil mode adds).
+    fn avg_matrix(
+        &self,
+        l: usize,
+        o: usize,
+        k: usize,
+        s: usize,
+        p: usize,
+        like: &Tensor,
+    ) -> CandleResult<Tensor> {
+        let mut v = vec![0f64; l * o];
+        for i in 0..o {
+            let start = (i * s) as i64 - p as i64;
+            let end = (start + k as i64).min((l + p) as i64);
+            let size = end - start;
+            let (lo, hi) = (start.max(0), end.min(l as i64));
+            let div = if self.count_include_pad {
+                size
+            } else {
+                hi - lo
+            };
+            for j in lo..hi {
+                v[j as usize * o + i] = 1.0 / div.max(1) as f64;
+            }
+        }
+        Tensor::from_vec(v, (l, o), like.device())?.to_dtype(like.dtype())
+    }
+}
+
+/// PyTorch's adaptive average pooling: output i averages input positions ⌊i·L/n⌋ to
+/// ⌈(i+1)·L/n⌉ − 1, for any sizes.
+fn adaptive_avg(x: &Tensor, one_d: bool, out: (usize, usize)) -> CandleResult<Tensor> {
+    let x = if one_d { x.unsqueeze(2)? } else { x.clone() };
+    let (_, _, h, w) = x.dims4()?;
+    let m = |l: usize, n: usize| -> CandleResult<Tensor> {
+        let mut v = vec![0f64; l * n];
+        for i in 0..n {
+            let start = i * l / n;
+            let end = ((i + 1) * l).div_ceil(n);
+            for j in start..end {
+                v[j * n + i] = 1.0 / (end - start) as f64;
+            }
+        }
+        Tensor::from_vec(v, (l, n), x.device())?.to_dtype(x.dtype())
+    };
+    let (mh, mw) = (m(h, out.0)?, m(w, out.1)?);
+    let y = along_hw(&x, Some(&mh), Some(&mw))?;
+    if one_d {
+        y.squeeze(2)
+    } else {
+        Ok(y)
+    }
 }

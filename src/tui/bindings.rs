@@ -56,6 +56,7 @@ pub fn holds(s: &State, w: When) -> bool {
                     Widget::Choose | Widget::Order => false,
                 }
         }
+        When::Field => on_question && w_of() == Widget::Field,
         When::CanReveal => {
             on_question && w_of() == Widget::Open && !revealed && s.feedback_visible()
         }
@@ -87,13 +88,22 @@ pub fn allowed(s: &State, a: Action) -> bool {
                         | T::Right
                         | T::Home
                         | T::End
+                        | T::ClearToStart
+                        | T::DeleteWord
                 )
         );
     }
     match a {
         Action::List(L::ResetAll) | Action::Question(Q::Reset) => !exam,
         Action::Question(
-            Q::Toggle | Q::StepUp | Q::StepDown | Q::Submit | Q::StartTyping | Q::Reveal | Q::Hint,
+            Q::Toggle
+            | Q::StepUp
+            | Q::StepDown
+            | Q::Submit
+            | Q::StartTyping
+            | Q::TypeAhead
+            | Q::Reveal
+            | Q::Hint,
         )
         | Action::Typing(
             T::Submit
@@ -106,7 +116,9 @@ pub fn allowed(s: &State, a: Action) -> bool {
             | T::Up
             | T::Down
             | T::Home
-            | T::End,
+            | T::End
+            | T::ClearToStart
+            | T::DeleteWord,
         ) => !frozen,
         Action::Typing(T::Stop | T::NextPane) => true,
         Action::Help

@@ -116,6 +116,9 @@ pub enum When {
     Rating,
     /// The question is answered by typing (and is not being rated).
     Writing,
+    /// The question is answered on one line (a number or a shape): a character that no
+    /// row binds starts typing.
+    Field,
     /// An open question whose reference may be revealed now.
     CanReveal,
     /// Typing on one line.
@@ -168,6 +171,8 @@ pub enum QuestionAction {
     Toggle,
     Submit,
     StartTyping,
+    /// Start typing with the character pressed (a one-line field, a key bound to nothing else).
+    TypeAhead,
     Reveal,
     Hint,
     NextPane,
@@ -192,6 +197,10 @@ pub enum TypingAction {
     Down,
     Home,
     End,
+    /// Erase from the line's start to the cursor.
+    ClearToStart,
+    /// Erase the word before the cursor.
+    DeleteWord,
     Stop,
     NextPane,
 }
@@ -325,6 +334,8 @@ static QUESTION: &[Row] = {
     &[
         HELP,
         QUIT,
+        // Early in the table: the footer shows it even when it has room for few keys.
+        row(&[k(Esc)], q(A::Back), "key-question-list", &[k(Esc)], When::Always),
         // Choosing options.
         row(UP, q(A::Up), "key-move", ARROWS_JK, When::Choosing),
         row(DOWN, q(A::Down), "key-move", NONE, When::Choosing),
@@ -364,6 +375,8 @@ static QUESTION: &[Row] = {
             When::Writing,
         ),
         row(&[ch('r')], q(A::Reveal), "key-reveal", &[ch('r')], When::CanReveal),
+        // A one-line field: digits and the other characters bound to nothing start typing.
+        row(&[Key::AnyChar], q(A::TypeAhead), "key-type-answer", NONE, When::Field),
         // Every kind.
         row(&[ch('h')], q(A::Hint), "key-hint", &[ch('h')], When::Always),
         row(&[k(Tab)], q(A::NextPane), "key-next-pane-scroll", &[k(Tab)], When::Always),
@@ -387,7 +400,6 @@ static QUESTION: &[Row] = {
         ),
         row(&[ch('t')], q(A::Lab), "key-lab", &[ch('t')], When::Always),
         row(&[ch('R')], q(A::Reset), "key-reset-question", &[ch('R')], When::Always),
-        row(&[k(Esc)], q(A::Back), "key-question-list", &[k(Esc)], When::Always),
     ]
 };
 
@@ -419,6 +431,20 @@ static TYPING: &[Row] = {
         row(&[k(Esc)], t(A::Stop), "key-stop-typing", &[k(Esc)], When::Always),
         row(&[k(Tab)], t(A::NextPane), "key-next-pane", &[k(Tab)], When::Always),
         row(&[k(F(1))], Action::Help, "key-help", &[k(F(1))], When::Always),
+        row(
+            &[Key::Ctrl(KeyCode::Char('u'))],
+            t(A::ClearToStart),
+            "key-clear-to-start",
+            &[Key::Ctrl(KeyCode::Char('u'))],
+            When::Always,
+        ),
+        row(
+            &[Key::Ctrl(KeyCode::Char('w'))],
+            t(A::DeleteWord),
+            "key-delete-word",
+            &[Key::Ctrl(KeyCode::Char('w'))],
+            When::Always,
+        ),
         row(&[Key::AnyChar], t(A::Insert), "key-type", NONE, When::Always),
         row(&[k(Backspace)], t(A::Backspace), "key-erase-back", NONE, When::Always),
         row(&[k(Delete)], t(A::Delete), "key-erase", NONE, When::Always),
@@ -466,8 +492,9 @@ static LAB: &[Row] = {
         row(&[k(Down), ch('j')], b(A::Down), "key-choose-setting", NONE, When::Always),
         row(&[k(Enter), ch('e')], b(A::Edit), "key-edit-switch", &[k(Enter)], When::Always),
         row(&[ch(' '), k(Left), k(Right)], b(A::Switch), "key-switch", NONE, When::Always),
-        row(&[ch('x')], b(A::Stop), "key-stop-run", &[ch('x')], When::Running),
-        row(&[ch('s')], b(A::Start), "key-start-training", &[ch('s')], When::Idle),
+        // One row shows both (the help lists `x`, idle or not); each key its own action.
+        row(&[ch('s')], b(A::Start), "lab-key-start-stop", &[ch('s'), ch('x')], When::Always),
+        row(&[ch('x')], b(A::Stop), "key-stop-run", NONE, When::Always),
         row(&[ch('c')], b(A::Clear), "key-clear-curves", &[ch('c')], When::Idle),
         row(&[ch('l')], b(A::LogScale), "key-log-scale", &[ch('l')], When::Always),
         row(&[k(Esc)], b(A::Back), "key-back", &[k(Esc)], When::Always),

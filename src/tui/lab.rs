@@ -5,9 +5,9 @@ use super::msg::Effect;
 use crate::core::i18n::Lang;
 use crate::core::pack::{LabPreset, Pack, Question};
 use crate::engine::train::{
-    EpochMetrics, RunSummary, Setting, SettingRange, TrainConfig, TrainEvent,
+    EpochMetrics, RunSummary, Setting, SettingRange, SettingsError, Speed, TrainConfig, TrainEvent,
 };
-use crate::engine::{DeviceChoice, CUDA_BUILT};
+use crate::engine::{DeviceChoice, OptimizerKind, CUDA_BUILT};
 use crate::tr;
 
 /// At most this many points per series; older points are merged pairwise beyond it, so a
@@ -122,9 +122,11 @@ pub enum Field {
     Imbalance,
     Duplication,
     Device,
+    /// How fast the run goes (paced to be watched, or flat out).
+    Speed,
 }
 
-pub const FIELDS: [Field; 10] = [
+pub const FIELDS: [Field; 11] = [
     Field::Epochs,
     Field::Batch,
     Field::Lr,
@@ -135,6 +137,7 @@ pub const FIELDS: [Field; 10] = [
     Field::Imbalance,
     Field::Duplication,
     Field::Device,
+    Field::Speed,
 ];
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -152,6 +155,10 @@ pub struct LabState {
     pub log_scale: bool,
     pub status: Option<String>,
     pub lang: Lang,
+    /// The question the lab was opened for (`None`: from the menu); another one starts clean.
+    pub origin: Option<String>,
+    /// The student typed the learning rate: switching the optimizer keeps it.
+    pub lr_typed: bool,
 }
 
 impl LabState {
@@ -165,9 +172,24 @@ impl LabState {
     /// Open the lab for a question (its preset) or from the menu.
     pub fn prepare(&mut self, from: Option<&Question>, pack: &Pack) {
         let preset = from.and_then(|q| q.lab).unwrap_or(LabPreset::Train);
-        if self.config.is_some() && (self.running || preset == self.preset) {
+        let origin = from.map(|q| q.id.clone());
+        // Back to the same lab: as it was left. A run going on keeps its lab.
+        let same = preset == self.preset && origin == self.origin;
+        if self.config.is_some() && (self.running || same) {
             return;
         }
+        // Another lab starts clean: no curves, queue, message or typed value of the last.
+        self.runs.clear();
+        self.queue.clear();
+        self.status = None;
+        self.error = None;
+        self.cursor = 0;
+        self.editing_field = false;
+        self.lr_typed = false;
+        self.config = None;
+        self.texts.clear();
+        self.preset = preset;
+        self.origin = origin;
         let model = from
             .and_then(|q| q.lab_model(pack))
             .or_else(|| pack.models.iter().find(|m| m.id == "exam_cnn"))
@@ -178,6 +200,8 @@ impl LabState {
             return;
         };
         let mut cfg = TrainConfig::new(model);
+        // Paced so that a student can watch the curves grow (10 to 30 s a run).
+        cfg.speed = Speed::Normal;
         cfg.data.train_size = 1500;
         cfg.data.val_size = 300;
         match preset {
@@ -196,47 +220,67 @@ impl LabState {
             }
             LabPreset::Train => {}
         }
-        self.preset = preset;
-        self.texts = FIELDS.iter().map(|f| field_text(&cfg, *f)).collect();
+        self.texts = FIELDS
+            .iter()
+            .map(|f| field_text(&cfg, *f, self.lang))
+            .collect();
         self.config = Some(cfg);
         self.error = None;
     }
 
-    /// Parse every field into a config, or say which field is wrong and why.
+    /// Parse every field into a config, or say which field is wrong and why (the first).
     pub fn parsed(&self) -> Result<TrainConfig, LabError> {
-        let mut cfg = self.config.clone().ok_or(LabError::NoModel)?;
-        for (&field, t) in FIELDS.iter().zip(&self.texts) {
-            let t = t.trim();
-            let num = || -> Result<f64, LabError> {
-                let value = crate::core::number::parse_number(t)
-                    .map_err(|error| LabError::NotANumber { field, error })?;
-                check_setting(field, value)
-            };
-            // The data settings are stored as f32: checked as stored, as the run checks them.
-            let num32 = || -> Result<f32, LabError> {
-                let value = crate::core::number::parse_number(t)
-                    .map_err(|error| LabError::NotANumber { field, error })?;
-                check_setting(field, value as f32 as f64).map(|v| v as f32)
-            };
-            match field {
-                Field::Epochs => cfg.epochs = num()? as usize,
-                Field::Batch => cfg.batch = num()? as usize,
-                Field::Lr => cfg.lr = num()?,
-                Field::Optimizer => {
-                    cfg.optimizer = t.parse().map_err(|_| LabError::Optimizer(t.into()))?
-                }
-                Field::TrainSize => cfg.data.train_size = num()? as usize,
-                Field::PixelNoise => cfg.data.pixel_noise = num32()?,
-                Field::LabelNoise => cfg.data.label_noise = num32()?,
-                Field::Imbalance => cfg.data.imbalance = num32()?,
-                Field::Duplication => cfg.data.duplication = num32()?,
-                Field::Device => cfg.device = t.parse().map_err(|_| LabError::Device(t.into()))?,
-            }
+        self.parsed_all().map_err(|mut errors| errors.remove(0))
+    }
+
+    /// Parse every field into a config, or list every wrong field and why.
+    pub fn parsed_all(&self) -> Result<TrainConfig, Vec<LabError>> {
+        let mut cfg = self.config.clone().ok_or_else(|| vec![LabError::NoModel])?;
+        let errors: Vec<LabError> = FIELDS
+            .iter()
+            .zip(&self.texts)
+            .filter_map(|(&field, t)| self.apply(field, t.trim(), &mut cfg).err())
+            .collect();
+        if !errors.is_empty() {
+            return Err(errors);
         }
         if cfg.device == DeviceChoice::Cuda && !CUDA_BUILT {
-            return Err(LabError::NoCuda);
+            return Err(vec![LabError::NoCuda]);
         }
         Ok(cfg)
+    }
+
+    /// Set one field of `cfg` from its text, through the shared validator.
+    fn apply(&self, field: Field, t: &str, cfg: &mut TrainConfig) -> Result<(), LabError> {
+        let num = || -> Result<f64, LabError> {
+            let value = crate::core::number::parse_number(t)
+                .map_err(|error| LabError::NotANumber { field, error })?;
+            check_setting(field, value)
+        };
+        // The data settings are stored as f32: checked as stored, as the run checks them.
+        let num32 = || -> Result<f32, LabError> {
+            let value = crate::core::number::parse_number(t)
+                .map_err(|error| LabError::NotANumber { field, error })?;
+            check_setting_f32(field, value as f32)
+        };
+        match field {
+            Field::Epochs => cfg.epochs = num()? as usize,
+            Field::Batch => cfg.batch = num()? as usize,
+            Field::Lr => cfg.lr = num()?,
+            Field::Optimizer => {
+                cfg.optimizer = t.parse().map_err(|_| LabError::Optimizer(t.into()))?
+            }
+            Field::TrainSize => cfg.data.train_size = num()? as usize,
+            Field::PixelNoise => cfg.data.pixel_noise = num32()?,
+            Field::LabelNoise => cfg.data.label_noise = num32()?,
+            Field::Imbalance => cfg.data.imbalance = num32()?,
+            Field::Duplication => cfg.data.duplication = num32()?,
+            Field::Device => cfg.device = t.parse().map_err(|_| LabError::Device(t.into()))?,
+            Field::Speed => {
+                cfg.speed = Speed::parse(t, self.lang).ok_or(LabError::Speed(t.into()))?
+            }
+        }
+        Ok(())
     }
 
     /// The settings' error as shown, in the lab's language.
@@ -321,6 +365,7 @@ impl LabState {
             | Field::LabelNoise
             | Field::Imbalance
             | Field::Duplication => self.editing_field = !self.texts.is_empty(),
+            Field::Speed => self.cycle(),
         }
     }
 
@@ -333,17 +378,21 @@ impl LabState {
         if self.running {
             return Vec::new();
         }
-        match self.parsed() {
+        match self.parsed_all() {
             Ok(cfg) => {
                 self.error = None;
+                self.status = None;
                 if self.preset != LabPreset::Train {
                     self.runs.clear();
                 }
                 self.queue = self.plan_runs(cfg);
                 self.start_next()
             }
-            Err(e) => {
-                self.error = Some(e.render(self.lang));
+            Err(errors) => {
+                // Named in the settings pane and on the status line, every wrong one.
+                let all: Vec<String> = errors.iter().map(|e| e.render(self.lang)).collect();
+                self.error = all.first().cloned();
+                self.status = Some(tr!(self.lang, "lab-not-started", errors = all.join(" · ")));
                 Vec::new()
             }
         }
@@ -371,6 +420,7 @@ impl LabState {
         if let Some(t) = self.texts.get_mut(self.cursor) {
             if !c.is_control() && t.chars().count() < 24 {
                 t.push(c);
+                self.lr_typed |= FIELDS[self.cursor] == Field::Lr;
             }
         }
     }
@@ -379,6 +429,7 @@ impl LabState {
     pub fn erase(&mut self) {
         if let Some(t) = self.texts.get_mut(self.cursor) {
             t.pop();
+            self.lr_typed |= FIELDS[self.cursor] == Field::Lr;
         }
     }
 
@@ -400,11 +451,17 @@ impl LabState {
         };
         match FIELDS[self.cursor] {
             Field::Optimizer => {
-                *t = if t == "sgd" {
-                    "adamw".into()
+                let next = if t.trim().parse() == Ok(OptimizerKind::Sgd) {
+                    OptimizerKind::AdamW
                 } else {
-                    "sgd".into()
-                }
+                    OptimizerKind::Sgd
+                };
+                *t = next.to_string();
+                self.propose_lr(next);
+            }
+            Field::Speed => {
+                let next = Speed::parse(t, self.lang).map_or(Speed::Normal, Speed::next);
+                *t = next.name(self.lang);
             }
             Field::Device => {
                 *t = if t == "cpu" {
@@ -423,6 +480,36 @@ impl LabState {
             | Field::Duplication => {}
         }
         self.error = self.parse_error();
+    }
+
+    /// After a switch to `optimizer`: its usual learning rate, unless the student typed one
+    /// (then it stays, and the status line says which one the optimizer usually takes).
+    fn propose_lr(&mut self, optimizer: OptimizerKind) {
+        let usual = optimizer.usual_lr();
+        let Some(i) = FIELDS.iter().position(|f| *f == Field::Lr) else {
+            return;
+        };
+        let Some(t) = self.texts.get_mut(i) else {
+            return;
+        };
+        let name = optimizer.to_string();
+        self.status = Some(if self.lr_typed {
+            tr!(
+                self.lang,
+                "lab-lr-kept",
+                optimizer = name,
+                usual = self.lang.real(usual),
+                lr = t.trim()
+            )
+        } else {
+            *t = usual.to_string();
+            tr!(
+                self.lang,
+                "lab-lr-proposed",
+                optimizer = name,
+                lr = self.lang.real(usual)
+            )
+        });
     }
 
     pub fn on_event(&mut self, ev: TrainEvent) -> Vec<Effect> {
@@ -468,6 +555,8 @@ impl LabState {
                 return self.start_next();
             }
             TrainEvent::Failed(e) => {
+                // Also on the status line: a run that blew up says so where it is seen.
+                self.status = Some(e.render(self.lang));
                 run.error = Some(e.render(self.lang));
                 self.queue.clear();
                 self.running = false;
@@ -493,11 +582,15 @@ pub enum LabError {
         field: Field,
         value: f64,
         range: SettingRange,
+        /// The validator's verdict, rendered as `train` renders it.
+        error: SettingsError,
     },
     #[error("unknown optimizer `{0}`")]
     Optimizer(String),
     #[error("unknown device `{0}`")]
     Device(String),
+    #[error("unknown speed `{0}`")]
+    Speed(String),
     #[error("this build has no CUDA")]
     NoCuda,
 }
@@ -516,20 +609,10 @@ impl LabError {
         match self {
             LabError::NoModel => tr!(lang, "tui-lab-no-model"),
             LabError::NotANumber { field, error } => wrong(*field, error.render(lang)),
-            LabError::OutOfRange {
-                field,
-                value,
-                range,
-            } if range.integer && value.is_finite() && value.fract() != 0.0 => {
-                tr!(lang, "tuih-lab-not-whole", field = field_name(*field, lang))
+            // The message `train` gives, with the setting named as the lab lists it.
+            LabError::OutOfRange { field, error, .. } => {
+                error.render_named(&field_name(*field, lang), lang)
             }
-            LabError::OutOfRange { field, range, .. } => tr!(
-                lang,
-                "tui-lab-out-of-range",
-                field = field_name(*field, lang),
-                lo = lang.real(range.min),
-                hi = lang.real(range.max)
-            ),
             LabError::Optimizer(t) => wrong(
                 Field::Optimizer,
                 tr!(lang, "tui-lab-bad-optimizer", text = t.as_str()),
@@ -537,6 +620,19 @@ impl LabError {
             LabError::Device(t) => wrong(
                 Field::Device,
                 tr!(lang, "tui-lab-bad-device", text = t.as_str()),
+            ),
+            LabError::Speed(t) => wrong(
+                Field::Speed,
+                tr!(
+                    lang,
+                    "lab-bad-speed",
+                    text = t.as_str(),
+                    speeds = crate::engine::train::SPEEDS
+                        .iter()
+                        .map(|s| s.name(lang))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             ),
             LabError::NoCuda => tr!(lang, "tui-lab-no-cuda"),
         }
@@ -554,7 +650,7 @@ pub fn setting(field: Field) -> Option<Setting> {
         Field::LabelNoise => Some(Setting::LabelNoise),
         Field::Imbalance => Some(Setting::Imbalance),
         Field::Duplication => Some(Setting::Duplication),
-        Field::Optimizer | Field::Device => None,
+        Field::Optimizer | Field::Device | Field::Speed => None,
     }
 }
 
@@ -563,10 +659,24 @@ fn check_setting(field: Field, value: f64) -> Result<f64, LabError> {
     let Some(s) = setting(field) else {
         return Ok(value);
     };
-    s.check(value).map_err(|_| LabError::OutOfRange {
+    s.check(value).map_err(|error| LabError::OutOfRange {
         field,
         value,
         range: s.range(),
+        error,
+    })
+}
+
+/// A data field stored as f32, through the same validator (compared in f32).
+fn check_setting_f32(field: Field, value: f32) -> Result<f32, LabError> {
+    let Some(s) = setting(field) else {
+        return Ok(value);
+    };
+    s.check_f32(value).map_err(|error| LabError::OutOfRange {
+        field,
+        value: value as f64,
+        range: s.range(),
+        error,
     })
 }
 
@@ -583,11 +693,12 @@ pub fn field_name(f: Field, lang: Lang) -> String {
         Field::Imbalance => "tui-lab-field-balance",
         Field::Duplication => "tui-lab-field-duplication",
         Field::Device => "tui-lab-field-device",
+        Field::Speed => "lab-field-speed",
     };
     lang.tr(id)
 }
 
-fn field_text(c: &TrainConfig, f: Field) -> String {
+fn field_text(c: &TrainConfig, f: Field, lang: Lang) -> String {
     match f {
         Field::Epochs => c.epochs.to_string(),
         Field::Batch => c.batch.to_string(),
@@ -599,6 +710,7 @@ fn field_text(c: &TrainConfig, f: Field) -> String {
         Field::Imbalance => c.data.imbalance.to_string(),
         Field::Duplication => c.data.duplication.to_string(),
         Field::Device => c.device.to_string(),
+        Field::Speed => c.speed.name(lang),
     }
 }
 

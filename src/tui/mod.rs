@@ -40,6 +40,8 @@ pub fn prepare(opts: &TuiOptions, tx: Sender<Msg>) -> (State, runtime::Runtime, 
     let mut state = State::new(pack.clone(), facts.clone(), opts.lang, opts.mode);
     state.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     state.exam.limit_secs = opts.time_limit_min.map(|m| m * 60);
+    state.install_id = crate::core::shuffle::install_id(&opts.data_dir);
+    state.deal();
     let path = progress_path(&opts.data_dir, &pack.meta.id, opts.mode);
     let mut effects = apply_loaded(&mut state, load(&path));
     effects.extend(state.start_exam(crate::core::report::now_unix(), opts.student.clone()));

@@ -8,7 +8,7 @@ use super::text::TextInput;
 use crate::core::grade::{computed_answer, Answer, ComputedAnswer, Facts, Feedback, Verdict};
 use crate::core::i18n::Lang;
 use crate::core::pack::{Ask, Kind, Pack, Question};
-use crate::core::progress::{Mode, Progress, SavedQuestion};
+use crate::core::progress::{FirstTry, Mode, Progress, SavedQuestion};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -108,6 +108,10 @@ pub struct QuestionState {
     pub pending: bool,
     pub trace: Option<LiveTrace>,
     pub scroll: [u16; 3],
+    /// Self-check: the score of the first graded answer, and how many were graded.
+    pub first_try: Option<FirstTry>,
+    /// The grade on its way is a new try (not one recomputed at a restart).
+    pub counting: bool,
 }
 
 /// Exam-mode bookkeeping. Times are wall-clock UNIX seconds, given to `update` by
@@ -176,6 +180,8 @@ pub struct State {
     pub code: std::collections::HashMap<String, String>,
     /// Whether this build has CUDA (a constant of the build, passed in so views stay pure).
     pub cuda_built: bool,
+    /// This installation's id: what seeds the order of choices and steps in self-check.
+    pub install_id: String,
 }
 
 fn kind_options(q: &Question, facts: &Facts) -> Vec<String> {
@@ -202,32 +208,15 @@ fn kind_options(q: &Question, facts: &Facts) -> Vec<String> {
     }
 }
 
-/// A fixed shuffle of `n` steps that is never the right order (seeded by the question id).
-fn shuffled(n: usize, id: &str) -> Vec<usize> {
-    use rand::seq::SliceRandom;
-    use rand::SeedableRng;
-    let seed = id.bytes().fold(1469598103934665603u64, |h, b| {
-        (h ^ b as u64).wrapping_mul(1099511628211)
-    });
-    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-    let mut v: Vec<usize> = (0..n).collect();
-    for _ in 0..8 {
-        v.shuffle(&mut rng);
-        if n < 2 || v.iter().enumerate().any(|(i, s)| i != *s) {
-            break;
-        }
-    }
-    if n >= 2 && v.iter().enumerate().all(|(i, s)| i == *s) {
-        v.reverse();
-    }
-    v
-}
-
 impl QuestionState {
     pub fn new(q: &Question, facts: &Facts) -> Self {
         let options = kind_options(q, facts);
         let (order, ticked) = match &q.kind {
-            Kind::Order { steps } => (shuffled(steps.len(), &q.id), Vec::new()),
+            // Dealt again per student by `State::deal`; never the right order meanwhile.
+            Kind::Order { steps } => (
+                crate::core::shuffle::initial_order("", "", &q.id, steps.len()),
+                Vec::new(),
+            ),
             Kind::Open { key_points, .. } => (Vec::new(), vec![false; key_points.len().max(1)]),
             Kind::Choice { .. } | Kind::Numeric { .. } | Kind::Computed { .. } => {
                 (Vec::new(), Vec::new())
@@ -248,6 +237,22 @@ impl QuestionState {
             pending: false,
             trace: None,
             scroll: [0; 3],
+            first_try: None,
+            counting: false,
+        }
+    }
+
+    /// A grade arrived: the score shown, and for a new try, the first try and the count.
+    pub(crate) fn record(&mut self, score: f64) {
+        self.score = Some(score);
+        if std::mem::take(&mut self.counting) {
+            self.first_try = Some(match self.first_try {
+                None => FirstTry { score, attempts: 1 },
+                Some(t) => FirstTry {
+                    score: t.score,
+                    attempts: t.attempts.saturating_add(1),
+                },
+            });
         }
     }
 
@@ -375,7 +380,87 @@ impl State {
             save_error: None,
             code,
             cuda_built: crate::engine::CUDA_BUILT,
+            install_id: String::new(),
         }
+        .dealt()
+    }
+
+    fn dealt(mut self) -> Self {
+        self.deal();
+        self
+    }
+
+    /// Who the orders are drawn for: the student in an exam, else this installation.
+    pub fn shuffle_key(&self) -> &str {
+        match (self.mode, &self.exam.student) {
+            (Mode::Exam, Some(name)) => name,
+            (Mode::Exam, None) | (Mode::SelfCheck, _) => &self.install_id,
+        }
+    }
+
+    /// The order question `i` shows its options in: `order[k]` is the pack index of the
+    /// option at position `k`. Choice questions are shuffled per student; the operations of
+    /// a model stay in the model's order.
+    pub fn choice_order(&self, i: usize) -> Vec<usize> {
+        let n = self.questions.get(i).map_or(0, |q| q.options.len());
+        match self.pack.questions.get(i).map(|q| (&q.kind, &q.id)) {
+            Some((Kind::Choice { .. }, id)) => {
+                crate::core::shuffle::choice_order(self.shuffle_key(), &self.pack.meta.id, id, n)
+            }
+            Some((
+                Kind::Computed { .. } | Kind::Open { .. } | Kind::Numeric { .. } | Kind::Order { .. },
+                _,
+            ))
+            | None => (0..n).collect(),
+        }
+    }
+
+    /// The order question `i`'s steps are first shown in (never the right one).
+    pub fn initial_order(&self, i: usize) -> Vec<usize> {
+        let n = self.questions.get(i).map_or(0, |q| q.order.len());
+        let id = self.pack.questions.get(i).map_or("", |q| q.id.as_str());
+        crate::core::shuffle::initial_order(self.shuffle_key(), &self.pack.meta.id, id, n)
+    }
+
+    /// Whether question `i` is an order question whose steps are as first shown: submitting
+    /// that is not an answer.
+    pub fn order_untouched(&self, i: usize) -> bool {
+        let order = match (self.pack.questions.get(i), self.questions.get(i)) {
+            (Some(q), Some(st)) => match &q.kind {
+                Kind::Order { .. } => &st.order,
+                Kind::Open { .. }
+                | Kind::Choice { .. }
+                | Kind::Numeric { .. }
+                | Kind::Computed { .. } => return false,
+            },
+            (None, _) | (_, None) => return false,
+        };
+        !crate::core::grade::order_answered(&self.initial_order(i), order)
+    }
+
+    /// Deal the steps of unanswered order questions for whoever the orders are drawn for
+    /// now (called when that becomes known: start, restart, the name typed, a reset).
+    pub(crate) fn deal(&mut self) {
+        for i in 0..self.questions.len() {
+            self.deal_one(i);
+        }
+    }
+
+    pub(crate) fn deal_one(&mut self, i: usize) {
+        let order = self.initial_order(i);
+        if let Some(q) = self.questions.get_mut(i) {
+            if q.answer.is_none() && q.order.len() == order.len() {
+                q.order = order;
+            }
+        }
+    }
+
+    /// What was saved beyond the answers: self-check's first tries; then the steps dealt.
+    pub(crate) fn resume_extras(&mut self, p: &Progress) {
+        for (q, st) in self.pack.questions.iter().zip(self.questions.iter_mut()) {
+            st.first_try = p.first_tries.get(&q.id).copied();
+        }
+        self.deal();
     }
 
     /// Whether this is an exam that has not been submitted: nothing may reveal an answer.
@@ -435,6 +520,9 @@ impl State {
             }
         }
         for (q, s) in self.pack.questions.iter().zip(&self.questions) {
+            if let Some(t) = s.first_try {
+                p.first_tries.insert(q.id.clone(), t);
+            }
             let draft = if s.draft_dirty() {
                 s.input.text()
             } else {

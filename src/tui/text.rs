@@ -151,6 +151,31 @@ impl TextInput {
     pub fn end(&mut self) {
         self.col = self.line_chars();
     }
+    /// Ctrl+U: erase from the start of the line to the cursor.
+    pub fn clear_to_start(&mut self) {
+        let at = self.byte(self.col);
+        self.lines[self.row].replace_range(..at, "");
+        self.col = 0;
+    }
+    /// Ctrl+W: erase the word before the cursor (and the spaces after it); at the start of
+    /// a line, join it to the line above, as Backspace does.
+    pub fn delete_word(&mut self) {
+        if self.col == 0 {
+            self.backspace();
+            return;
+        }
+        let chars: Vec<char> = self.lines[self.row].chars().take(self.col).collect();
+        let mut start = chars.len();
+        while start > 0 && chars[start - 1].is_whitespace() {
+            start -= 1;
+        }
+        while start > 0 && !chars[start - 1].is_whitespace() {
+            start -= 1;
+        }
+        let (from, to) = (self.byte(start), self.byte(self.col));
+        self.lines[self.row].replace_range(from..to, "");
+        self.col = start;
+    }
 }
 
 #[cfg(test)]
@@ -176,6 +201,42 @@ mod tests {
         m.backspace();
         assert_eq!(m.text(), "abcd");
         assert_eq!(m.cursor(), (0, 2));
+    }
+
+    #[test]
+    fn ctrl_u_and_ctrl_w_erase_back_to_the_line_start_and_the_previous_word() {
+        let mut t = TextInput::with_text(false, "1×3×40×40 rows");
+        t.left();
+        t.left();
+        t.delete_word();
+        assert_eq!(t.text(), "1×3×40×40 ws");
+        assert_eq!(t.cursor(), (0, 10));
+        t.delete_word();
+        assert_eq!(t.text(), "ws");
+        assert_eq!(t.cursor(), (0, 0));
+        t.delete_word(); // at the start of the only line: nothing
+        assert_eq!(t.text(), "ws");
+        let mut t = TextInput::with_text(false, "a bc  ");
+        t.delete_word(); // spaces then the word
+        assert_eq!(t.text(), "a ");
+        t.end();
+        t.clear_to_start();
+        assert_eq!((t.text().as_str(), t.cursor()), ("", (0, 0)));
+        let mut m = TextInput::with_text(true, "first line\nsecond é line");
+        m.home();
+        for _ in 0..8 {
+            m.right();
+        }
+        m.clear_to_start();
+        assert_eq!(m.text(), "first line\n line");
+        m.delete_word(); // at a line's start: joins the lines
+        assert_eq!(m.text(), "first line line");
+        assert_eq!(m.cursor(), (0, 10));
+        m.end();
+        m.home();
+        assert_eq!(m.cursor(), (0, 0));
+        m.end();
+        assert_eq!(m.cursor(), (0, 15));
     }
 
     /// Loading a text gives what typing it key by key gives, cut at the same length.

@@ -43,3 +43,4 @@ cli-bench-unknown-mode = unknown mode `{ $mode }`: use train or infer
 cli-bench-profile-title = per training step, batch { $batch } ({ $model }):
 cli-bench-run = run { $run }: { $rate } samples/s
 cli-bench-model-on = model { $model } on { $device }
+cli-import-note = note: { $note }

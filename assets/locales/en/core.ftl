@@ -18,6 +18,7 @@ core-shape-rank = { $n } dimensions given: a sample has 1 to { $max } (e.g. 3x40
 
 ## Why an answer could not be graded
 core-unreadable-steps = the steps must each be placed once
+core-order-not-answered = Not answered: the steps are still in the order first shown. Move them into the right order, then submit.
 core-unreadable-wrong-kind = this answer does not suit the question
 core-unreadable-model = model `{ $model }` is unavailable
 core-unreadable-computation = the computation failed: { $why }
@@ -31,6 +32,14 @@ core-evidence-failed = evidence: { $why }
 core-verdict-correct = Correct
 core-verdict-partial = Partly right
 core-verdict-wrong = Wrong
+core-first-try = First try: { $score } · { $attempts ->
+    [one] 1 graded try
+   *[other] { $attempts } graded tries
+}
+core-first-try-short = first { $score }, { $attempts ->
+    [one] 1 try
+   *[other] { $attempts } tries
+}
 core-feedback-unreadable = Could not read the answer: { $why }
 core-feedback-key-points = Key points covered: { $ticked }/{ $total }
 core-feedback-missed = ○ Missed: { $option }

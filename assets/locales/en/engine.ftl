@@ -1,11 +1,15 @@
 # The engine's training runs and data sets.
 
 ## Training settings
-train-settings-epochs = epochs must be between 1 and 10000
-train-settings-batch = the batch size must be between 1 and 4096
-train-settings-lr = the learning rate must be in (0, 10]
-train-settings-momentum = momentum must be in [0, 1)
-train-settings-sizes = the training set needs 1 to 200000 samples, validation 1 to 50000
+train-setting-range = { $name } must be { $whole ->
+    [yes] a whole number
+   *[no] a number
+} from { $min } to { $max }
+train-setting-not-whole = { $name } must be a whole number
+train-speed-slow = slow
+train-speed-normal = normal
+train-speed-fast = fast
+train-speed-max = max
 
 ## Training runs
 train-too-many-classes = the data has { $data } classes but the model only { $model } { $model ->
@@ -13,7 +17,7 @@ train-too-many-classes = the data has { $data } classes but the model only { $mo
    *[other] outputs
 }
 train-step-failed = training step failed: { $why }
-train-diverged = the loss became { $loss } at epoch { $epoch }: the learning rate { $lr } is too high for this model
+train-diverged = the loss exploded: lower the learning rate (the loss went from { $first } to { $loss } at epoch { $epoch }, with a learning rate of { $lr })
 
 ## Data sets
 train-data-too-few-outputs = the model has { $classes } { $classes ->

@@ -83,3 +83,8 @@ plan-bytes = { $n } B
 plan-kib = { $n } KiB
 plan-mib = { $n } MiB
 plan-gib = { $n } GiB
+
+## The live shape trace of a typed input (model panel, self-check)
+plan-trace-input = input
+plan-trace-batch = ✓ runs: a batch of { $batch } samples of { $sample } (PyTorch takes the first dimension as the batch)
+plan-trace-fails-here = ✗ here

@@ -47,6 +47,7 @@ view-pane-statement = Statement { $index }/{ $count }
 view-pane-model-key = Tab: model
 view-pane-answer = Your answer
 view-pane-hints = hints { $shown }/{ $count }
+view-pane-hints-title = Hints { $shown }/{ $count }
 view-pane-feedback = Feedback
 view-pane-model = Model (live)
 

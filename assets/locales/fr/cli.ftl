@@ -40,6 +40,7 @@ cli-train-done = terminé : { $epochs } { $epochs ->
 
 ## bench
 cli-bench-unknown-mode = mode inconnu `{ $mode }` : utilisez train ou infer
-cli-bench-profile-title = par étape d'entraînement, batch de { $batch } ({ $model }) :
+cli-bench-profile-title = par étape d'entraînement, lot de { $batch } ({ $model }) :
 cli-bench-run = essai { $run } : { $rate } éch./s
 cli-bench-model-on = modèle { $model } sur { $device }
+cli-import-note = remarque : { $note }

@@ -18,6 +18,7 @@ core-shape-rank = { $n } dimensions données : un échantillon en a de 1 à { $
 
 ## Pourquoi une réponse n'a pas pu être corrigée
 core-unreadable-steps = chaque étape doit être placée une fois
+core-order-not-answered = Pas de réponse : les étapes sont encore dans l'ordre du début. Remettez-les dans le bon ordre, puis validez.
 core-unreadable-wrong-kind = cette réponse ne convient pas à la question
 core-unreadable-model = le modèle `{ $model }` est indisponible
 core-unreadable-computation = le calcul a échoué : { $why }
@@ -31,6 +32,14 @@ core-evidence-failed = preuve : { $why }
 core-verdict-correct = Juste
 core-verdict-partial = Partiellement juste
 core-verdict-wrong = Faux
+core-first-try = Premier essai : { $score } · { $attempts ->
+    [one] 1 essai noté
+   *[other] { $attempts } essais notés
+}
+core-first-try-short = 1er essai { $score }, { $attempts ->
+    [one] 1 essai
+   *[other] { $attempts } essais
+}
 core-feedback-unreadable = Réponse illisible : { $why }
 core-feedback-key-points = Points clés couverts : { $ticked }/{ $total }
 core-feedback-missed = ○ Oublié : { $option }
@@ -119,7 +128,7 @@ core-pack-unknown-variant = variante inconnue `{ $found }`{ $suggestion } ; at
 
 ## Le résumé d'inspect (en-têtes de colonnes et totaux)
 core-inspect-engine = candle n'a pas pu exécuter le modèle : { $why }
-core-summary-title = Modèle { $model } ({ $class }) : entrée { $input } par échantillon, batch de { $batch }
+core-summary-title = Modèle { $model } ({ $class }) : entrée { $input } par échantillon, lot de { $batch }
 core-summary-layer = Couche
 core-summary-type = Type
 core-summary-output-shape = Forme de sortie
@@ -132,7 +141,7 @@ core-summary-buffers = { $n } (statistiques courantes de BatchNorm : des buffer
 core-summary-mult-adds-total = Mult-add :
 core-summary-param-memory = Mémoire des paramètres :
 core-summary-activation-memory = Mémoire des activations :
-core-summary-activations = { $bytes } (passe avant, batch de { $batch })
+core-summary-activations = { $bytes } (passe avant, lot de { $batch })
 core-summary-without-params = Sans paramètres :
 
 ## Progression et rapports

@@ -1,11 +1,15 @@
 # Les entraînements du moteur et ses jeux de données.
 
 ## Réglages d'entraînement
-train-settings-epochs = le nombre d'époques doit être entre 1 et 10000
-train-settings-batch = la taille de batch doit être entre 1 et 4096
-train-settings-lr = le taux d'apprentissage doit être dans ]0, 10]
-train-settings-momentum = le momentum doit être dans [0, 1[
-train-settings-sizes = l'ensemble d'entraînement demande de 1 à 200000 échantillons, la validation de 1 à 50000
+train-setting-range = { $name } doit être { $whole ->
+    [yes] un nombre entier
+   *[no] un nombre
+} de { $min } à { $max }
+train-setting-not-whole = { $name } doit être un nombre entier
+train-speed-slow = lente
+train-speed-normal = normale
+train-speed-fast = rapide
+train-speed-max = max
 
 ## Entraînements
 train-too-many-classes = les données ont { $data } classes mais le modèle seulement { $model } { $model ->
@@ -13,7 +17,7 @@ train-too-many-classes = les données ont { $data } classes mais le modèle seul
    *[other] sorties
 }
 train-step-failed = l'étape d'entraînement a échoué : { $why }
-train-diverged = la perte est devenue { $loss } à l'époque { $epoch } : le taux d'apprentissage { $lr } est trop élevé pour ce modèle
+train-diverged = la perte a explosé : baissez le taux d'apprentissage (la perte est passée de { $first } à { $loss } à l'époque { $epoch }, avec un taux d'apprentissage de { $lr })
 
 ## Jeux de données
 train-data-too-few-outputs = le modèle a { $classes } { $classes ->

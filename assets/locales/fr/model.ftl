@@ -56,8 +56,8 @@ plan-got-features = { $last ->
     }
 plan-why-flatten = Une couche Linear n'agit que sur la dernière dimension : aplatissez d'abord l'échantillon (x.view(-1, { $n }) ou torch.flatten(x, 1)).
 
-plan-why-view-mixes = PyTorch ne dirait rien : il couperait chaque échantillon en { $rows } lignes, le batch n'aurait plus une ligne par échantillon et les sorties des échantillons seraient mélangées.
-plan-why-view-glues = Le view de PyTorch ne passerait qu'avec un batch dont la taille est un multiple de { $k }, et chaque ligne collerait alors { $k } échantillons ensemble.
+plan-why-view-mixes = PyTorch ne dirait rien : il couperait chaque échantillon en { $rows } lignes, le lot n'aurait plus une ligne par échantillon et les sorties des échantillons seraient mélangées.
+plan-why-view-glues = Le view de PyTorch ne passerait qu'avec un lot dont la taille est un multiple de { $k }, et chaque ligne collerait alors { $k } échantillons ensemble.
 plan-why-view-fails = { $per_sample } n'est pas un multiple de { $n } : le view de PyTorch échoue.
 
 plan-need-dim = une dimension entre { $low } et { $high }
@@ -72,11 +72,16 @@ plan-what-all-weights = les poids du modèle
 plan-what-weights = les poids de `{ $model }`
 plan-what-output = la sortie de { $label }
 plan-what-activations = les activations
-plan-what-batch = un batch de { $batch } à travers `{ $model }` jusqu'à { $label } (sortie { $shape })
-plan-what-batch-buffers = un batch de { $batch } à travers `{ $model }` jusqu'à { $label } (avec ses tampons de travail complétés par le padding)
+plan-what-batch = un lot de { $batch } à travers `{ $model }` jusqu'à { $label } (sortie { $shape })
+plan-what-batch-buffers = un lot de { $batch } à travers `{ $model }` jusqu'à { $label } (avec ses tampons de travail complétés par le padding)
 
 ## Tailles en octets : $n est déjà formaté (`512,0`).
 plan-bytes = { $n } o
 plan-kib = { $n } Kio
 plan-mib = { $n } Mio
 plan-gib = { $n } Gio
+
+## La trace des formes d'une entrée tapée (panneau du modèle, auto-évaluation)
+plan-trace-input = entrée
+plan-trace-batch = ✓ passe : un lot de { $batch } échantillons { $sample } (PyTorch lit la première dimension comme le lot)
+plan-trace-fails-here = ✗ ici

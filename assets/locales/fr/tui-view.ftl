@@ -47,7 +47,8 @@ view-pane-statement = Énoncé { $index }/{ $count }
 view-pane-model-key = Tab : modèle
 view-pane-answer = Votre réponse
 view-pane-hints = indices { $shown }/{ $count }
-view-pane-feedback = Correction
+view-pane-hints-title = Indices { $shown }/{ $count }
+view-pane-feedback = Résultat
 view-pane-model = Modèle (en direct)
 
 ## Panneau du modèle
@@ -81,10 +82,10 @@ view-lab-title-data-quality = Labo qualité des données : un jeu propre à cô
 view-lab-settings = Réglages
 view-lab-model = modèle : { $model }
 view-lab-epoch-gauge = époque { $epoch }/{ $epochs }
-view-lab-batch-gauge = batch · { $rate } éch./s
+view-lab-batch-gauge = lot · { $rate } éch./s
 view-lab-eta = ETA { $time }
 view-lab-speedup = Accélération GPU : ×{ $ratio }
-view-lab-no-cuda = Cette version n'a pas CUDA : seul le CPU est mesuré. Sur GPU, les produits matriciels des convolutions tournent sur des milliers de cœurs : pour un ResNet, comptez 10 à 100 fois plus d'échantillons par seconde (question 6) ; pour un modèle aussi petit, moins, car l'échantillonnage des batches et le lancement des noyaux prennent leur part.
+view-lab-no-cuda = Cette version n'a pas CUDA : seul le CPU est mesuré. Sur GPU, les produits matriciels des convolutions tournent sur des milliers de cœurs : pour un ResNet, comptez 10 à 100 fois plus d'échantillons par seconde (question 6) ; pour un modèle aussi petit, moins, car l'échantillonnage des lots et le lancement des noyaux prennent leur part.
 view-lab-run-best = meilleure époque { $epoch } · préc. { $accuracy }
 # $stopped : yes quand l’entraînement a été arrêté avant sa fin.
 view-lab-run-speed = { $seconds } s · { $rate } éch./s{ $stopped ->

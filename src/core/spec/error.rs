@@ -62,6 +62,8 @@ pub enum SpecProblem {
     NotFinite {
         argument: &'static str,
     },
+    /// A convolution's or pooling's arguments against PyTorch's rules (`spec.ftl`).
+    Zoo(super::rule::ZooProblem),
 }
 
 impl SpecError {
@@ -107,6 +109,7 @@ impl SpecError {
             SpecProblem::NotFinite { argument } => {
                 crate::tr!(lang, "spec-not-finite", at = at, argument = *argument)
             }
+            SpecProblem::Zoo(z) => z.render(lang, at),
         };
         crate::tr!(
             lang,

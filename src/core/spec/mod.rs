@@ -10,6 +10,7 @@
 //! candle's instantiation is the engine's one match (`engine::Network::with_dtype`).
 
 mod activation;
+mod args;
 mod conv;
 mod dropout;
 mod error;
@@ -18,10 +19,14 @@ mod need;
 mod norm;
 mod pool;
 mod reshape;
+mod rule;
 
+pub use args::{Padding, Pair};
 pub(crate) use error::count;
 pub use error::{LayerAt, SpecError, SpecProblem};
 pub use need::Need;
+pub use pool::pool_len;
+pub use rule::{ZooNeed, ZooProblem};
 
 use crate::core::shape::Shape;
 use serde::{Deserialize, Serialize};
@@ -60,19 +65,64 @@ pub struct LayerSpec {
 
 /// Layer kinds with PyTorch's arguments and defaults.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum LayerKind {
+    /// `nn.Conv2d`: `kernel`, `stride`, `padding`, `dilation` are `3` or `(3, 5)`;
+    /// `padding` may also be `"same"` (stride 1) or `"valid"`.
     Conv2d {
         #[serde(rename = "in")]
         in_channels: usize,
         #[serde(rename = "out")]
         out_channels: usize,
-        kernel: usize,
-        #[serde(default = "one")]
-        stride: usize,
+        kernel: Pair,
+        #[serde(default = "args::one")]
+        stride: Pair,
         #[serde(default)]
-        padding: usize,
+        padding: Padding,
+        #[serde(default = "args::one")]
+        dilation: Pair,
+        #[serde(default = "args::one_usize")]
+        groups: usize,
         #[serde(default = "yes")]
         bias: bool,
+    },
+    /// `nn.Conv1d` over a C x L sample: Conv2d's arguments, one number each.
+    Conv1d {
+        #[serde(rename = "in")]
+        in_channels: usize,
+        #[serde(rename = "out")]
+        out_channels: usize,
+        kernel: Pair,
+        #[serde(default = "args::one")]
+        stride: Pair,
+        #[serde(default)]
+        padding: Padding,
+        #[serde(default = "args::one")]
+        dilation: Pair,
+        #[serde(default = "args::one_usize")]
+        groups: usize,
+        #[serde(default = "yes")]
+        bias: bool,
+    },
+    /// `nn.ConvTranspose2d`: H_out = (H − 1)·s − 2p + d·(k − 1) + output_padding + 1.
+    ConvTranspose2d {
+        #[serde(rename = "in")]
+        in_channels: usize,
+        #[serde(rename = "out")]
+        out_channels: usize,
+        kernel: Pair,
+        #[serde(default = "args::one")]
+        stride: Pair,
+        #[serde(default = "args::zero")]
+        padding: Pair,
+        #[serde(default = "args::zero")]
+        output_padding: Pair,
+        #[serde(default = "args::one_usize")]
+        groups: usize,
+        #[serde(default = "yes")]
+        bias: bool,
+        #[serde(default = "args::one")]
+        dilation: Pair,
     },
     Linear {
         #[serde(rename = "in")]
@@ -102,15 +152,54 @@ pub enum LayerKind {
         dim: i64,
     },
     MaxPool2d {
-        kernel: usize,
+        kernel: Pair,
         /// PyTorch's default stride is the kernel size.
         #[serde(default)]
-        stride: Option<usize>,
+        stride: Option<Pair>,
+        #[serde(default = "args::zero")]
+        padding: Pair,
+        #[serde(default)]
+        ceil_mode: bool,
     },
     AvgPool2d {
-        kernel: usize,
+        kernel: Pair,
         #[serde(default)]
-        stride: Option<usize>,
+        stride: Option<Pair>,
+        #[serde(default = "args::zero")]
+        padding: Pair,
+        #[serde(default)]
+        ceil_mode: bool,
+        /// Whether the padding's zeros count in each mean (PyTorch's default: true).
+        #[serde(default = "yes")]
+        count_include_pad: bool,
+    },
+    MaxPool1d {
+        kernel: Pair,
+        #[serde(default)]
+        stride: Option<Pair>,
+        #[serde(default = "args::zero")]
+        padding: Pair,
+        #[serde(default)]
+        ceil_mode: bool,
+    },
+    AvgPool1d {
+        kernel: Pair,
+        #[serde(default)]
+        stride: Option<Pair>,
+        #[serde(default = "args::zero")]
+        padding: Pair,
+        #[serde(default)]
+        ceil_mode: bool,
+        #[serde(default = "yes")]
+        count_include_pad: bool,
+    },
+    /// `nn.AdaptiveAvgPool1d(output_size)` over a C x L sample.
+    AdaptiveAvgPool1d {
+        output_size: Pair,
+    },
+    /// `nn.AdaptiveAvgPool2d(output_size)`: `7` or `(2, 3)`.
+    AdaptiveAvgPool2d {
+        output_size: Pair,
     },
     /// `torch.flatten(x, 1)` / `nn.Flatten()`: keeps the batch dimension.
     Flatten,
@@ -125,9 +214,6 @@ pub enum LayerKind {
     },
 }
 
-fn one() -> usize {
-    1
-}
 fn yes() -> bool {
     true
 }
@@ -203,13 +289,65 @@ impl LayerKind {
                 kernel,
                 stride,
                 padding,
+                dilation,
+                groups,
                 bias,
-            } => Box::new(conv::Conv2d {
+            } => Box::new(conv::Conv {
+                dims: conv::Dims::Two,
+                transposed: false,
                 in_channels,
                 out_channels,
                 kernel,
                 stride,
                 padding,
+                output_padding: Pair::One(0),
+                dilation,
+                groups,
+                bias,
+            }),
+            LayerKind::Conv1d {
+                in_channels,
+                out_channels,
+                kernel,
+                stride,
+                padding,
+                dilation,
+                groups,
+                bias,
+            } => Box::new(conv::Conv {
+                dims: conv::Dims::One,
+                transposed: false,
+                in_channels,
+                out_channels,
+                kernel,
+                stride,
+                padding,
+                output_padding: Pair::One(0),
+                dilation,
+                groups,
+                bias,
+            }),
+            LayerKind::ConvTranspose2d {
+                in_channels,
+                out_channels,
+                kernel,
+                stride,
+                padding,
+                output_padding,
+                groups,
+                bias,
+                dilation,
+            } => Box::new(conv::Conv {
+                dims: conv::Dims::Two,
+                transposed: true,
+                in_channels,
+                out_channels,
+                kernel,
+                stride,
+                padding: Padding::Size(padding),
+                output_padding,
+                dilation,
+                groups,
                 bias,
             }),
             LayerKind::Linear {
@@ -235,15 +373,71 @@ impl LayerKind {
                 value: alpha,
             }),
             LayerKind::Softmax { dim } => Box::new(activation::Softmax { dim }),
-            LayerKind::MaxPool2d { kernel, stride } => Box::new(pool::Pool2d {
+            LayerKind::MaxPool2d {
+                kernel,
+                stride,
+                padding,
+                ceil_mode,
+            } => Box::new(pool::Pool {
+                dims: conv::Dims::Two,
                 reduce: pool::Reduce::Max,
                 kernel,
                 stride,
+                padding,
+                ceil_mode,
+                count_include_pad: true,
             }),
-            LayerKind::AvgPool2d { kernel, stride } => Box::new(pool::Pool2d {
+            LayerKind::AvgPool2d {
+                kernel,
+                stride,
+                padding,
+                ceil_mode,
+                count_include_pad,
+            } => Box::new(pool::Pool {
+                dims: conv::Dims::Two,
                 reduce: pool::Reduce::Avg,
                 kernel,
                 stride,
+                padding,
+                ceil_mode,
+                count_include_pad,
+            }),
+            LayerKind::MaxPool1d {
+                kernel,
+                stride,
+                padding,
+                ceil_mode,
+            } => Box::new(pool::Pool {
+                dims: conv::Dims::One,
+                reduce: pool::Reduce::Max,
+                kernel,
+                stride,
+                padding,
+                ceil_mode,
+                count_include_pad: true,
+            }),
+            LayerKind::AvgPool1d {
+                kernel,
+                stride,
+                padding,
+                ceil_mode,
+                count_include_pad,
+            } => Box::new(pool::Pool {
+                dims: conv::Dims::One,
+                reduce: pool::Reduce::Avg,
+                kernel,
+                stride,
+                padding,
+                ceil_mode,
+                count_include_pad,
+            }),
+            LayerKind::AdaptiveAvgPool1d { output_size } => Box::new(pool::AdaptiveAvg {
+                dims: conv::Dims::One,
+                output: output_size,
+            }),
+            LayerKind::AdaptiveAvgPool2d { output_size } => Box::new(pool::AdaptiveAvg {
+                dims: conv::Dims::Two,
+                output: output_size,
             }),
             LayerKind::Flatten => Box::new(reshape::Flatten),
             LayerKind::View(first, n) => Box::new(reshape::View { first, n }),

@@ -37,6 +37,8 @@ pub enum Need {
         dim: i64,
         rank: i64,
     },
+    /// A 1-d layer's C x L sample, or a window of several sizes (`spec.ftl`).
+    Zoo(super::rule::ZooNeed),
 }
 
 /// The channels, height and width of a C x H x W sample, or that `op` needs one.
@@ -45,15 +47,6 @@ pub(super) fn image_dims(x: &Shape, op: &'static str) -> Result<(usize, usize, u
         [c, h, w] => Ok((*c, *h, *w)),
         _ => Err(Need::Image { op }),
     }
-}
-
-/// PyTorch's formula: floor((n + 2p - k) / s) + 1, or `None` when the kernel does not fit.
-pub(super) fn conv_len(n: usize, k: usize, s: usize, p: usize) -> Option<usize> {
-    let padded = n.checked_add(p.checked_mul(2)?)?;
-    if padded < k || s == 0 {
-        return None;
-    }
-    Some((padded - k) / s + 1)
 }
 
 /// Mult-adds of a layer whose every weight is used once per output position, as torchinfo

@@ -48,12 +48,13 @@ impl LayerFacts for BatchNorm2d {
         Ok(x.clone())
     }
 
-    /// 2·C trainable (γ, β), 2·C buffers (running mean, variance).
+    /// 2·C trainable (γ, β), 2·C + 1 buffers (running mean, variance, and PyTorch's
+    /// `num_batches_tracked` counter).
     fn sizes(&self) -> Option<Sizes> {
         let two_c = (self.features as u64).checked_mul(2)?;
         Some(Sizes {
             params: two_c,
-            buffers: two_c,
+            buffers: two_c.checked_add(1)?,
         })
     }
 

@@ -11,7 +11,7 @@ pub(super) fn on(s: &mut State, a: ListAction) -> Vec<Effect> {
         ListAction::Down => s.list_cursor = (s.list_cursor + 1).min(n.saturating_sub(1)),
         ListAction::First => s.list_cursor = 0,
         ListAction::Last => s.list_cursor = n.saturating_sub(1),
-        ListAction::Open => s.open_question(s.list_cursor, true),
+        ListAction::Open => s.open_question(s.list_cursor),
         ListAction::Continue => {
             // The first unanswered question from where the student left off.
             let start = s.current;
@@ -19,7 +19,7 @@ pub(super) fn on(s: &mut State, a: ListAction) -> Vec<Effect> {
                 .map(|d| (start + d) % n)
                 .find(|&i| s.questions[i].answer.is_none())
                 .unwrap_or(start);
-            s.open_question(next, true);
+            s.open_question(next);
         }
         ListAction::SubmitExam => s.confirm = Some(Confirm::Submit),
         ListAction::Report => s.screen = Screen::Report,

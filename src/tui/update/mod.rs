@@ -17,8 +17,8 @@ use crate::tui::bindings;
 use crate::tui::keymap::{key_name, Action, Key};
 use crate::tui::msg::{Effect, Msg};
 use crate::tui::state::{
-    exam_report, is_input_shape, text_kind, widget, Confirm, ExamState, Pane, QuestionState,
-    Screen, State, Widget,
+    exam_report, is_input_shape, widget, Confirm, ExamState, Pane, QuestionState, Screen, State,
+    Widget,
 };
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -47,7 +47,13 @@ impl State {
             }
             Msg::Click { column, row } => {
                 let hit = self.size.and_then(|size| {
-                    crate::tui::view::list_item_at(size, self.questions.len(), column, row)
+                    crate::tui::view::list_item_at(
+                        size,
+                        self.questions.len(),
+                        self.list_cursor,
+                        column,
+                        row,
+                    )
                 });
                 match (hit, self.screen) {
                     // As if the arrows had moved there and Enter was pressed.
@@ -81,8 +87,9 @@ impl State {
                     s.pending = false;
                     s.answer = Some(answer);
                     if self.mode == Mode::SelfCheck || self.exam.submitted {
-                        s.score = Some(score);
+                        s.record(score);
                         s.feedback = feedback;
+                        s.scroll[1] = 0;
                     }
                 }
                 let mut e = vec![self.save()];
@@ -154,6 +161,8 @@ impl State {
                 }
             }
         }
+        // First tries; the steps dealt for the student now known.
+        self.resume_extras(p);
         // Feedback is not saved: recompute it for graded answers. A submitted exam is
         // graded again from its answers, whatever scores the file holds: open answers are
         // the teacher's, unanswered questions score 0.
@@ -203,7 +212,7 @@ impl State {
             }
             Action::Quit => self.ask_quit(),
             Action::List(a) => list::on(self, a),
-            Action::Question(a) => question::on(self, a),
+            Action::Question(a) => question::on(self, a, k),
             Action::Typing(a) => typing::on(self, a, k),
             Action::Report(a) => report::on(self, a),
             Action::Lab(a) => lab::on(self, a),
@@ -237,6 +246,7 @@ impl State {
             self.exam.naming = Some(crate::tui::text::TextInput::new(false));
             return Vec::new();
         }
+        self.deal();
         self.begin_exam(now)
     }
 
@@ -259,6 +269,7 @@ impl State {
         }
         self.exam.naming = None;
         self.exam.student = Some(name);
+        self.deal();
         self.status = None;
         self.begin_exam(self.exam.now)
     }
@@ -347,9 +358,11 @@ impl State {
             return Vec::new();
         }
         let s = &mut self.questions[i];
-        s.score = Some(g.score);
+        s.record(g.score);
         s.feedback = g.feedback;
         s.answer = Some(answer);
+        // A new answer's feedback is read from its top (its verdict).
+        s.scroll[1] = 0;
         Vec::new()
     }
 
@@ -398,12 +411,19 @@ impl State {
         let mut effects = Vec::new();
         if self.feedback_visible() {
             self.status = None;
+            // A new try in self-check (an exam counts only what is submitted).
+            self.questions[i].counting = self.mode == Mode::SelfCheck;
             effects.extend(self.grade_now(i, answer));
             if self.status.is_some() {
                 // Not read: no attempt; the field stays open to correct it.
                 self.editing = true;
             } else {
-                self.focus = Pane::Feedback;
+                // Where the next key makes sense: the options or steps stay under the
+                // arrows and Space; after a typed answer, the arrows scroll the feedback.
+                self.focus = match widget(&q) {
+                    Widget::Field => Pane::Feedback,
+                    Widget::Choose | Widget::Order | Widget::Open => Pane::Answer,
+                };
             }
         } else {
             self.exam.history[i].push(answer.clone());
@@ -472,23 +492,21 @@ impl State {
         }
     }
 
-    /// Open question `i`; from the list, an unanswered text question opens ready to type,
-    /// while n/p browse without typing (so the next n is not typed into an answer).
-    fn open_question(&mut self, i: usize, start_typing: bool) {
+    /// Open question `i`, browsing: typing starts when the student starts it (Enter, or a
+    /// character no key binds in a one-line field), so `t`, `h`, `n` keep their meaning.
+    fn open_question(&mut self, i: usize) {
         self.current = i.min(self.questions.len().saturating_sub(1));
         self.list_cursor = self.current;
         self.screen = Screen::Question;
         self.focus = Pane::Answer;
-        self.editing = start_typing
-            && !self.frozen()
-            && text_kind(self.question()).is_some()
-            && self.qs().answer.is_none();
+        self.editing = false;
         self.status = None;
     }
 
     fn reset_question(&mut self, i: usize) {
         let q = self.pack.questions[i].clone();
         self.questions[i] = QuestionState::new(&q, &self.facts);
+        self.deal_one(i);
     }
 
     /// Reset everything: every answer and the exam's state.

@@ -5,8 +5,9 @@ use crate::tr;
 use crate::tui::keymap::QuestionAction;
 use crate::tui::msg::Effect;
 use crate::tui::state::{widget, Confirm, Pane, Screen, State, Widget};
+use crossterm::event::{KeyCode, KeyEvent};
 
-pub(super) fn on(s: &mut State, a: QuestionAction) -> Vec<Effect> {
+pub(super) fn on(s: &mut State, a: QuestionAction, k: KeyEvent) -> Vec<Effect> {
     let n = s.questions.len();
     match a {
         QuestionAction::Up => move_cursor(s, -1),
@@ -14,10 +15,25 @@ pub(super) fn on(s: &mut State, a: QuestionAction) -> Vec<Effect> {
         QuestionAction::StepUp => move_step(s, -1),
         QuestionAction::StepDown => move_step(s, 1),
         QuestionAction::Toggle => toggle(s),
-        QuestionAction::Submit => return s.submit_current(),
+        QuestionAction::Submit => {
+            // The steps as first shown are not an answer: nothing is graded or recorded.
+            if s.order_untouched(s.current) {
+                s.status = Some(tr!(s.lang, "core-order-not-answered"));
+                return Vec::new();
+            }
+            return s.submit_current();
+        }
         QuestionAction::StartTyping => {
             s.focus = Pane::Answer;
             s.editing = true;
+        }
+        QuestionAction::TypeAhead => {
+            s.focus = Pane::Answer;
+            s.editing = true;
+            if let KeyCode::Char(c) = k.code {
+                s.qs_mut().input.insert(c);
+                return s.trace_effect();
+            }
         }
         QuestionAction::Reveal => {
             let q = s.qs_mut();
@@ -43,13 +59,13 @@ pub(super) fn on(s: &mut State, a: QuestionAction) -> Vec<Effect> {
         QuestionAction::PreviousPane => s.focus = next_pane(s, false),
         QuestionAction::Next => {
             if s.current + 1 < n {
-                s.open_question(s.current + 1, false);
+                s.open_question(s.current + 1);
                 return vec![s.save()];
             }
         }
         QuestionAction::Previous => {
             if s.current > 0 {
-                s.open_question(s.current - 1, false);
+                s.open_question(s.current - 1);
                 return vec![s.save()];
             }
         }
@@ -86,6 +102,10 @@ fn next_pane(s: &State, forward: bool) -> Pane {
 fn move_cursor(s: &mut State, d: i32) {
     let focus = s.focus;
     let w = widget(s.question());
+    // How far each pane may scroll as drawn now: never past its last line.
+    let limits = s.size.map_or([500; 3], |size| {
+        crate::tui::view::question_scroll_limits(s, size)
+    });
     let q = s.qs_mut();
     let scroll_idx = match focus {
         Pane::Statement => Some(0),
@@ -95,9 +115,9 @@ fn move_cursor(s: &mut State, d: i32) {
     };
     if let Some(i) = scroll_idx {
         q.scroll[i] = if d < 0 {
-            q.scroll[i].saturating_sub(1)
+            q.scroll[i].min(limits[i]).saturating_sub(1)
         } else {
-            q.scroll[i].saturating_add(1).min(500)
+            q.scroll[i].saturating_add(1).min(limits[i])
         };
         return;
     }
@@ -142,6 +162,8 @@ fn toggle(s: &mut State) {
         }
     };
     let w = widget(s.question());
+    // The cursor is a position on screen; the options are shown in the student's order.
+    let shown = s.choice_order(s.current);
     let q = s.qs_mut();
     match w {
         Widget::Open if q.revealed => {
@@ -150,7 +172,9 @@ fn toggle(s: &mut State) {
             }
         }
         Widget::Choose => {
-            let c = q.cursor;
+            let Some(&c) = shown.get(q.cursor) else {
+                return;
+            };
             if single {
                 for (i, sel) in q.selected.iter_mut().enumerate() {
                     *sel = i == c;

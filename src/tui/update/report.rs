@@ -10,7 +10,7 @@ pub(super) fn on(s: &mut State, a: ReportAction) -> Vec<Effect> {
         ReportAction::Down => {
             s.list_cursor = (s.list_cursor + 1).min(s.questions.len().saturating_sub(1))
         }
-        ReportAction::Review => s.open_question(s.list_cursor, true),
+        ReportAction::Review => s.open_question(s.list_cursor),
         ReportAction::Back => {
             s.screen = Screen::List;
             s.status = None;

@@ -36,6 +36,8 @@ pub(super) fn on(s: &mut State, a: TypingAction, k: KeyEvent) -> Vec<Effect> {
         TypingAction::Down => input.down(),
         TypingAction::Home => input.home(),
         TypingAction::End => input.end(),
+        TypingAction::ClearToStart => input.clear_to_start(),
+        TypingAction::DeleteWord => input.delete_word(),
     }
     if s.qs().input.text() != before {
         return s.trace_effect();
@@ -61,6 +63,8 @@ fn naming(s: &mut State, a: TypingAction, k: KeyEvent, text: String) -> Vec<Effe
         TypingAction::Right => input.right(),
         TypingAction::Home => input.home(),
         TypingAction::End => input.end(),
+        TypingAction::ClearToStart => input.clear_to_start(),
+        TypingAction::DeleteWord => input.delete_word(),
         TypingAction::NewLine
         | TypingAction::Up
         | TypingAction::Down

@@ -8,14 +8,60 @@ use crate::tui::state::State;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::Marker;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Paragraph, Wrap};
 use ratatui::Frame;
 
 const COLOURS: [Color; 4] = [Color::Cyan, Color::Magenta, Color::Yellow, Color::Green];
 
-/// (legend, points, style, drawn thick)
-type Curve = (String, Vec<(f64, f64)>, Style, bool);
+/// (points, style, drawn thick); the legend line names them.
+type Curve = (Vec<(f64, f64)>, Style, bool);
+
+/// The colour of the `i`-th run's curves.
+fn run_colour(i: usize) -> Color {
+    COLOURS[i % COLOURS.len()]
+}
+
+/// The legend, drawn on its own line(s) above the charts at every size: which mark is the
+/// training loss and which the validation loss, and with several runs, each run's colour
+/// (on a second line when they do not fit in `width`). ratatui's own legend hides itself
+/// on small charts and covers the curves on large ones.
+pub(super) fn legend(s: &State, t: Theme, width: u16) -> Vec<Line<'static>> {
+    let l = s.lang;
+    let runs = &s.lab.runs;
+    // One run: its colour on the marks; several: neutral marks and a colour per run.
+    let mark = match runs.len() {
+        1 => t.fg(run_colour(0)),
+        _ => Style::default(),
+    };
+    let marks = Line::from(vec![
+        Span::styled("⠶⠶ ", mark),
+        Span::raw(tr!(l, "lab-legend-train")),
+        Span::raw("  "),
+        Span::styled("▄▄ ", mark.add_modifier(Modifier::BOLD)),
+        Span::raw(tr!(l, "lab-legend-val")),
+    ]);
+    if runs.len() < 2 {
+        return vec![marks];
+    }
+    let mut colours = Vec::new();
+    for (i, run) in runs.iter().enumerate() {
+        if i > 0 {
+            colours.push(Span::raw("  "));
+        }
+        colours.push(Span::styled("■ ", t.fg(run_colour(i))));
+        colours.push(Span::raw(run.label.clone()));
+    }
+    let colours = Line::from(colours);
+    if marks.width() + 2 + colours.width() <= width as usize {
+        let mut one = marks;
+        one.spans.push(Span::raw("  "));
+        one.spans.extend(colours.spans);
+        vec![one]
+    } else {
+        vec![marks, colours]
+    }
+}
 
 /// The bounds of the loss chart: x spans the whole planned run (so curves grow instead
 /// of being rescaled), y the points drawn, never an empty range.
@@ -25,7 +71,7 @@ fn bounds(curves: &[Curve], planned_epochs: usize) -> (f64, f64, f64) {
         f64::INFINITY,
         f64::NEG_INFINITY,
     );
-    for (_, pts, _, _) in curves {
+    for (pts, _, _) in curves {
         for &(x, y) in pts {
             xmax = xmax.max(x);
             ymin = ymin.min(y);
@@ -63,7 +109,7 @@ pub(super) fn draw_lab_charts(f: &mut Frame, loss_area: Rect, acc_area: Rect, s:
     };
     let mut owned: Vec<Curve> = Vec::new();
     for (i, run) in lab.runs.iter().enumerate() {
-        let c = COLOURS[i % COLOURS.len()];
+        let c = run_colour(i);
         let raw: Vec<(f64, f64)> = run
             .train_loss
             .points()
@@ -82,19 +128,9 @@ pub(super) fn draw_lab_charts(f: &mut Frame, loss_area: Rect, acc_area: Rect, s:
             .into_iter()
             .map(|(x, y)| (x, tf(y)))
             .collect();
-        owned.push((String::new(), raw, t.dim(), false));
-        owned.push((
-            tr!(l, "view-chart-train", run = run.label.as_str()),
-            smooth,
-            t.fg(c),
-            false,
-        ));
-        owned.push((
-            tr!(l, "view-chart-val", run = run.label.as_str()),
-            val,
-            t.fg(c).add_modifier(Modifier::BOLD),
-            true,
-        ));
+        owned.push((raw, t.dim(), false));
+        owned.push((smooth, t.fg(c), false));
+        owned.push((val, t.fg(c).add_modifier(Modifier::BOLD), true));
     }
     let planned = lab.runs.iter().map(|r| r.epochs).max().unwrap_or(1);
     let (xmax, ymin, ymax) = bounds(&owned, planned);
@@ -114,22 +150,19 @@ pub(super) fn draw_lab_charts(f: &mut Frame, loss_area: Rect, acc_area: Rect, s:
     } else {
         let datasets: Vec<Dataset> = owned
             .iter()
-            .map(|(name, pts, style, scatter)| {
+            .map(|(pts, style, scatter)| {
                 let d = Dataset::default()
                     .data(pts)
                     .style(*style)
                     .marker(Marker::Braille)
                     .graph_type(GraphType::Line);
                 // Validation: one point per epoch, joined by a bold line.
-                let d = if *scatter {
+                // Unnamed: the legend line above the charts names the curves at every
+                // size (ratatui's legend hides on small charts, covers curves on large).
+                if *scatter {
                     d.marker(Marker::HalfBlock)
                 } else {
                     d
-                };
-                if name.is_empty() {
-                    d
-                } else {
-                    d.name(name.clone())
                 }
             })
             .collect();
@@ -147,28 +180,26 @@ pub(super) fn draw_lab_charts(f: &mut Frame, loss_area: Rect, acc_area: Rect, s:
             ]));
         f.render_widget(chart, loss_area);
     }
-    type AccCurve = (String, Vec<(f64, f64)>, Style);
+    type AccCurve = (Vec<(f64, f64)>, Style);
     let accs: Vec<AccCurve> = lab
         .runs
         .iter()
         .enumerate()
         .map(|(i, r)| {
             (
-                tr!(l, "view-chart-val-acc", run = r.label.as_str()),
                 r.val_acc
                     .points()
                     .into_iter()
                     .map(|(x, y)| (x, y * 100.0))
                     .collect(),
-                t.fg(COLOURS[i % COLOURS.len()]),
+                t.fg(run_colour(i)),
             )
         })
         .collect();
     let ds: Vec<Dataset> = accs
         .iter()
-        .map(|(n, p, st)| {
+        .map(|(p, st)| {
             Dataset::default()
-                .name(n.clone())
                 .data(p)
                 .style(*st)
                 .marker(Marker::Braille)
@@ -199,7 +230,7 @@ mod tests {
         // No points: x spans the planned epochs, y falls back to 0..1.
         assert_eq!(bounds(&[], 5), (5.0, 0.0, 1.0));
         assert_eq!(bounds(&[], 0), (1.0, 0.0, 1.0));
-        let curve = |pts: Vec<(f64, f64)>| (String::new(), pts, Style::default(), false);
+        let curve = |pts: Vec<(f64, f64)>| (pts, Style::default(), false);
         // A flat curve gets a unit range; points beyond the plan widen x.
         assert_eq!(
             bounds(&[curve(vec![(1.0, 2.0), (7.0, 2.0)])], 5),

@@ -1,6 +1,6 @@
 //! The training lab screen: settings, each run's results, the charts and the gauges.
 
-use super::chart::draw_lab_charts;
+use super::chart::{draw_lab_charts, legend};
 use super::header::clock;
 use super::theme::Theme;
 use crate::core::i18n::Lang;
@@ -74,9 +74,13 @@ pub(super) fn draw_lab(f: &mut Frame, area: Rect, s: &State, t: Theme) {
         ),
         left,
     );
-    let [title, loss, acc, gauges] = Layout::vertical([
+    // The legend on one line, or two when the runs' colours do not fit on one.
+    let legend = legend(s, t, right.width);
+    let legend_rows = legend.len() as u16;
+    let [title, key, loss, acc, gauges] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Percentage(55),
+        Constraint::Length(legend_rows),
+        Constraint::Percentage(50),
         Constraint::Min(5),
         Constraint::Length(2),
     ])
@@ -88,6 +92,7 @@ pub(super) fn draw_lab(f: &mut Frame, area: Rect, s: &State, t: Theme) {
         )),
         title,
     );
+    f.render_widget(Paragraph::new(legend), key);
     draw_lab_charts(f, loss, acc, s, t);
     if let Some(run) = lab.runs.last() {
         draw_gauges(f, gauges, run, l, t);

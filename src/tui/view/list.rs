@@ -1,6 +1,7 @@
 //! The question list, and the per-question state shown there and in the report.
 
 use super::theme::Theme;
+use crate::core::feedback::first_try_short;
 use crate::core::feedback::verdict_text;
 use crate::core::progress::Mode;
 use crate::tr;
@@ -71,12 +72,19 @@ pub(super) fn draw_list(f: &mut Frame, area: Rect, s: &State, t: Theme) {
     let mut lines = Vec::new();
     for (i, q) in s.pack.questions.iter().enumerate() {
         let (state, style) = state_text(s, i);
+        // Self-check: the first try beside the last answer's verdict.
+        let first = match (s.mode, s.questions[i].first_try) {
+            (Mode::SelfCheck, Some(ft)) => format!("{}  ", first_try_short(ft, s.lang)),
+            (Mode::SelfCheck, None) | (Mode::Exam, _) => String::new(),
+        };
+        let state_width = first.chars().count() + state.chars().count();
         let width = inner.width as usize;
         let title = format!("{:>4}  {}", q.number, q.title);
-        let pad = width.saturating_sub(title.chars().count() + state.chars().count() + 2);
+        let pad = width.saturating_sub(title.chars().count() + state_width + 2);
         let spans = vec![
             Span::raw(title),
             Span::raw(" ".repeat(pad)),
+            Span::styled(first, t.dim()),
             Span::styled(state, style),
         ];
         lines.push(cursor_line(spans, i == s.list_cursor, t));
@@ -87,5 +95,12 @@ pub(super) fn draw_list(f: &mut Frame, area: Rect, s: &State, t: Theme) {
         Mode::Exam => tr!(s.lang, "view-list-mode-exam"),
     };
     lines.push(Line::styled(mode, t.dim()));
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    // The cursor stays in view: the list scrolls under it (one line per question).
+    let offset = super::layout::list_offset(s.list_cursor, inner.height);
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((u16::try_from(offset).unwrap_or(u16::MAX), 0)),
+        inner,
+    );
 }

@@ -23,6 +23,7 @@ mod theme;
 
 pub use keys::keys;
 pub use layout::{list_item_at, MIN_SIZE};
+pub use question::scroll_limits as question_scroll_limits;
 pub(crate) use theme::Theme;
 
 use crate::tui::state::{Screen, State};
@@ -37,7 +38,8 @@ pub fn draw(f: &mut Frame, s: &State) {
         popup::draw_too_small(f, area, s.lang);
         return;
     }
-    let [header, body, footer] = layout::frame_areas(area);
+    let footer_h = keys::Footer::new(s, area.width).height();
+    let [header, body, footer] = layout::frame_areas(area, footer_h);
     header::draw_header(f, header, s, t);
     match s.screen {
         Screen::List => list::draw_list(f, body, s, t),

@@ -8,6 +8,22 @@ use crate::tui::msg::LiveTrace;
 use crate::tui::state::State;
 use ratatui::text::{Line, Text};
 
+/// The shape trace of the text in the field, once a live trace has come back for it: pure
+/// arithmetic (`core::plan::trace`), a few layers, cheap enough to draw from.
+fn typed_trace(
+    s: &State,
+    model: &str,
+    live: &Option<LiveTrace>,
+) -> Option<crate::core::plan::ShapeTrace> {
+    match live {
+        Some(LiveTrace::Runs(_) | LiveTrace::Breaks(_)) => {}
+        Some(LiveTrace::Unreadable(_)) | None => return None,
+    }
+    let (spec, _) = s.facts.models.get(model)?;
+    let input = crate::core::shape::parse_shape(&s.qs().input.text()).ok()?;
+    Some(crate::core::plan::trace(spec, &input, s.facts.budget))
+}
+
 /// Whether the parameter counts may be shown: they are the answer of parameter questions,
 /// so those show them once graded.
 fn params_shown(s: &State, ask: &Ask, graded: bool) -> bool {
@@ -47,19 +63,38 @@ pub(super) fn model_text(s: &State, q: &Question, t: Theme) -> Text<'static> {
         Ask::InputShape => true,
         Ask::ParameterCount { .. } | Ask::ParameterFree | Ask::OutputShape { .. } => false,
     };
+    // The typed input's own shapes, layer by layer up to the layer that refuses it: never
+    // the default input's, which would answer the question and mislead a failing one.
+    let typed = if input_question {
+        typed_trace(s, model, &st.trace)
+    } else {
+        None
+    };
     if input_question {
-        match &st.trace {
-            None => lines.push(Line::styled(tr!(l, "view-model-type-shape"), t.dim())),
-            Some(LiveTrace::Unreadable(why)) => {
+        match (&st.trace, &typed) {
+            (None, _) => lines.push(Line::styled(tr!(l, "view-model-type-shape"), t.dim())),
+            (Some(LiveTrace::Unreadable(why)), _) => {
                 lines.push(Line::styled(why.render(l), t.partial()))
             }
-            Some(LiveTrace::Runs(trace)) => {
-                lines.push(Line::styled(tr!(l, "view-model-runs"), t.good()));
-                for (label, shape) in trace {
-                    lines.push(Line::raw(format!("{label:<18} {shape}")));
-                }
+            // `1x3x40x40`: a batch of one sample, which PyTorch runs (and grading accepts).
+            (Some(LiveTrace::Runs(_) | LiveTrace::Breaks(_)), Some(tr))
+                if tr.batch.is_some() && tr.failure.is_none() =>
+            {
+                let sample = crate::core::shape::Shape(tr.input.dims()[1..].to_vec());
+                lines.push(Line::styled(
+                    tr!(
+                        l,
+                        "plan-trace-batch",
+                        batch = l.num(tr.batch.unwrap_or(1) as u64),
+                        sample = sample.to_string()
+                    ),
+                    t.good(),
+                ));
             }
-            Some(LiveTrace::Breaks(why)) => {
+            (Some(LiveTrace::Runs(_)), _) => {
+                lines.push(Line::styled(tr!(l, "view-model-runs"), t.good()));
+            }
+            (Some(LiveTrace::Breaks(why)), _) => {
                 lines.push(Line::styled(tr!(l, "view-model-breaks"), t.bad()));
                 lines.push(Line::raw(why.render(l)));
             }
@@ -76,7 +111,14 @@ pub(super) fn model_text(s: &State, q: &Question, t: Theme) -> Text<'static> {
         ),
         t.accent(),
     ));
-    for r in &summary.rows {
+    if let Some(tr) = &typed {
+        lines.push(Line::raw(format!(
+            "{:<17}{:<12}",
+            tr!(l, "plan-trace-input"),
+            tr.input.to_string()
+        )));
+    }
+    for (i, r) in summary.rows.iter().enumerate() {
         let p = if !show_params {
             "?".to_string()
         } else if r.counts.trainable + r.counts.buffers == 0 {
@@ -84,10 +126,16 @@ pub(super) fn model_text(s: &State, q: &Question, t: Theme) -> Text<'static> {
         } else {
             l.num(r.counts.trainable + r.counts.buffers)
         };
-        let shape = if input_question && !s.feedback_visible() {
-            "…".into()
-        } else {
-            r.output.to_string()
+        let shape = match (&typed, input_question) {
+            (_, false) => r.output.to_string(),
+            (None, true) => "…".into(),
+            (Some(tr), true) => match tr.steps.get(i) {
+                Some((_, shape)) => shape.to_string(),
+                None if i == tr.steps.len() && tr.failing_layer().is_some() => {
+                    tr!(l, "plan-trace-fails-here")
+                }
+                None => String::new(),
+            },
         };
         lines.push(Line::raw(format!("{:<17}{:<12}{:>9}", r.label, shape, p)));
     }

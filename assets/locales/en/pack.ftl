@@ -1,0 +1,31 @@
+# Packs and model files: strict reading (common slips named with their fix), the pack's own
+# memory limit, and which model of a file a command works on.
+
+## Common slips in RON files
+pack-slip-hash-comment = `#` does not start a comment in RON: write `//` (or `/* … */`)
+pack-slip-python-bool = `{ $found }` is Python's spelling: RON writes `{ $fix }`
+pack-slip-float-for-integer = an integer is expected here, not `{ $found }`: write `{ $integer }`
+pack-slip-single-quotes = RON's strings are in double quotes, "like this" (single quotes hold one character)
+pack-slip-null = `{ $found }` is not RON: write `None`, or leave the field out
+
+## The memory limit
+pack-limit-explain = { $source ->
+    [pack] The limit is the pack's `memory_budget_mib: { $code }` (MiB, at most { $ceiling }): raise it there, or pass --memory-budget MIB.
+    [flag] The limit is --memory-budget { $code } (MiB): pass a larger value to raise it.
+   *[default] The limit is the default, { $mib } MiB: raise it with --memory-budget MIB, or in the pack with `memory_budget_mib` (at most { $ceiling }).
+}
+pack-budget-over-ceiling = `memory_budget_mib: { $code }` is over the { $ceiling } MiB a pack may set: lower it (a user may still pass --memory-budget MIB)
+pack-budget-zero = `memory_budget_mib: 0` leaves no memory for any model: give at least 1 (MiB), or leave the field out for the default
+pack-over-limit = `{ $model }` does not fit the memory limit: { $why }
+
+## Which model a command works on
+pack-models-neither = `{ $path }` is neither a pack (it has no `version` or `questions`) nor a model spec (`id`, `input`, `layers`)
+pack-models-no-such-model = no model `{ $id }` in { $path }: { $count ->
+    [0] it has none
+   *[other] its models are { $available }
+}
+
+## The summary
+pack-summary-buffers-column = Buffers
+pack-summary-buffers-total = Buffers (not parameters):
+pack-summary-buffers-what = { $n } (BatchNorm's running_mean, running_var, num_batches_tracked)

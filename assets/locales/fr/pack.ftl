@@ -1,0 +1,31 @@
+# Packs et fichiers de modèles : lecture stricte (les fautes courantes nommées avec leur correction),
+# la limite de mémoire propre au pack, et le modèle d'un fichier sur lequel travaille une commande.
+
+## Fautes courantes dans les fichiers RON
+pack-slip-hash-comment = `#` ne commence pas un commentaire en RON : écrivez `//` (ou `/* … */`)
+pack-slip-python-bool = `{ $found }` s'écrit ainsi en Python : RON écrit `{ $fix }`
+pack-slip-float-for-integer = un entier est attendu ici, pas `{ $found }` : écrivez `{ $integer }`
+pack-slip-single-quotes = les chaînes de RON sont entre guillemets droits doubles, "comme ceci" (les apostrophes entourent un seul caractère)
+pack-slip-null = `{ $found }` n'est pas du RON : écrivez `None`, ou omettez le champ
+
+## La limite de mémoire
+pack-limit-explain = { $source ->
+    [pack] La limite est celle du pack, son champ `memory_budget_mib` à { $code } (en Mio, au plus { $ceiling }) : augmentez-la là, ou passez --memory-budget MIO.
+    [flag] La limite est --memory-budget { $code } (en Mio) : passez une valeur plus grande pour l'augmenter.
+   *[default] La limite est celle par défaut, { $mib } Mio : augmentez-la avec --memory-budget MIO, ou dans le pack avec `memory_budget_mib` (au plus { $ceiling }).
+}
+pack-budget-over-ceiling = `memory_budget_mib` à { $code } dépasse les { $ceiling } Mio qu'un pack peut se donner : diminuez-la (un utilisateur peut toujours passer --memory-budget MIO)
+pack-budget-zero = `memory_budget_mib` à 0 ne laisse aucune mémoire aux modèles : donnez au moins 1 (Mio), ou omettez le champ pour la valeur par défaut
+pack-over-limit = `{ $model }` ne tient pas dans la limite de mémoire : { $why }
+
+## Le modèle sur lequel travaille une commande
+pack-models-neither = `{ $path }` n'est ni un pack (il n'a ni `version` ni `questions`) ni une spécification de modèle (`id`, `input`, `layers`)
+pack-models-no-such-model = aucun modèle `{ $id }` dans { $path } : { $count ->
+    [0] il n'en a aucun
+   *[other] ses modèles sont { $available }
+}
+
+## Le résumé
+pack-summary-buffers-column = Buffers
+pack-summary-buffers-total = Buffers (pas des paramètres) :
+pack-summary-buffers-what = { $n } (running_mean, running_var et num_batches_tracked de BatchNorm)
