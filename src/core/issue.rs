@@ -156,7 +156,7 @@ pub enum Problem {
         model: String,
         why: PlanError,
         /// The limit in force, named when the model is over it.
-        limit: crate::core::pack::MemoryLimit,
+        limit: crate::core::limit::MemoryLimit,
     },
     /// The pack's `memory_budget_mib` is over the ceiling (MiB).
     BudgetOverCeiling {
@@ -206,6 +206,8 @@ pub enum Problem {
     },
     Compute(ComputeError),
     Disagrees(Disagreement),
+    /// The pack's variables, constraints or `{expr}` placeholders (issue 15).
+    Variant(crate::core::variant::VariantError),
     /// The pack's id is longer than a save file's name allows.
     PackIdTooLong {
         len: usize,
@@ -333,6 +335,7 @@ impl Problem {
             }
             Problem::Compute(e) => e.render(lang),
             Problem::Disagrees(d) => d.render(lang),
+            Problem::Variant(e) => e.render(lang),
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod grade;
 pub mod grading_file;
 pub mod i18n;
 pub mod issue;
+pub mod limit;
 pub mod moodle;
 pub mod number;
 pub mod numfmt;

@@ -2,7 +2,9 @@
 
 use crate::core::plan::DEFAULT_BUDGET_BYTES;
 use crate::core::spec::{ron_options, ModelSpec};
+use crate::core::variant::{Domain, Variant};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// The pack format this build reads.
 pub const PACK_VERSION: u32 = 1;
@@ -23,10 +25,21 @@ pub struct Pack {
     /// at most [`MAX_BUDGET_MIB`]); `--memory-budget` on the command line overrides it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_budget_mib: Option<u64>,
+    /// Integer variables drawn per student (`{ "c1": Range(min: 4, max: 16) }`), used as
+    /// `{expr}` in the pack's text; see [`crate::core::variant`].
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub variables: BTreeMap<String, Domain>,
+    /// Conditions every drawn variant meets (`"c1 * 2 <= 24"`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub constraints: Vec<String>,
     /// SHA-256 of the pack's source text (lowercase hex), set by [`parse_pack`]: exam
-    /// reports carry it so a teacher can tell which version of the pack was taken.
+    /// reports carry it so a teacher can tell which version of the pack was taken. For a
+    /// pack with variables it is the hash of the file as written, whatever the variant.
     #[serde(skip)]
     pub source_hash: String,
+    /// The variant this pack was drawn as (packs with variables only).
+    #[serde(skip)]
+    pub variant: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -200,8 +213,79 @@ struct VersionProbe {
     version: Option<u32>,
 }
 
-/// Parse a pack's text (no semantic validation).
+/// Parse a pack's text (no semantic validation). A pack with variables is read as its
+/// variant 0.
 pub fn parse_pack(text: &str) -> Result<Pack, PackError> {
+    parse_pack_variant(text, None).map(|(p, _)| p)
+}
+
+/// A pack's declarations, read before any variant is drawn.
+#[derive(Deserialize, Default)]
+struct Declarations {
+    #[serde(default)]
+    variables: BTreeMap<String, Domain>,
+    #[serde(default)]
+    constraints: Vec<String>,
+}
+
+/// Whether `text` declares variables or uses `{expr}` placeholders: a pack with variants.
+pub fn has_variants(text: &str) -> bool {
+    crate::core::variant::has_placeholders(text) || !declarations(text).variables.is_empty()
+}
+
+fn declarations(text: &str) -> Declarations {
+    // Cheap test first: a pack without the word has none.
+    if !text.contains("variables") {
+        return Declarations::default();
+    }
+    ron_options()
+        .from_str::<Declarations>(&crate::core::variant::neutral(text))
+        .unwrap_or_default()
+}
+
+/// Parse variant `variant` of a pack's text (variant 0 when `None`): its variables are
+/// drawn, every `{expr}` replaced, and the text read as any pack. A pack without
+/// variables is read as it is (its variant is `None`). The source hash is the hash of
+/// `text`, the file as written.
+pub fn parse_pack_variant(
+    text: &str,
+    variant: Option<u64>,
+) -> Result<(Pack, Option<Variant>), PackError> {
+    if !has_variants(text) {
+        return parse_plain(text).map(|p| (p, None));
+    }
+    let d = declarations(text);
+    let as_issue = |e: crate::core::variant::VariantError, at: &[Step]| {
+        PackError::Invalid(vec![
+            Issue::general(Problem::Variant(e)).at_path(&crate::core::variant::neutral(text), at)
+        ])
+    };
+    let number = variant.unwrap_or(0);
+    let drawn = crate::core::variant::draw(&d.variables, &d.constraints, number).map_err(|e| {
+        let at = match &e {
+            crate::core::variant::VariantError::EmptyDomain(_)
+            | crate::core::variant::VariantError::TooManyVariables
+            | crate::core::variant::VariantError::OutOfRange(_)
+            | crate::core::variant::VariantError::NotANumber(_) => vec![Step::Field("variables")],
+            crate::core::variant::VariantError::BadConstraint(_)
+            | crate::core::variant::VariantError::Arithmetic(_)
+            | crate::core::variant::VariantError::Unsatisfiable
+            | crate::core::variant::VariantError::BadExpr { .. }
+            | crate::core::variant::VariantError::UnknownVariable { .. } => {
+                vec![Step::Field("constraints")]
+            }
+        };
+        as_issue(e, &at)
+    })?;
+    let instance = crate::core::variant::instantiate(text, &drawn).map_err(|e| as_issue(e, &[]))?;
+    let mut pack = parse_plain(&instance)?;
+    pack.source_hash = sha256_hex(text.as_bytes());
+    pack.variant = Some(number);
+    Ok((pack, Some(drawn)))
+}
+
+/// Parse a pack's text as it is (no placeholders).
+fn parse_plain(text: &str) -> Result<Pack, PackError> {
     // ron 0.10 rescans a string's tail after each escape: quadratic time. Refuse before
     // parsing what would take it too long.
     if let Err(line) = escape_cost(text, MAX_ESCAPE_SCAN) {
@@ -587,78 +671,7 @@ pub fn read_text_file(path: &std::path::Path, max: u64) -> std::io::Result<Strin
     String::from_utf8(bytes).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
 }
 
-/// The most memory a pack may give itself with `memory_budget_mib` (8 GiB): `check`
-/// refuses more. `--memory-budget` on the command line is the user's own choice and may.
-pub const MAX_BUDGET_MIB: u64 = 8192;
-
-/// Where the memory limit in force comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LimitSource {
-    /// The built-in default (512 MiB).
-    Default,
-    /// `--memory-budget` on the command line.
-    Flag,
-    /// The pack's `memory_budget_mib`.
-    Pack,
-}
-
-/// The memory limit of every model and input, and where it comes from (refusals name it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MemoryLimit {
-    pub bytes: u64,
-    pub source: LimitSource,
-}
-
-impl MemoryLimit {
-    /// `--memory-budget` when given, else the pack's own limit when it sets one, else the
-    /// default.
-    pub fn choose(flag_mib: Option<u64>, pack_mib: Option<u64>) -> MemoryLimit {
-        match (flag_mib, pack_mib) {
-            (Some(m), _) => MemoryLimit {
-                bytes: m.saturating_mul(1 << 20),
-                source: LimitSource::Flag,
-            },
-            (None, Some(m)) => MemoryLimit {
-                bytes: m.saturating_mul(1 << 20),
-                source: LimitSource::Pack,
-            },
-            (None, None) => MemoryLimit {
-                bytes: DEFAULT_BUDGET_BYTES,
-                source: LimitSource::Default,
-            },
-        }
-    }
-
-    /// A limit of `bytes` given by a caller: the default when it is the default.
-    pub fn given(bytes: u64) -> MemoryLimit {
-        MemoryLimit {
-            bytes,
-            source: if bytes == DEFAULT_BUDGET_BYTES {
-                LimitSource::Default
-            } else {
-                LimitSource::Flag
-            },
-        }
-    }
-
-    /// Which limit this is and how to raise it, in `lang`.
-    pub fn explain(&self, lang: crate::core::i18n::Lang) -> String {
-        let mib = lang.num(self.bytes >> 20);
-        let source = match self.source {
-            LimitSource::Default => "default",
-            LimitSource::Flag => "flag",
-            LimitSource::Pack => "pack",
-        };
-        crate::tr!(
-            lang,
-            "pack-limit-explain",
-            source = source,
-            mib = mib,
-            code = (self.bytes >> 20).to_string(),
-            ceiling = lang.num(MAX_BUDGET_MIB)
-        )
-    }
-}
+pub use crate::core::limit::{LimitSource, MemoryLimit, MAX_BUDGET_MIB};
 
 /// The `memory_budget_mib` a pack's text sets, read without validating the rest: `None`
 /// when it sets none or cannot be read (loading it then reports why).
@@ -669,7 +682,7 @@ pub fn budget_of_text(text: &str) -> Option<u64> {
         memory_budget_mib: Option<u64>,
     }
     ron_options()
-        .from_str::<Probe>(text)
+        .from_str::<Probe>(&crate::core::variant::neutral(text))
         .ok()
         .and_then(|p| p.memory_budget_mib)
 }
