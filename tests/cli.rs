@@ -174,7 +174,7 @@ fn train_speaks_french() {
     let (code, _, err) = mltutor(&["--lang", "fr", "train", "--epochs", "0"]);
     assert_eq!(code, 2);
     assert!(
-        err.starts_with("erreur\u{a0}: le nombre d'époques doit être entre 1 et 10000"),
+        err.starts_with("erreur\u{a0}: --epochs doit être un nombre entier de 1 à 10\u{202f}000"),
         "{err}"
     );
 }

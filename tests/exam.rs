@@ -144,7 +144,7 @@ fn answers(s: &State) -> Vec<String> {
 fn after_submission_no_key_changes_an_answer_on_any_question() {
     let mut s = exam(Lang::en(), 600);
     open(&mut s, "q3");
-    press(&mut s, "w.x + b");
+    press(&mut s, "\nw.x + b"); // Enter starts typing
     s.update(ctrl('s'));
     open(&mut s, "q4b");
     press(&mut s, " \n");
@@ -252,7 +252,7 @@ fn submit_warns_about_unanswered_questions() {
 fn open_questions_are_left_to_the_teacher_with_their_text() {
     let mut s = exam(Lang::en(), 600);
     open(&mut s, "q3");
-    press(&mut s, "sum of w_i x_i plus b");
+    press(&mut s, "\nsum of w_i x_i plus b"); // Enter starts typing
     s.update(ctrl('s'));
     let i = s.current;
     assert!(
@@ -453,10 +453,11 @@ fn thirty_reports_and_the_class_results() {
         let q4a = if k % 3 == 0 { "53600\n" } else { "53300\n" };
         let q4c = if k % 2 == 0 { "3x40x40\n" } else { "3x20x20\n" };
         let q6 = ["x10\n", "x50\n", "x2\n"][k % 3];
-        let q2 = if k % 5 == 0 { "J\n" } else { "\n" };
+        // The steps as first shown are not an answer: every student moves one.
+        let q2 = if k % 5 == 0 { "J\n" } else { "jJ\n" };
         let mut answers = vec![("q4a", q4a), ("q4c", q4c), ("q6", q6), ("q2", q2)];
         if k % 4 == 0 {
-            answers.push(("q3", "w.x + b"));
+            answers.push(("q3", "\nw.x + b")); // Enter starts typing
         }
         // Two students of the same name: two files all the same.
         let name = if k == 29 {
@@ -618,11 +619,17 @@ fn self_check_keeps_the_first_try_and_the_tries() {
     let t = s.questions[i].first_try.expect("a first try");
     assert_eq!((t.score, t.attempts), (0.0, 2));
     let screen = render(&s, 100, 32);
-    assert!(screen.contains("First try: 0% · 2 graded tries"), "{screen}");
+    assert!(
+        screen.contains("First try: 0% · 2 graded tries"),
+        "{screen}"
+    );
     // The list, self-check's summary.
     s.update(key(KeyCode::Esc));
     let list = render(&s, 100, 32);
-    let row = list.lines().find(|l| l.contains("Counting weights")).unwrap();
+    let row = list
+        .lines()
+        .find(|l| l.contains("Counting weights"))
+        .unwrap();
     assert!(row.contains("first 0%, 2 tries  Correct (100%)"), "{list}");
     // A restart: loaded from JSON as the file holds it.
     let json = serde_json::to_string(&s.progress()).unwrap();
@@ -648,4 +655,66 @@ fn an_exam_counts_no_tries() {
     let i = index(&s, "q4a");
     assert_eq!(s.questions[i].first_try, None);
     assert!(s.progress().first_tries.is_empty());
+}
+
+// The live trace shows the typed input's own shapes up to the failing layer, and the
+// failure's reason; never the model's default input's shapes. Shapes by hand (see
+// core::plan's tests): 3x20x2 → conv1 10x20x2 → pool 10x10x1 → conv2 10x10x1 → the second
+// pool's 2x2 window does not fit a width of 1.
+#[test]
+fn the_live_trace_follows_the_typed_input() {
+    let typed = |text: &str, lang: Lang, w: u16, h: u16| -> String {
+        let mut s = state(lang, Mode::SelfCheck);
+        open(&mut s, "q4c");
+        press(&mut s, text);
+        let spec = s.facts.models["exam_cnn"].0.clone();
+        let shape = mltutor::core::shape::parse_shape(text).unwrap();
+        let trace = match mltutor::engine::inspect(&spec, Some(&shape), 1, s.facts.budget) {
+            Ok(sum) => LiveTrace::Runs(
+                sum.rows
+                    .iter()
+                    .map(|r| (r.label.clone(), r.output.clone()))
+                    .collect(),
+            ),
+            Err(e) => LiveTrace::Breaks(e),
+        };
+        let (index, seq) = (s.current, s.trace_seq);
+        s.update(Msg::Traced { index, seq, trace });
+        render(&s, w, h)
+    };
+    for (w, h) in [(120, 40), (160, 48)] {
+        let screen = typed("3x20x2", Lang::en(), w, h);
+        for row in [
+            "input            3x20x2",
+            "conv1            10x20x2",
+            "F.max_pool2d     10x10x1",
+            "conv2            10x10x1",
+            "F.max_pool2d     ✗ here",
+        ] {
+            assert!(screen.contains(row), "{row}\n{screen}");
+        }
+        assert!(!screen.contains("10x40x40"), "{screen}");
+        assert!(screen.contains("breaks"), "{screen}");
+    }
+    let screen = typed("3x44x44", Lang::en(), 160, 48);
+    assert!(screen.contains("F.max_pool2d     10x11x11"), "{screen}");
+    assert!(screen.contains("x.view(-1, 1000) ✗ here"), "{screen}");
+    assert!(screen.contains("1210"), "{screen}");
+    let screen = typed("1x3x40x40", Lang::en(), 160, 48);
+    assert!(screen.contains("a batch of one sample"), "{screen}");
+    assert!(screen.contains("input            1x3x40x40"), "{screen}");
+    assert!(screen.contains("conv1            1x10x40x40"), "{screen}");
+    assert!(screen.contains("fc2              1x10"), "{screen}");
+    let screen = typed("3x20x2", Lang::fr(), 160, 48);
+    assert!(screen.contains("entrée           3x20x2"), "{screen}");
+    assert!(screen.contains("F.max_pool2d     ✗ ici"), "{screen}");
+    // An exam hides the trace.
+    let mut s = exam(Lang::en(), 600);
+    open(&mut s, "q4c");
+    press(&mut s, "3x20x2");
+    let screen = render(&s, 160, 48);
+    assert!(
+        !screen.contains("10x20x2") && !screen.contains("✗ here"),
+        "{screen}"
+    );
 }

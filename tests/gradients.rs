@@ -295,3 +295,128 @@ fn stock_candle_max_pool_backward_is_scaled_by_a_quarter() {
     assert_eq!(g[5], 0.25);
     assert_eq!(g[15], 0.25);
 }
+
+/// Skip connections, products and concatenations pass the gradient to both branches: a
+/// residual block in a sub-module class (used twice), a broadcast sum and product (C x 1 x 1
+/// against C x H x W), `torch.cat` along the channels and along the width, `nn.Sequential`.
+#[test]
+fn add_mul_cat_sequential_and_sub_modules() {
+    check(
+        r#"(id: "residual", input: [2, 4, 4], modules: [(class_name: "Block", layers: [
+            (layer: Identity, to: "identity"),
+            (name: "conv1", layer: Conv2d(in: 2, out: 2, kernel: 3, padding: 1), from: "x", to: "out"),
+            (layer: Tanh),
+            (name: "conv2", layer: Conv2d(in: 2, out: 2, kernel: 1)),
+            (layer: Add, from: ["out", "identity"]),
+        ])], layers: [
+            (name: "layer1", layer: Module("Block")),
+            (name: "layer2", layer: Module("Block")),
+            (layer: Flatten),
+            (name: "fc", layer: Linear(in: 32, out: 3)),
+        ])"#,
+        true,
+    );
+    check(
+        r#"(id: "broadcast", input: [2, 3, 3], layers: [
+            (name: "c", layer: Conv2d(in: 2, out: 2, kernel: 1), to: "v"),
+            (layer: AdaptiveAvgPool2d(output_size: 1), from: "x", to: "s"),
+            (name: "g", layer: Conv2d(in: 2, out: 2, kernel: 1)),
+            (layer: Sigmoid),
+            (layer: Mul, from: ["v", "s"], to: "y"),
+            (layer: Add, from: ["y", "s"]),
+            (layer: Flatten),
+            (name: "fc", layer: Linear(in: 18, out: 2)),
+        ])"#,
+        true,
+    );
+    check(
+        r#"(id: "cat", input: [2, 4, 3], layers: [
+            (name: "a", layer: Conv2d(in: 2, out: 3, kernel: 3, padding: 1), from: "x", to: "a"),
+            (name: "b", layer: Conv2d(in: 2, out: 1, kernel: 1), from: "x", to: "b"),
+            (layer: Cat(dim: 1), from: ["a", "b"], to: "c"),
+            (name: "d", layer: Conv2d(in: 4, out: 4, kernel: 1), to: "d"),
+            (layer: Cat(dim: -1), from: ["c", "d"]),
+            (name: "head", layer: Sequential([Flatten, Linear(in: 96, out: 5), Tanh, Linear(in: 5, out: 2)])),
+        ])"#,
+        true,
+    );
+}
+
+#[test]
+fn batch_norm1d_and_batch_norm_without_its_defaults() {
+    // No bias before a batch norm: its mean subtraction cancels it (a zero gradient).
+    check(
+        r#"(id: "bn1", input: [5], layers: [
+            (name: "a", layer: Linear(in: 5, out: 4, bias: false)),
+            (name: "bn", layer: BatchNorm1d(features: 4)),
+        ])"#,
+        true,
+    );
+    check(
+        r#"(id: "bn1l", input: [3, 5], layers: [
+            (name: "c", layer: Conv1d(in: 3, out: 4, kernel: 2, bias: false)),
+            (name: "bn", layer: BatchNorm1d(features: 4, affine: false)),
+            (layer: Flatten),
+            (name: "a", layer: Linear(in: 16, out: 2)),
+        ])"#,
+        true,
+    );
+    // Without running statistics the batch's are used at evaluation too.
+    check(
+        r#"(id: "bn2", input: [2, 3, 3], layers: [
+            (name: "c", layer: Conv2d(in: 2, out: 2, kernel: 1, bias: false)),
+            (name: "bn", layer: BatchNorm2d(features: 2, track_running_stats: false)),
+            (layer: Tanh),
+            (layer: BatchNorm2d(features: 2, affine: false, track_running_stats: false)),
+        ])"#,
+        false,
+    );
+}
+
+#[test]
+fn layer_norm_and_group_norm() {
+    check(
+        r#"(id: "ln", input: [3, 4], layers: [
+            (name: "a", layer: Linear(in: 4, out: 4)),
+            (name: "ln", layer: LayerNorm(normalized_shape: (3, 4))),
+            (name: "ln2", layer: LayerNorm(normalized_shape: 4, bias: false)),
+            (layer: LayerNorm(normalized_shape: 4, elementwise_affine: false)),
+            (name: "b", layer: Linear(in: 4, out: 2)),
+        ])"#,
+        false,
+    );
+    check(
+        r#"(id: "gn", input: [2, 3, 3], layers: [
+            (name: "c", layer: Conv2d(in: 2, out: 4, kernel: 1)),
+            (name: "gn", layer: GroupNorm(num_groups: 2, num_channels: 4)),
+            (layer: Tanh),
+            (layer: GroupNorm(num_groups: 4, num_channels: 4, affine: false)),
+            (layer: Dropout2d(p: 0.5)),
+        ])"#,
+        false,
+    );
+}
+
+#[test]
+fn operations_over_dimensions() {
+    check(
+        r#"(id: "dims", input: [3, 4], layers: [
+            (name: "a", layer: Linear(in: 4, out: 6)),
+            (layer: Transpose(dim0: 1, dim1: 2)),
+            (layer: Permute(dims: [0, 2, 1])),
+            (layer: LogSoftmax(dim: -1)),
+            (layer: Mean(dim: 1, keepdim: true)),
+            (layer: FlattenDims(start_dim: 1)),
+        ])"#,
+        true,
+    );
+    check(
+        r#"(id: "last", input: [2, 3, 4], layers: [
+            (name: "a", layer: Linear(in: 4, out: 5)),
+            (layer: Select(dim: 1, index: -1)),
+            (layer: Sum(dim: -2)),
+            (layer: Tanh),
+        ])"#,
+        true,
+    );
+}

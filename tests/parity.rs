@@ -151,6 +151,22 @@ fn the_corpus_covers_the_kinds() {
         "Flatten",
         "View",
         "Dropout",
+        "BatchNorm1d",
+        "LayerNorm",
+        "GroupNorm",
+        "Dropout2d",
+        "LogSoftmax",
+        "Mean",
+        "Sum",
+        "Transpose",
+        "Permute",
+        "Select",
+        "Identity",
+        "Add",
+        "Mul",
+        "Cat",
+        "Sequential",
+        "Module",
     ] {
         assert!(names.contains(kind), "{kind} missing from the corpus");
     }
@@ -309,4 +325,117 @@ fn absurd_sizes_are_refused_before_allocating() {
             "{layer} on {input}"
         );
     }
+}
+
+/// The sample ResNet of `questions/models/resnet_mini.ron`: the code reads as a tutorial's,
+/// and the counts are PyTorch's, by hand: stem 3·8·9 = 216 + BatchNorm 16, each block
+/// 2·(8·8·9) + 2·16 = 1,184 (two blocks, each with its own weights), fc 8·10 + 10 = 90:
+/// 2,690 parameters; five BatchNorms of 8 + 8 + 1 buffers: 85.
+#[test]
+fn the_sample_resnet_renders_and_counts_as_pytorch() {
+    let text = include_str!("../questions/models/resnet_mini.ron");
+    let spec = mltutor::core::spec::parse_model(text).unwrap();
+    spec.validate().unwrap();
+    let code = mltutor::core::codegen::pytorch_code(&spec);
+    for line in [
+        "class BasicBlock(nn.Module):",
+        "        identity = x\n        out = self.conv1(x)\n        out = self.bn1(out)\n",
+        "        out = out + identity\n        out = F.relu(out)\n        return out\n\nclass ResNetMini(nn.Module):",
+        "        self.stem = nn.Sequential(\n            nn.Conv2d(3, 8, kernel_size=3, padding=1, bias=False),\n            nn.BatchNorm2d(8),\n            nn.ReLU(),\n        )\n",
+        "        self.layer1 = BasicBlock()\n        self.layer2 = BasicBlock()\n",
+        "        x = self.layer2(x)\n",
+    ] {
+        assert!(code.contains(line), "{line}\nnot in\n{code}");
+    }
+    let s = inspect(&spec, None, 2, DEFAULT_BUDGET_BYTES).unwrap();
+    assert_eq!(s.total_params(), 2690);
+    assert_eq!(s.buffers(), 85);
+    assert_eq!(s.output().dims(), &[2, 10]);
+    let labels: Vec<&str> = s.rows.iter().map(|r| r.label.as_str()).collect();
+    assert_eq!(
+        &labels[..5],
+        ["stem.0", "stem.1", "stem.2", "layer1.conv1", "layer1.bn1"]
+    );
+    assert!(labels.contains(&"layer2.conv2"));
+    assert!(labels.contains(&"out + identity"));
+}
+
+/// A chain written with the new fields by hand means the same chain.
+#[test]
+fn defaults_keep_a_chain_a_chain() {
+    let plain = r#"(id: "m", input: [4], layers: [(name: "fc1", layer: Linear(in: 4, out: 3)), (layer: ReLU), (name: "fc2", layer: Linear(in: 3, out: 2))])"#;
+    let wired = r#"(id: "m", input: [4], layers: [(name: "fc1", layer: Linear(in: 4, out: 3), from: "x", to: "x"), (layer: ReLU, from: "x"), (name: "fc2", layer: Linear(in: 3, out: 2), to: "x")])"#;
+    let (a, b) = (
+        mltutor::core::spec::parse_model(plain).unwrap(),
+        mltutor::core::spec::parse_model(wired).unwrap(),
+    );
+    b.validate().unwrap();
+    assert_eq!(
+        mltutor::core::codegen::pytorch_code(&a),
+        mltutor::core::codegen::pytorch_code(&b)
+    );
+    assert!(mltutor::core::spec::lower(&b).unwrap().is_chain());
+}
+
+/// Wiring mistakes are refused before anything runs, and shapes that do not combine are
+/// explained with both shapes, in English and in French.
+#[test]
+fn graph_mistakes_are_explained() {
+    use mltutor::core::i18n::Lang;
+    let model = |layers: &str| {
+        mltutor::core::spec::parse_model(&format!(
+            r#"(id: "m", input: [2, 6, 6], layers: [{layers}])"#
+        ))
+        .unwrap()
+    };
+    let conv = r#"(name: "conv1", layer: Conv2d(in: 2, out: 4, kernel: 3, padding: 1), from: "x", to: "out")"#;
+    let refused = |layers: &str| {
+        let e = model(layers).validate().unwrap_err();
+        (e.render(Lang::en()), e.render(Lang::fr()))
+    };
+    let (en, fr) = refused(&format!(
+        r#"{conv}, (layer: Add, from: ["out", "idenity"])"#
+    ));
+    assert!(
+        en.contains("`idenity`") && en.contains("`x`, `out`"),
+        "{en}"
+    );
+    assert!(fr.contains("`idenity`"), "{fr}");
+    let (en, _) = refused(&format!(r#"(layer: Add, from: ["x", "out"]), {conv}"#));
+    assert!(en.contains("before"), "{en}");
+    let (en, fr) = refused(&format!(
+        r#"{conv}, (name: "conv2", layer: Conv2d(in: 2, out: 2, kernel: 1), from: "x", to: "y"), (layer: ReLU, from: "out")"#
+    ));
+    assert!(
+        en.contains("conv2") && en.contains("count its parameters"),
+        "{en}"
+    );
+    assert!(fr.contains("compterait ses paramètres"), "{fr}");
+    let (en, _) = refused(r#"(name: "plus", layer: Add, from: ["x", "x"])"#);
+    assert!(en.contains("remove its `name`"), "{en}");
+    let (en, _) = refused(r#"(layer: Module("Block"))"#);
+    assert!(en.contains("`name`"), "{en}");
+    // 4 channels against 2: the skip connection needs a projection.
+    let add = model(&format!(r#"{conv}, (layer: Add, from: ["out", "x"])"#));
+    add.validate().unwrap();
+    let e = inspect(&add, None, 1, DEFAULT_BUDGET_BYTES).unwrap_err();
+    let (en, fr) = (e.render(Lang::en()), e.render(Lang::fr()));
+    assert!(
+        en.contains("4x6x6 and 2x6x6") && en.contains("Dimension 1"),
+        "{en}"
+    );
+    assert!(
+        fr.contains("4x6x6 et 2x6x6") && fr.contains("dimension 1"),
+        "{fr}"
+    );
+    // torch.cat along the channels joins them: 4 + 2 = 6.
+    let cat = model(&format!(
+        r#"{conv}, (layer: Cat(dim: 1), from: ["out", "x"])"#
+    ));
+    let s = inspect(&cat, None, 3, DEFAULT_BUDGET_BYTES).unwrap();
+    assert_eq!(s.output().dims(), &[3, 6, 6, 6]);
+    assert!(mltutor::core::codegen::pytorch_code(&cat)
+        .contains("out = torch.cat([out, x], dim=1)\n        return out\n"));
+    let wrong = mltutor::core::shape::parse_shape("2x6x7").unwrap();
+    assert!(inspect(&cat, Some(&wrong), 1, DEFAULT_BUDGET_BYTES).is_ok());
 }

@@ -98,15 +98,16 @@ fn the_report_holds_the_evidence() {
         "computed: 53,300 parameters counted from the model"
     );
     let q2 = r.questions.iter().find(|q| q.id == "q2").unwrap();
-    assert_eq!(q2.score, Some(0.8));
+    // 0,1,3,4 in order: k = 4 of 5 steps → (4 − 1) / (5 − 1) (questions/README.md).
+    assert_eq!(q2.score, Some(0.75));
     assert!(
         q2.answers[0].text.starts_with("Sample a batch"),
         "{}",
         q2.answers[0].text
     );
     assert_eq!(score(&r, "q8"), Some(1.0));
-    // 1 (q4a) + 0.8 (q2) + 1 (q8) = 2.8 out of 9 questions.
-    assert!((r.total - 2.8).abs() < 1e-9);
+    // 1 (q4a) + 0.75 (q2) + 1 (q8) = 2.75 out of 9 questions.
+    assert!((r.total - 2.75).abs() < 1e-9);
     assert_eq!(r.out_of, 9.0);
     // The JSON reads back as it was written.
     let json = serde_json::to_vec(&r).unwrap();

@@ -93,17 +93,36 @@ fn empty_answers_are_not_submitted() {
     assert!(s.status.is_some());
 }
 
+/// Select the pack's option `k` with the keys, wherever the student's order shows it
+/// (options are shuffled per student, issue 14).
+fn pick(s: &mut mltutor::tui::app::State, k: usize) {
+    let pos = s
+        .choice_order(s.current)
+        .iter()
+        .position(|&x| x == k)
+        .unwrap();
+    for _ in 0..s.qs().options.len() {
+        press(s, "k");
+    }
+    for _ in 0..pos {
+        press(s, "j");
+    }
+    press(s, " ");
+}
+
 #[test]
 fn choice_single_and_multiple() {
     let mut s = state(Lang::en(), Mode::SelfCheck);
     open(&mut s, "q5");
-    press(&mut s, "j ");
-    press(&mut s, "k ");
+    pick(&mut s, 1);
+    pick(&mut s, 0); // one pick: replaces the first
     press(&mut s, "\n");
     assert_eq!(s.qs().answer, Some(Answer::Choice(vec![0])));
     assert_eq!(s.qs().verdict(), Some(Verdict::Correct));
     open(&mut s, "q8");
-    press(&mut s, " jjjj \n"); // a quality and "sorted by class"
+    pick(&mut s, 0); // a quality
+    pick(&mut s, 4); // and "sorted by class"
+    press(&mut s, "\n");
     assert_eq!(s.qs().answer, Some(Answer::Choice(vec![0, 4])));
     assert_eq!(s.qs().verdict(), Some(Verdict::Wrong));
 }
@@ -259,7 +278,8 @@ fn save_and_resume() {
     open(&mut s, "q4a");
     press(&mut s, "53300\n");
     open(&mut s, "q5");
-    press(&mut s, " \n");
+    pick(&mut s, 0);
+    press(&mut s, "\n");
     open(&mut s, "q6");
     press(&mut s, "x1"); // a draft, not submitted
     let p = s.progress();
@@ -680,7 +700,8 @@ fn focus_after_submit_stays_where_the_next_key_acts() {
     press(&mut s, "k ");
     assert_eq!(s.qs().cursor, 0);
     assert_ne!(s.qs().selected, before, "Space still selects");
-    assert!(s.qs().selected[0]);
+    // The option shown first (options are in the student's order).
+    assert!(s.qs().selected[s.choice_order(s.current)[0]]);
     // An order too.
     open(&mut s, "q2");
     press(&mut s, "\n");

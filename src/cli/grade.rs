@@ -34,6 +34,12 @@ pub struct GradeArgs {
 /// The packs reports are graded with, their facts computed once, and the teacher's scores.
 pub(crate) struct Regrader {
     given: Option<(Pack, Facts)>,
+    /// The text of `--pack`, to draw the variant each report records.
+    given_text: Option<String>,
+    /// The other variants of `--pack` reports were taken on, loaded once each.
+    variants: HashMap<u64, (Pack, Facts)>,
+    /// Variants of `--pack` that do not load, and why.
+    variant_errors: HashMap<u64, crate::core::pack::PackError>,
     builtin: HashMap<String, (Pack, Facts)>,
     grades: Grades,
     /// Packs the grading file was checked against (by hash).
@@ -57,6 +63,12 @@ impl Regrader {
                 Some((pack, facts))
             }
         };
+        let given_text = match (pack, &given) {
+            (Some(p), Some((g, _))) if g.variant.is_some() => {
+                crate::core::check::read_pack_text(p).ok()
+            }
+            _ => None,
+        };
         let grades = match grades {
             None => Grades::default(),
             Some(g) => Grades::load(g).map_err(|e| {
@@ -66,6 +78,9 @@ impl Regrader {
         };
         Ok(Self {
             given,
+            given_text,
+            variants: HashMap::new(),
+            variant_errors: HashMap::new(),
             builtin: HashMap::new(),
             grades,
             checked: Vec::new(),
@@ -74,7 +89,38 @@ impl Regrader {
     }
 
     /// The pack a report is graded with: `--pack`, else the built-in exam in its language.
+    /// A pack with variables gives the variant the report records (variant 0 for a report
+    /// that records none).
     pub(crate) fn pack_for(&mut self, report: &ExamReport) -> &(Pack, Facts) {
+        let wanted = report.variant.unwrap_or(0);
+        let other_variant = self
+            .given
+            .as_ref()
+            .is_some_and(|(g, _)| g.variant.is_some_and(|v| v != wanted));
+        if other_variant {
+            if !self.variants.contains_key(&wanted) && !self.variant_errors.contains_key(&wanted) {
+                if let Some(text) = &self.given_text {
+                    let limit = crate::core::pack::MemoryLimit::given(self.budget);
+                    match crate::core::check::load_text_variant(
+                        text,
+                        Some(limit),
+                        &crate::engine::CandleRunner,
+                        Some(wanted),
+                    ) {
+                        Ok((pack, _, _)) => {
+                            let facts = crate::engine::facts(&pack, self.budget);
+                            self.variants.insert(wanted, (pack, facts));
+                        }
+                        Err(e) => {
+                            self.variant_errors.insert(wanted, e);
+                        }
+                    }
+                }
+            }
+            if let Some(v) = self.variants.get(&wanted) {
+                return v;
+            }
+        }
         if let Some(g) = &self.given {
             return g;
         }
@@ -94,6 +140,20 @@ impl Regrader {
         grades_path: Option<&Path>,
         lang: Lang,
     ) -> Result<Regraded, ExitCode> {
+        // The report's variant must load: grading it on another would be wrong.
+        self.pack_for(report);
+        if let Some(why) = self.variant_errors.get(&report.variant.unwrap_or(0)) {
+            error(
+                lang,
+                &tr!(
+                    lang,
+                    "variant-grade-failed",
+                    number = report.variant.unwrap_or(0).to_string(),
+                    why = why.render_in("--pack", lang)
+                ),
+            );
+            return Err(ExitCode::from(USAGE));
+        }
         let teacher = self.grades.for_student(&report.student);
         let grades = self.grades.clone();
         let checked = self.checked.clone();

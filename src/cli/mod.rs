@@ -49,6 +49,15 @@ pub struct Cli {
     /// `memory_budget_mib` when it sets one, else 512).
     #[arg(long, global = true, value_name = "MIB")]
     pub memory_budget: Option<u64>,
+    /// For packs with variables: the variant to open (0 to 999999); default: the student's
+    /// own, drawn from their name, else the one saved, else 0.
+    #[arg(long, global = true, value_name = "N", value_parser = parse_variant)]
+    pub variant: Option<u64>,
+}
+
+/// `--variant N`, checked by the one validator of variant numbers.
+fn parse_variant(text: &str) -> Result<u64, String> {
+    crate::core::variant::parse_number(text).map_err(|e| e.to_string())
 }
 
 #[derive(Debug, Subcommand)]
@@ -103,7 +112,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Check { files }) => check::run(&files, lang, flag),
         Some(Command::Answers { pack }) => {
             let budget = limit_for(pack.as_deref(), flag).bytes;
-            answers::run(pack.as_deref(), lang, budget)
+            answers::run(pack.as_deref(), lang, budget, cli.variant)
         }
         Some(Command::Train(a)) => train::run(a, lang, flag),
         Some(Command::Bench(a)) => bench::run(a, lang, flag),
@@ -129,6 +138,8 @@ pub fn run(cli: Cli) -> ExitCode {
                 time_limit_min: cli.time_limit,
                 budget,
                 student: cli.student,
+                variant: cli.variant,
+                source: pack_source(cli.pack.as_deref(), lang),
             };
             match crate::tui::run(opts) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -153,12 +164,38 @@ pub(crate) fn limit_for(path: Option<&Path>, flag_mib: Option<u64>) -> MemoryLim
     MemoryLimit::choose(flag_mib, pack_mib)
 }
 
+/// The text a pack was read from (the built-in exam's when `path` is `None`), so the
+/// tutor can draw the student's own variant of it; `None` when it cannot be read again.
+fn pack_source(path: Option<&Path>, lang: Lang) -> Option<std::sync::Arc<str>> {
+    match path {
+        None => Some(std::sync::Arc::from(if lang.code() == "fr" {
+            crate::core::pack::EXAM_FR
+        } else {
+            crate::core::pack::EXAM_EN
+        })),
+        Some(p) => crate::core::check::read_pack_text(p)
+            .ok()
+            .map(std::sync::Arc::from),
+    }
+}
+
 /// The pack at `path`, validated, or the built-in exam in `lang`; a pack that does not
-/// load is reported (`file:line:col`) and gives the usage exit code.
+/// load is reported (`file:line:col`) and gives the usage exit code. A pack with
+/// variables is its variant 0.
 pub(crate) fn pack_or_builtin(
     path: Option<&Path>,
     lang: Lang,
     budget: u64,
+) -> Result<crate::core::pack::Pack, ExitCode> {
+    pack_or_builtin_variant(path, lang, budget, None)
+}
+
+/// [`pack_or_builtin`], variant `variant` of a pack with variables (0 when `None`).
+pub(crate) fn pack_or_builtin_variant(
+    path: Option<&Path>,
+    lang: Lang,
+    budget: u64,
+    variant: Option<u64>,
 ) -> Result<crate::core::pack::Pack, ExitCode> {
     match path {
         None => Ok(crate::core::pack::builtin_pack(lang.code())),
@@ -170,8 +207,16 @@ pub(crate) fn pack_or_builtin(
             } else {
                 MemoryLimit::given(budget)
             };
-            crate::core::check::load_pack_limited(p, Some(limit), &crate::engine::CandleRunner)
-                .map(|(pack, _)| pack)
+            crate::core::check::read_pack_text(p)
+                .and_then(|text| {
+                    crate::core::check::load_text_variant(
+                        &text,
+                        Some(limit),
+                        &crate::engine::CandleRunner,
+                        variant,
+                    )
+                })
+                .map(|(pack, _, _)| pack)
                 .map_err(|e| {
                     eprintln!(
                         "{}",

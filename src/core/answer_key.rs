@@ -105,12 +105,13 @@ pub fn linear_evidence_lines(
     match evidence {
         Err(e) => vec![e.render(lang)],
         Ok(ev) => {
-            let terms: Vec<String> =
-                ev.w.iter()
-                    .zip(&ev.x)
-                    .take(3)
-                    .map(|(w, x)| format!("({})·({})", lang.dec(*w as f64, 3), lang.dec(*x as f64, 3)))
-                    .collect();
+            let terms: Vec<String> = ev
+                .w
+                .iter()
+                .zip(&ev.x)
+                .take(3)
+                .map(|(w, x)| format!("({})·({})", lang.dec(*w as f64, 3), lang.dec(*x as f64, 3)))
+                .collect();
             vec![
                 tr!(lang, "core-key-evidence"),
                 format!("  candle fc(x) = {}", lang.dec(ev.candle_output as f64, 6)),

@@ -4,7 +4,7 @@
 use crate::core::grade::{computed_answer, disagreement};
 use crate::core::issue::{ComputeError, Disagreement};
 use crate::core::pack::{
-    parse_pack, Evidence, Issue, Kind, NumericTarget, Pack, PackError, Problem,
+    parse_pack_variant, Evidence, Issue, Kind, NumericTarget, Pack, PackError, Problem,
 };
 use crate::core::pack::{Ask, Expected};
 use crate::core::pack::{MemoryLimit, MAX_BUDGET_MIB};
@@ -13,6 +13,7 @@ use crate::core::plan::PlanError;
 use crate::core::runner::ModelRunner;
 use crate::core::shape::Shape;
 use crate::core::source_pos::Step::{self, Field, Index};
+use crate::core::variant::Variant;
 use std::path::Path;
 
 /// Load and validate a pack file with a memory limit of `budget` bytes. Never writes to it.
@@ -28,16 +29,117 @@ pub fn load_pack_limited(
     limit: Option<MemoryLimit>,
     runner: &dyn ModelRunner,
 ) -> Result<(Pack, MemoryLimit), PackError> {
-    let text = crate::core::pack::read_text_file(path, crate::core::pack::MAX_PACK_BYTES)
-        .map_err(|e| PackError::Io(e.to_string()))?;
-    let pack = parse_pack(&text)?;
+    let text = read_pack_text(path)?;
+    load_text_variant(&text, limit, runner, None).map(|(pack, _, limit)| (pack, limit))
+}
+
+/// A pack file's text, bounded.
+pub fn read_pack_text(path: &Path) -> Result<String, PackError> {
+    crate::core::pack::read_text_file(path, crate::core::pack::MAX_PACK_BYTES)
+        .map_err(|e| PackError::Io(e.to_string()))
+}
+
+/// Load and validate variant `variant` of a pack file (variant 0 when `None`; a pack
+/// without variables is loaded as it is and gets no variant), with a memory limit of
+/// `budget` bytes.
+pub fn load_pack_variant(
+    path: &Path,
+    budget: u64,
+    runner: &dyn ModelRunner,
+    variant: Option<u64>,
+) -> Result<(Pack, Option<Variant>), PackError> {
+    let text = read_pack_text(path)?;
+    load_text_variant(&text, Some(MemoryLimit::given(budget)), runner, variant)
+        .map(|(pack, v, _)| (pack, v))
+}
+
+/// Load and validate variant `variant` of a pack's text: [`load_pack_limited`] for one
+/// variant. The memory limit used is returned with the pack.
+pub fn load_text_variant(
+    text: &str,
+    limit: Option<MemoryLimit>,
+    runner: &dyn ModelRunner,
+    variant: Option<u64>,
+) -> Result<(Pack, Option<Variant>, MemoryLimit), PackError> {
+    let (pack, drawn) = parse_pack_variant(text, variant)?;
     let limit = limit.unwrap_or_else(|| MemoryLimit::choose(None, pack.memory_budget_mib));
-    let issues = validate_text(&pack, Some(&text), limit, runner);
+    // Issues are placed in the text that was read: the variant's.
+    let shown = match &drawn {
+        Some(v) => std::borrow::Cow::Owned(
+            crate::core::variant::instantiate(text, v).unwrap_or_else(|_| text.to_string()),
+        ),
+        None => std::borrow::Cow::Borrowed(text),
+    };
+    let issues = validate_text(&pack, Some(&shown), limit, runner);
     if issues.is_empty() {
-        Ok((pack, limit))
+        Ok((pack, drawn, limit))
     } else {
         Err(PackError::Invalid(issues))
     }
+}
+
+/// The variants `check` tries: the first fifty and a few far ones.
+pub fn sampled_variants() -> Vec<u64> {
+    let far = [
+        1_000,
+        31_337,
+        123_456,
+        500_000,
+        777_777,
+        crate::core::variant::VARIANTS - 1,
+    ];
+    (0..50).chain(far).collect()
+}
+
+/// One sampled variant that does not load: its number, its values when it could be
+/// drawn, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BadVariant {
+    pub number: u64,
+    pub values: Option<Variant>,
+    pub error: PackError,
+}
+
+/// Load every variant of `numbers` of a pack's text as a student would get it (drawn,
+/// every model run, every expected answer compared) and list those that fail. Variants
+/// that draw the same values are checked once. A pack without variables has nothing to
+/// sample: the list is empty.
+pub fn sample_variants(
+    text: &str,
+    limit: Option<MemoryLimit>,
+    runner: &dyn ModelRunner,
+    numbers: &[u64],
+) -> Vec<BadVariant> {
+    if !crate::core::pack::has_variants(text) {
+        return Vec::new();
+    }
+    let mut seen: std::collections::HashMap<
+        std::collections::BTreeMap<String, i64>,
+        Option<PackError>,
+    > = std::collections::HashMap::new();
+    let mut bad = Vec::new();
+    for &n in numbers {
+        let d = parse_pack_variant(text, Some(n));
+        let (values, error) = match d {
+            Err(e) => (None, Some(e)),
+            Ok((_, None)) => (None, None),
+            Ok((_, Some(v))) => {
+                let error = seen
+                    .entry(v.values.clone())
+                    .or_insert_with(|| load_text_variant(text, limit, runner, Some(n)).err())
+                    .clone();
+                (Some(v), error)
+            }
+        };
+        if let Some(error) = error {
+            bad.push(BadVariant {
+                number: n,
+                values,
+                error,
+            });
+        }
+    }
+    bad
 }
 
 /// Semantic checks; computed questions are computed with candle and compared with what the

@@ -233,12 +233,17 @@ pub fn count_slips(
     let mut slips = Vec::new();
     let mut all_biases = 0u64;
     let mut buffers = 0u64;
-    for (layer, row) in spec.layers.iter().zip(&summary.rows) {
+    // The leaf layers in the summary's order (sub-modules and `nn.Sequential` unfolded).
+    let kinds: Vec<&LayerKind> = match crate::core::spec::lower(spec) {
+        Ok(g) => g.nodes.iter().map(|n| n.kind).collect(),
+        Err(_) => spec.layers.iter().map(|l| &l.layer).collect(),
+    };
+    for (kind, row) in kinds.into_iter().zip(&summary.rows) {
         if !asked(&row.label) {
             continue;
         }
         buffers += row.counts.buffers;
-        let (has_bias, outputs) = match &layer.layer {
+        let (has_bias, outputs) = match kind {
             LayerKind::Conv2d {
                 out_channels, bias, ..
             }
@@ -253,6 +258,17 @@ pub fn count_slips(
             } => (*bias, *out_features as u64),
             // Their parameters are not "a bias" a student forgets or adds.
             LayerKind::BatchNorm2d { .. }
+            | LayerKind::BatchNorm1d { .. }
+            | LayerKind::LayerNorm { .. }
+            | LayerKind::GroupNorm { .. }
+            | LayerKind::Dropout2d { .. }
+            | LayerKind::FlattenDims { .. }
+            | LayerKind::LogSoftmax { .. }
+            | LayerKind::Mean { .. }
+            | LayerKind::Sum { .. }
+            | LayerKind::Transpose { .. }
+            | LayerKind::Permute { .. }
+            | LayerKind::Select { .. }
             | LayerKind::ReLU
             | LayerKind::Sigmoid
             | LayerKind::Tanh
@@ -269,7 +285,13 @@ pub fn count_slips(
             | LayerKind::AdaptiveAvgPool2d { .. }
             | LayerKind::Flatten
             | LayerKind::View(..)
-            | LayerKind::Dropout { .. } => continue,
+            | LayerKind::Dropout { .. }
+            | LayerKind::Identity
+            | LayerKind::Add
+            | LayerKind::Mul
+            | LayerKind::Cat { .. }
+            | LayerKind::Sequential(_)
+            | LayerKind::Module(_) => continue,
         };
         if has_bias {
             all_biases += outputs;

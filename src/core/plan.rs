@@ -10,7 +10,7 @@
 
 use crate::core::i18n::Lang;
 use crate::core::shape::Shape;
-use crate::core::spec::{count, ModelSpec, Sizes};
+use crate::core::spec::{combine, count, lower_or_chain, ModelSpec, Sizes};
 use std::fmt;
 
 /// What a layer needed and did not get (defined with the shape rules, in `spec`).
@@ -253,6 +253,8 @@ impl Mismatch {
                 String::new(),
             ),
             Need::Zoo(z) => z.render(lang, x),
+            Need::Graph(g) => g.render(lang, x),
+            Need::Layers(l) => l.render(lang, x),
         };
         let position = self.position.to_string();
         let mut out = if self.origin.is_empty() {
@@ -354,20 +356,26 @@ fn describe(s: &Shape) -> String {
     }
 }
 
-/// Plan a forward pass of `batch` samples of shape `input` through `spec`.
+/// Plan a forward pass of `batch` samples of shape `input` through `spec`: its graph's leaf
+/// layers in the order `forward` runs them (sub-modules and `nn.Sequential` unfolded).
 pub fn plan(spec: &ModelSpec, input: &Shape, batch: usize, budget: u64) -> Result<Plan, PlanError> {
     let over = |what: Budgeted, needed: Option<u64>| PlanError::OverBudget {
         what,
         needed,
         budget,
     };
+    let graph = lower_or_chain(spec);
     // Weights first: a model too big is refused whatever the input.
     let mut total_params: u64 = 0;
-    for l in &spec.layers {
-        let Sizes { params, buffers } = l
-            .layer
-            .sizes()
-            .ok_or_else(|| over(Budgeted::Layer { label: l.label() }, None))?;
+    for n in &graph.nodes {
+        let Sizes { params, buffers } = n.kind.sizes().ok_or_else(|| {
+            over(
+                Budgeted::Layer {
+                    label: n.label.clone(),
+                },
+                None,
+            )
+        })?;
         total_params = total_params
             .checked_add(params)
             .and_then(|t| t.checked_add(buffers))
@@ -389,19 +397,31 @@ pub fn plan(spec: &ModelSpec, input: &Shape, batch: usize, budget: u64) -> Resul
 
     let input_elems = input.elements().unwrap_or(u64::MAX);
     let mut activation_elems: u64 = input_elems;
-    let mut layers = Vec::with_capacity(spec.layers.len());
-    let mut current = input.clone();
-    let mut origin: Vec<String> = Vec::new();
-    for (i, l) in spec.layers.iter().enumerate() {
-        let facts = l.layer.facts();
-        let label = l.label();
-        let out = facts.output_shape(&current, &label).map_err(|need| {
+    let mut layers = Vec::with_capacity(graph.nodes.len());
+    // Each value's shape (0: the input; node i writes value i + 1) and the layers that
+    // produced it, for the messages.
+    let mut values: Vec<Shape> = vec![input.clone()];
+    let mut origins: Vec<Vec<String>> = vec![Vec::new()];
+    for (i, n) in graph.nodes.iter().enumerate() {
+        let facts = n.kind.facts();
+        let label = n.label.clone();
+        let first = n.inputs.first().copied().unwrap_or(0);
+        let incoming = values.get(first).cloned().unwrap_or_else(|| input.clone());
+        let shapes: Vec<&Shape> = n.inputs.iter().filter_map(|&v| values.get(v)).collect();
+        let out = match combine(n.kind) {
+            Some(c) => c.output_shape(&shapes),
+            None => facts.output_shape(&incoming, &label),
+        }
+        .map_err(|need| {
             PlanError::Mismatch(Box::new(Mismatch {
                 position: i + 1,
                 label: label.clone(),
                 type_name: facts.type_name().into(),
-                incoming: current.clone(),
-                origin: origin.join(" → "),
+                incoming: incoming.clone(),
+                origin: origins
+                    .get(first)
+                    .map(|o| o.join(" → "))
+                    .unwrap_or_default(),
                 input: input.clone(),
                 need,
             }))
@@ -437,7 +457,7 @@ pub fn plan(spec: &ModelSpec, input: &Shape, batch: usize, budget: u64) -> Resul
         }
         // Some layers (convolutions) also need a working buffer per compute thread: the
         // zero-bordered input and output, or the im2col columns.
-        if let Some(work) = facts.workspace(&current, &out) {
+        if let Some(work) = facts.workspace(&incoming, &out) {
             let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
             let total = work
                 .checked_mul(batch.min(threads) as u64)
@@ -461,16 +481,19 @@ pub fn plan(spec: &ModelSpec, input: &Shape, batch: usize, budget: u64) -> Resul
         let Sizes { params, buffers } = facts.sizes().unwrap_or(Sizes::NONE);
         // The origin chain restarts at each layer with weights, so messages name the
         // nearest meaningful producer ("conv2 → F.relu → F.max_pool2d").
-        if facts.has_weights() {
-            origin.clear();
-        }
+        let mut origin = if facts.has_weights() {
+            Vec::new()
+        } else {
+            origins.get(first).cloned().unwrap_or_default()
+        };
         origin.push(label);
+        origins.push(origin);
         layers.push(PlannedLayer {
             out: out.clone(),
             params,
             buffers,
         });
-        current = out;
+        values.push(out);
     }
     let activation_bytes = activation_elems * batch as u64 * F32_BYTES;
     Ok(Plan {
@@ -508,16 +531,22 @@ impl ShapeTrace {
     }
 }
 
-/// Output shapes layer by layer until one refuses its input.
+/// Output shapes layer by layer (the graph's leaf layers in order) until one refuses its input.
 fn walk(spec: &ModelSpec, input: &Shape) -> Vec<(String, Shape)> {
-    let mut steps = Vec::new();
-    let mut current = input.clone();
-    for l in &spec.layers {
-        let label = l.label();
-        match l.layer.facts().output_shape(&current, &label) {
+    let graph = lower_or_chain(spec);
+    let mut steps: Vec<(String, Shape)> = Vec::new();
+    let mut values: Vec<Shape> = vec![input.clone()];
+    for n in &graph.nodes {
+        let shapes: Vec<&Shape> = n.inputs.iter().filter_map(|&v| values.get(v)).collect();
+        let Some(first) = shapes.first() else { break };
+        let out = match combine(n.kind) {
+            Some(c) => c.output_shape(&shapes),
+            None => n.kind.facts().output_shape(first, &n.label),
+        };
+        match out {
             Ok(out) => {
-                steps.push((label, out.clone()));
-                current = out;
+                steps.push((n.label.clone(), out.clone()));
+                values.push(out);
             }
             Err(_) => break,
         }
@@ -591,7 +620,11 @@ mod tests {
     // halves them (floor).
     #[test]
     fn trace_of_3x44x44_stops_at_the_view() {
-        let t = trace(&cnn(), &parse_shape("3x44x44").unwrap(), DEFAULT_BUDGET_BYTES);
+        let t = trace(
+            &cnn(),
+            &parse_shape("3x44x44").unwrap(),
+            DEFAULT_BUDGET_BYTES,
+        );
         assert_eq!(t.batch, None);
         assert_eq!(
             shapes(&t),
@@ -627,7 +660,11 @@ mod tests {
 
     #[test]
     fn trace_of_3x20x2_stops_at_the_second_pool() {
-        let t = trace(&cnn(), &parse_shape("3x20x2").unwrap(), DEFAULT_BUDGET_BYTES);
+        let t = trace(
+            &cnn(),
+            &parse_shape("3x20x2").unwrap(),
+            DEFAULT_BUDGET_BYTES,
+        );
         // 20x2 -> conv1 20x2 -> pool 10x1 -> conv2 (5 wide with its padding of 2) 10x1
         // -> the second pool's 2x2 window does not fit a width of 1.
         assert_eq!(
@@ -679,7 +716,11 @@ mod tests {
 
     #[test]
     fn trace_of_the_model_input_runs_to_the_end() {
-        let t = trace(&cnn(), &parse_shape("3x40x40").unwrap(), DEFAULT_BUDGET_BYTES);
+        let t = trace(
+            &cnn(),
+            &parse_shape("3x40x40").unwrap(),
+            DEFAULT_BUDGET_BYTES,
+        );
         assert_eq!(t.batch, None);
         assert_eq!(t.failure, None);
         assert_eq!(t.steps.len(), 10);

@@ -107,6 +107,10 @@ pub struct Progress {
     /// (absent from saves made before they were kept: those load without them).
     #[serde(default)]
     pub first_tries: BTreeMap<String, FirstTry>,
+    /// The variant of a pack with variables these answers were given on (issue 15): a
+    /// restart keeps it, and a save for another variant is not mixed in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<u64>,
 }
 
 /// A question's first graded answer and how many graded answers were given (self-check;
@@ -706,7 +710,7 @@ mod tests {
         // A save written before first tries were kept.
         std::fs::write(
             &path,
-            r#"{"pack_id":"x","mode":"SelfCheck","questions":{"q4a":{"answer":{"Typed":"53300"},"score":1.0}}}"#,
+            r#"{"pack_id":"x","mode":"self-check","questions":{"q4a":{"answer":{"Typed":"53300"},"score":1.0}}}"#,
         )
         .unwrap();
         match load(&path) {

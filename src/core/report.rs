@@ -151,6 +151,10 @@ pub struct ExamReport {
     pub out_of: f64,
     /// Questions whose score is null: open answers the teacher grades.
     pub to_grade: usize,
+    /// The variant of a pack with variables the student was given (absent otherwise, and
+    /// from reports written before variants): `grade` re-grades with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<u64>,
 }
 
 /// One question of a report.
@@ -547,6 +551,7 @@ impl ExamReport {
             total,
             out_of,
             to_grade,
+            variant: pack.variant,
         }
     }
 
@@ -615,6 +620,12 @@ impl ExamReport {
             ),
         ] {
             out += &format!("- {line}\n");
+        }
+        if let Some(n) = self.variant {
+            out += &format!(
+                "- {}\n",
+                tr!(lang, "variant-report-line", number = n.to_string())
+            );
         }
         out += "\n";
         out += &tr!(lang, "report-md-header");

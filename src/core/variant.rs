@@ -97,6 +97,8 @@ pub enum VariantError {
     Unsatisfiable,
     /// `--variant` past the last variant.
     OutOfRange(u64),
+    /// `--variant` that is not a whole number.
+    NotANumber(String),
 }
 
 impl VariantError {
@@ -139,7 +141,52 @@ impl VariantError {
                 number = lang.num(*n),
                 max = lang.num(VARIANTS - 1)
             ),
+            VariantError::NotANumber(text) => tr!(
+                lang,
+                "variant-not-a-number",
+                text = text.as_str(),
+                max = lang.num(VARIANTS - 1)
+            ),
         }
+    }
+}
+
+/// The one validator of a variant number, for `--variant` and for a number read back
+/// from a save file: 0 to `VARIANTS - 1`.
+pub fn check_number(number: u64) -> Result<u64, VariantError> {
+    if number < VARIANTS {
+        Ok(number)
+    } else {
+        Err(VariantError::OutOfRange(number))
+    }
+}
+
+/// `--variant N` as typed: a whole number (`_` and spaces between digits allowed), then
+/// [`check_number`].
+pub fn parse_number(text: &str) -> Result<u64, VariantError> {
+    let digits: String = text
+        .trim()
+        .chars()
+        .filter(|c| *c != '_' && *c != ' ' && *c != '\u{a0}' && *c != '\u{202f}')
+        .collect();
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(VariantError::NotANumber(text.to_string()));
+    }
+    match digits.parse::<u64>() {
+        Ok(n) => check_number(n),
+        // More digits than a u64 holds: past the last variant all the same.
+        Err(_) => Err(VariantError::OutOfRange(u64::MAX)),
+    }
+}
+
+impl Variant {
+    /// The values as `c1=8, k=3`, in the variables' order.
+    pub fn values_text(&self) -> String {
+        self.values
+            .iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -194,9 +241,7 @@ pub fn draw(
     constraints: &[String],
     number: u64,
 ) -> Result<Variant, VariantError> {
-    if number >= VARIANTS {
-        return Err(VariantError::OutOfRange(number));
-    }
+    check_number(number)?;
     if variables.len() > MAX_VARIABLES {
         return Err(VariantError::TooManyVariables);
     }
@@ -724,6 +769,31 @@ mod tests {
             ),
             Err(VariantError::EmptyDomain("e".into()))
         );
+    }
+
+    #[test]
+    fn variant_numbers_are_validated_in_one_place() {
+        assert_eq!(parse_number("17"), Ok(17));
+        assert_eq!(parse_number(" 999_999 "), Ok(999_999));
+        assert_eq!(
+            parse_number("1000000"),
+            Err(VariantError::OutOfRange(1_000_000))
+        );
+        assert_eq!(
+            parse_number("99999999999999999999999"),
+            Err(VariantError::OutOfRange(u64::MAX))
+        );
+        assert!(matches!(
+            parse_number("-1"),
+            Err(VariantError::NotANumber(_))
+        ));
+        assert!(matches!(parse_number(""), Err(VariantError::NotANumber(_))));
+        assert!(matches!(
+            parse_number("3.5"),
+            Err(VariantError::NotANumber(_))
+        ));
+        assert_eq!(check_number(0), Ok(0));
+        assert!(draw(&BTreeMap::new(), &[], VARIANTS).is_err());
     }
 
     #[test]

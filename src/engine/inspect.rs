@@ -4,7 +4,7 @@
 use super::Network;
 use crate::core::plan::plan;
 use crate::core::shape::Shape;
-use crate::core::spec::ModelSpec;
+use crate::core::spec::{lower, ModelSpec};
 use crate::core::summary::{InspectError, LayerRow, Summary};
 
 /// Instantiate `spec` with candle, count its parameters from the tensors, and run it on
@@ -25,34 +25,34 @@ pub fn inspect(
     let net = Network::new(spec, 0, &candle_core::Device::Cpu).map_err(engine)?;
     let counts = net.layer_counts(spec);
     let shapes = net.trace(&input, batch).map_err(engine)?;
-    for (b, trace) in [
-        (batch, &shapes),
-        (
-            check_batch,
-            &net.trace(&input, check_batch).map_err(engine)?,
-        ),
-    ] {
-        let out = trace.last().expect("validated models have layers");
+    let check_trace = net.trace(&input, check_batch).map_err(engine)?;
+    for (b, trace) in [(batch, &shapes), (check_batch, &check_trace)] {
+        let out = net
+            .output_of(trace)
+            .ok_or_else(|| InspectError::Engine("the model returns its input".into()))?;
         if out.dims().first() != Some(&b) {
             return Err(InspectError::Engine(format!(
                 "a batch of {b} came out as {out}: the model mixes samples together"
             )));
         }
     }
-    let rows = spec
-        .layers
+    // One row per leaf layer of the graph (sub-modules and `nn.Sequential` unfolded, rows
+    // dotted as torchinfo names them: `layer1.conv1`, `features.0`).
+    let graph = lower(spec)?;
+    let rows = graph
+        .nodes
         .iter()
         .zip(counts)
         .zip(shapes)
         .enumerate()
-        .map(|(i, ((l, counts), output))| {
+        .map(|(i, ((n, counts), output))| {
             // As torchinfo counts them: from the parameters read from the tensors (weights
             // and biases; buffers are not parameters).
-            let mult_adds = l.layer.mult_adds(counts.trainable, &output);
+            let mult_adds = n.kind.mult_adds(counts.trainable, &output);
             LayerRow {
                 position: i + 1,
-                label: l.label(),
-                type_name: l.layer.type_name().to_string(),
+                label: n.label.clone(),
+                type_name: n.kind.type_name().to_string(),
                 output,
                 counts,
                 mult_adds,

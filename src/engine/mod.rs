@@ -26,6 +26,7 @@ mod evidence;
 mod gradcheck;
 pub mod inspect;
 mod kernels;
+mod layers;
 mod network;
 mod optim;
 mod profile;

@@ -5,7 +5,7 @@
 use super::kernels;
 use super::{CandleError, CandleResult};
 use crate::core::shape::Shape;
-use crate::core::spec::{pool_len, LayerKind, ModelSpec, Padding, Pair};
+use crate::core::spec::{lower_or_chain, pool_len, LayerKind, ModelSpec, Padding, Pair};
 use candle_core::{DType, Device, Tensor, Var};
 use candle_nn::VarMap;
 use rand::{Rng, SeedableRng};
@@ -54,11 +54,28 @@ pub(super) enum Layer {
     Flatten,
     View(usize),
     Dropout(f32),
+    /// Normalisations, `Dropout2d` and operations over dimensions (`engine::layers`).
+    Extra(super::layers::Extra),
+    /// `nn.Identity()`.
+    Identity,
+    /// `a + b + ...`, `a * b * ...` (broadcast), `torch.cat([a, b], dim)`: several inputs.
+    Add,
+    Mul,
+    Cat(i64),
 }
 
 /// A model instantiated with candle.
 pub struct Network {
+    /// The graph's leaf layers, in the order `forward` runs them.
     pub(super) layers: Vec<Layer>,
+    /// The values each layer reads: 0 is the input, layer `i` writes value `i + 1`.
+    inputs: Vec<Vec<usize>>,
+    /// The value `forward` returns.
+    output: usize,
+    /// Whether layer `i`'s output goes to layer `i + 1` alone (it may then be fused).
+    feeds_next: Vec<bool>,
+    /// Each layer's module path (`layer1.conv1`), whose variables are `path.weight`...
+    paths: Vec<Option<String>>,
     /// Trainable variables, named `layer.weight` / `layer.bias`.
     pub varmap: VarMap,
     device: Device,
@@ -123,9 +140,10 @@ impl Network {
     ) -> CandleResult<Self> {
         let varmap = VarMap::new();
         let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-        let mut layers = Vec::with_capacity(spec.layers.len());
-        for l in &spec.layers {
-            let name = l.name.clone().unwrap_or_default();
+        let graph = lower_or_chain(spec);
+        let mut layers = Vec::with_capacity(graph.nodes.len());
+        for n in &graph.nodes {
+            let name = n.path.clone().unwrap_or_default();
             let var = |rng: &mut rand::rngs::StdRng, what: &str, shape: &[usize], fan_in: usize| {
                 let n = shape.iter().product();
                 let bound = 1.0 / (fan_in as f64).sqrt();
@@ -138,7 +156,7 @@ impl Network {
                     dtype,
                 )
             };
-            let layer = match &l.layer {
+            let layer = match n.kind {
                 LayerKind::Conv2d {
                     in_channels,
                     out_channels,
@@ -299,7 +317,11 @@ impl Network {
                     };
                     Layer::Linear(candle_nn::Linear::new(w, b))
                 }
-                LayerKind::BatchNorm2d { features } => {
+                LayerKind::BatchNorm2d {
+                    features,
+                    affine: true,
+                    track_running_stats: true,
+                } => {
                     let c = *features;
                     let w = seeded_var(
                         &varmap,
@@ -404,11 +426,40 @@ impl Network {
                 LayerKind::Flatten => Layer::Flatten,
                 LayerKind::View(_, n) => Layer::View(*n as usize),
                 LayerKind::Dropout { p } => Layer::Dropout(*p as f32),
+                LayerKind::BatchNorm2d { .. }
+                | LayerKind::BatchNorm1d { .. }
+                | LayerKind::LayerNorm { .. }
+                | LayerKind::GroupNorm { .. }
+                | LayerKind::Dropout2d { .. }
+                | LayerKind::FlattenDims { .. }
+                | LayerKind::LogSoftmax { .. }
+                | LayerKind::Mean { .. }
+                | LayerKind::Sum { .. }
+                | LayerKind::Transpose { .. }
+                | LayerKind::Permute { .. }
+                | LayerKind::Select { .. } => {
+                    match super::layers::build(n.kind, &name, &varmap, device, dtype)? {
+                        Some(e) => Layer::Extra(e),
+                        None => candle_core::bail!("{}: no candle layer", n.label),
+                    }
+                }
+                LayerKind::Identity => Layer::Identity,
+                LayerKind::Add => Layer::Add,
+                LayerKind::Mul => Layer::Mul,
+                LayerKind::Cat { dim } => Layer::Cat(*dim),
+                // The lowered graph unfolds them; only a spec `validate` refuses keeps them.
+                LayerKind::Sequential(_) | LayerKind::Module(_) => {
+                    candle_core::bail!("{}: the spec does not validate", n.label)
+                }
             };
             layers.push(layer);
         }
         Ok(Self {
             layers,
+            inputs: graph.nodes.iter().map(|n| n.inputs.clone()).collect(),
+            output: graph.output,
+            feeds_next: graph.feeds_only_next(),
+            paths: graph.nodes.iter().map(|n| n.path.clone()).collect(),
             varmap,
             device: device.clone(),
         })
@@ -418,14 +469,15 @@ impl Network {
         &self.device
     }
 
-    /// Per-layer parameter counts, read from the instantiated tensors.
-    pub fn layer_counts(&self, spec: &ModelSpec) -> Vec<LayerCounts> {
+    /// Per-layer parameter counts (one per leaf layer of the graph, as the summary's rows),
+    /// read from the instantiated tensors.
+    pub fn layer_counts(&self, _spec: &ModelSpec) -> Vec<LayerCounts> {
         let data = self.varmap.data().lock().expect("variable store");
-        spec.layers
+        self.paths
             .iter()
             .zip(&self.layers)
-            .map(|(l, layer)| {
-                let trainable = match &l.name {
+            .map(|(path, layer)| {
+                let trainable = match path {
                     Some(n) => {
                         let prefix = format!("{n}.");
                         data.iter()
@@ -459,71 +511,147 @@ impl Network {
                     | Layer::AvgPool { .. }
                     | Layer::Flatten
                     | Layer::View(_)
-                    | Layer::Dropout(_) => 0,
+                    | Layer::Dropout(_)
+                    | Layer::Identity
+                    | Layer::Add
+                    | Layer::Mul
+                    | Layer::Cat(_) => 0,
+                    Layer::Extra(e) => e.buffers(),
                 };
                 LayerCounts { trainable, buffers }
             })
             .collect()
     }
 
-    /// Apply every layer; `train` turns on dropout and batch statistics.
+    /// The tensors layer `i` reads, from the values computed so far.
+    fn args<'v>(&self, values: &'v [Tensor], i: usize) -> CandleResult<Vec<&'v Tensor>> {
+        self.inputs[i]
+            .iter()
+            .map(|&v| {
+                values
+                    .get(v)
+                    .ok_or_else(|| CandleError::Msg(format!("layer {i} reads value {v}")))
+            })
+            .collect()
+    }
+
+    /// Apply every layer of the graph; `train` turns on dropout and batch statistics.
     pub fn forward(&self, x: &Tensor, train: bool) -> CandleResult<Tensor> {
-        let mut x = x.clone();
+        // values[v]: 0 is the input, layer i writes i + 1. A fused layer's skipped outputs
+        // are never read by anyone else (`feeds_next`), so the fused result stands in.
+        let mut values: Vec<Tensor> = Vec::with_capacity(self.layers.len() + 1);
+        values.push(x.clone());
         let mut i = 0;
         while i < self.layers.len() {
-            // Convolution, ReLU and max-pooling run as one kernel on the CPU.
-            if let (
-                Layer::Conv {
-                    weight,
-                    bias,
-                    stride,
-                    padding,
-                    ..
-                },
-                Some(Layer::ReLU),
-                Some(Layer::MaxPool { kernel, stride: ps }),
-            ) = (
-                &self.layers[i],
-                self.layers.get(i + 1),
-                self.layers.get(i + 2),
-            ) {
-                if kernel == ps && fast_cpu(&x) {
-                    let block = kernels::ConvBlock::new(*stride, *padding, *kernel);
-                    x = x.contiguous()?.apply_op3(weight, bias, block)?;
-                    i += 3;
-                    continue;
+            let chain = |k: usize| self.feeds_next.get(k).copied().unwrap_or(false);
+            let x = match self.inputs[i].as_slice() {
+                [v] => values.get(*v).cloned(),
+                _ => None,
+            };
+            if let Some(x) = &x {
+                // Convolution, ReLU and max-pooling run as one kernel on the CPU.
+                if let (
+                    Layer::Conv {
+                        weight,
+                        bias,
+                        stride,
+                        padding,
+                        ..
+                    },
+                    Some(Layer::ReLU),
+                    Some(Layer::MaxPool { kernel, stride: ps }),
+                ) = (
+                    &self.layers[i],
+                    self.layers.get(i + 1),
+                    self.layers.get(i + 2),
+                ) {
+                    if kernel == ps && fast_cpu(x) && chain(i) && chain(i + 1) {
+                        let block = kernels::ConvBlock::new(*stride, *padding, *kernel);
+                        let y = x.contiguous()?.apply_op3(weight, bias, block)?;
+                        values.extend([y.clone(), y.clone(), y]);
+                        i += 3;
+                        continue;
+                    }
+                }
+                // ReLU then max-pooling run as one kernel on the CPU (same result, one pass).
+                if let (Layer::ReLU, Some(Layer::MaxPool { kernel, stride })) =
+                    (&self.layers[i], self.layers.get(i + 1))
+                {
+                    if kernel == stride && fast_cpu(x) && chain(i) {
+                        let y = x
+                            .contiguous()?
+                            .apply_op1(kernels::MaxPool::new(*kernel, true))?;
+                        values.extend([y.clone(), y]);
+                        i += 2;
+                        continue;
+                    }
                 }
             }
-            // ReLU then max-pooling run as one kernel on the CPU (same result, one pass).
-            if let (Layer::ReLU, Some(Layer::MaxPool { kernel, stride })) =
-                (&self.layers[i], self.layers.get(i + 1))
-            {
-                if kernel == stride && fast_cpu(&x) {
-                    x = x
-                        .contiguous()?
-                        .apply_op1(kernels::MaxPool::new(*kernel, true))?;
-                    i += 2;
-                    continue;
-                }
-            }
-            x = apply(&self.layers[i], &x, train)?;
+            let y = apply_many(&self.layers[i], &self.args(&values, i)?, train)?;
+            values.push(y);
             i += 1;
         }
-        Ok(x)
+        values
+            .get(self.output)
+            .cloned()
+            .ok_or_else(|| CandleError::Msg("the graph returns no value".into()))
     }
 
     /// Run a real forward pass on a random batch and record each layer's output shape
-    /// (batch dimension first).
+    /// (batch dimension first), one per leaf layer of the graph.
     pub fn trace(&self, sample: &Shape, batch: usize) -> CandleResult<Vec<Shape>> {
         let mut dims = vec![batch];
         dims.extend_from_slice(sample.dims());
-        let mut x = Tensor::randn(0f32, 1f32, dims, &self.device)?;
+        let x = Tensor::randn(0f32, 1f32, dims, &self.device)?;
+        let mut values = vec![x];
         let mut shapes = Vec::with_capacity(self.layers.len());
-        for layer in &self.layers {
-            x = apply(layer, &x, false)?;
-            shapes.push(Shape(x.dims().to_vec()));
+        for (i, layer) in self.layers.iter().enumerate() {
+            let y = apply_many(layer, &self.args(&values, i)?, false)?;
+            shapes.push(Shape(y.dims().to_vec()));
+            values.push(y);
         }
         Ok(shapes)
+    }
+
+    /// The shape `forward` returns, from a trace's shapes.
+    pub fn output_of(&self, shapes: &[Shape]) -> Option<Shape> {
+        match self.output {
+            0 => None,
+            v => shapes.get(v - 1).cloned(),
+        }
+    }
+}
+
+/// One layer on its inputs: a combining layer on all, any other on the first.
+pub(super) fn apply_many(layer: &Layer, xs: &[&Tensor], train: bool) -> CandleResult<Tensor> {
+    match layer {
+        Layer::Add | Layer::Mul => {
+            let Some((first, rest)) = xs.split_first() else {
+                candle_core::bail!("a sum or product of no tensors")
+            };
+            let mut acc = (*first).clone();
+            for x in rest {
+                acc = if matches!(layer, Layer::Add) {
+                    acc.broadcast_add(x)?
+                } else {
+                    acc.broadcast_mul(x)?
+                };
+            }
+            Ok(acc)
+        }
+        Layer::Cat(dim) => {
+            let rank = xs.first().map_or(0, |x| x.rank()) as i64;
+            let d = if *dim < 0 { rank + dim } else { *dim };
+            if d < 0 || d >= rank {
+                candle_core::bail!("torch.cat: dim {dim} out of range for rank {rank}");
+            }
+            let parts: Vec<Tensor> = xs.iter().map(|x| (*x).clone()).collect();
+            Tensor::cat(&parts, d as usize)
+        }
+        _ => match xs.first() {
+            Some(x) => apply(layer, x, train),
+            None => candle_core::bail!("a layer with no input"),
+        },
     }
 }
 
@@ -578,6 +706,7 @@ pub(super) fn apply(layer: &Layer, x: &Tensor, train: bool) -> CandleResult<Tens
             }
             x.reshape((total / n, *n))
         }
+        Layer::Extra(e) => e.forward(x, train),
         Layer::Dropout(p) => {
             if train && *p > 0.0 {
                 candle_nn::ops::dropout(x, *p)
@@ -585,6 +714,10 @@ pub(super) fn apply(layer: &Layer, x: &Tensor, train: bool) -> CandleResult<Tens
                 Ok(x.clone())
             }
         }
+        Layer::Identity => Ok(x.clone()),
+        // One tensor alone: `apply_many` combines several.
+        Layer::Add | Layer::Mul => Ok(x.clone()),
+        Layer::Cat(_) => apply_many(layer, &[x], train),
     }
 }
 

@@ -78,8 +78,9 @@ impl Key {
             Key::Shift(c) => k.code == c && m.contains(KeyModifiers::SHIFT),
             Key::Ctrl(c) => k.code == c && m.contains(KeyModifiers::CONTROL),
             Key::Alt(c) => k.code == c && m.contains(KeyModifiers::ALT),
+            // A control character (a raw backspace, escape...) types nothing.
             Key::AnyChar => {
-                matches!(k.code, KeyCode::Char(_))
+                matches!(k.code, KeyCode::Char(c) if !c.is_control())
                     && !m.contains(KeyModifiers::CONTROL)
                     && !m.contains(KeyModifiers::ALT)
             }

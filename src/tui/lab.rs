@@ -762,7 +762,7 @@ mod tests {
         let e = bad.parsed().unwrap_err().render(Lang::fr());
         // French typography: a no-break space before the colon and the question mark.
         assert!(
-            e.starts_with("taille de batch\u{a0}: ") && e.contains("n'est pas un nombre"),
+            e.starts_with("taille de lot\u{a0}: ") && e.contains("n'est pas un nombre"),
             "{e}"
         );
         let mut bad = lab.clone();

@@ -31,21 +31,136 @@ pub struct TuiOptions {
     pub budget: u64,
     /// The student's name (exam mode); asked at the start when absent.
     pub student: Option<String>,
+    /// `--variant N`: the variant of a pack with variables to open.
+    pub variant: Option<u64>,
+    /// The text the pack was read from, to draw the student's own variant of a pack with
+    /// variables (`None`: the pack is used as given).
+    pub source: Option<Arc<str>>,
+}
+
+/// Which variant of a pack with variables to open: `--variant`, else the one the save
+/// records (a restart keeps it), else the student's own from their name (`--student`, or
+/// the name saved); `None` when it waits for the name asked at the start of an exam.
+fn wanted_variant(opts: &TuiOptions, loaded: &Loaded) -> Option<u64> {
+    let saved = match loaded {
+        Loaded::Resumed(p) => p
+            .variant
+            .and_then(|v| crate::core::variant::check_number(v).ok()),
+        Loaded::Fresh | Loaded::MovedAside(..) => None,
+    };
+    let saved_student = match loaded {
+        Loaded::Resumed(p) if opts.mode == Mode::Exam => p.student.clone(),
+        Loaded::Resumed(_) | Loaded::Fresh | Loaded::MovedAside(..) => None,
+    };
+    let name = saved_student
+        .or_else(|| opts.student.clone())
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty());
+    opts.variant
+        .or(saved)
+        .or_else(|| name.map(|n| crate::core::variant::student_variant(&opts.pack.meta.id, &n)))
+}
+
+/// Keep a save made for another variant under a name of its own (`….variant-<N>`), so it
+/// is neither mixed in nor lost. The new name, when it could be moved.
+fn set_aside(path: &std::path::Path, variant: u64) -> Option<PathBuf> {
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    (0..100u32)
+        .map(|k| match k {
+            0 => path.with_file_name(format!("{name}.variant-{variant}")),
+            k => path.with_file_name(format!("{name}.variant-{variant}-{k}")),
+        })
+        .find(|target| target.symlink_metadata().is_err())
+        .and_then(|target| std::fs::rename(path, &target).ok().map(|()| target))
+}
+
+/// The pack as given, or the variant `number` of its source; the message to show when that
+/// variant could not be loaded (the pack as given is kept).
+fn variant_of(opts: &TuiOptions, number: u64) -> (Pack, Option<String>) {
+    if opts.pack.variant == Some(number) {
+        return (opts.pack.clone(), None);
+    }
+    let Some(source) = &opts.source else {
+        return (opts.pack.clone(), None);
+    };
+    let limit = crate::core::pack::MemoryLimit::given(opts.budget);
+    match crate::core::check::load_text_variant(
+        source,
+        Some(limit),
+        &crate::engine::CandleRunner,
+        Some(number),
+    ) {
+        Ok((pack, _, _)) => (pack, None),
+        Err(e) => (
+            opts.pack.clone(),
+            Some(crate::tr!(
+                opts.lang,
+                "variant-load-failed",
+                number = number.to_string(),
+                why = e
+                    .render_in("", opts.lang)
+                    .trim_start_matches(':')
+                    .trim()
+                    .to_string(),
+                shown = opts.pack.variant.unwrap_or(0).to_string()
+            )),
+        ),
+    }
 }
 
 /// Build the initial state and runtime pieces shared by the binary and the tests.
 pub fn prepare(opts: &TuiOptions, tx: Sender<Msg>) -> (State, runtime::Runtime, Vec<Effect>) {
-    let pack = Arc::new(opts.pack.clone());
+    let path = progress_path(&opts.data_dir, &opts.pack.meta.id, opts.mode);
+    let mut loaded = load(&path);
+    let mut note = None;
+    let mut pending = false;
+    let mut pack = opts.pack.clone();
+    if opts.pack.variant.is_some() {
+        let wanted = wanted_variant(opts, &loaded);
+        if let (Some(w), Loaded::Resumed(p)) = (wanted, &loaded) {
+            if let Some(other) = p.variant.filter(|v| *v != w) {
+                let kept = set_aside(&path, other);
+                note = Some(crate::tr!(
+                    opts.lang,
+                    "variant-save-set-aside",
+                    saved = other.to_string(),
+                    number = w.to_string(),
+                    path = kept.unwrap_or_else(|| path.clone()).display().to_string()
+                ));
+                loaded = Loaded::Fresh;
+            }
+        }
+        // An exam whose student is not known yet: the variant is drawn once the name is typed.
+        pending = wanted.is_none() && opts.mode == Mode::Exam;
+        let (p, failed) = variant_of(opts, wanted.unwrap_or(0));
+        pack = p;
+        note = note.or(failed);
+    }
+    let pack = Arc::new(pack);
     let facts = Arc::new(crate::engine::facts(&pack, opts.budget));
     let mut state = State::new(pack.clone(), facts.clone(), opts.lang, opts.mode);
     state.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     state.exam.limit_secs = opts.time_limit_min.map(|m| m * 60);
     state.install_id = crate::core::shuffle::install_id(&opts.data_dir);
     state.deal();
-    let path = progress_path(&opts.data_dir, &pack.meta.id, opts.mode);
-    let mut effects = apply_loaded(&mut state, load(&path));
+    let mut effects = apply_loaded(&mut state, loaded);
+    if note.is_some() {
+        state.status = note;
+    }
+    let mut rt =
+        runtime::Runtime::new(tx, pack.clone(), facts, path, opts.data_dir.join("reports"));
+    if pending {
+        if let Some(source) = &opts.source {
+            rt.pending_variant = Some(runtime::PendingVariant {
+                source: source.clone(),
+                budget: opts.budget,
+            });
+        }
+    }
     effects.extend(state.start_exam(crate::core::report::now_unix(), opts.student.clone()));
-    let rt = runtime::Runtime::new(tx, pack, facts, path, opts.data_dir.join("reports"));
+    // A name given on the command line has already chosen the variant; one typed later
+    // chooses it then.
+    rt.after_update(&mut state);
     (state, rt, effects)
 }
 

@@ -32,6 +32,17 @@ pub struct Runtime {
     pub progress_path: PathBuf,
     pub report_dir: PathBuf,
     train: Option<TrainHandle>,
+    /// The variant of the pack in use (packs with variables): every save records it.
+    pub variant: Option<u64>,
+    /// An exam on a pack with variables whose student is not known yet: the student's own
+    /// variant is drawn from this once the name is typed.
+    pub pending_variant: Option<PendingVariant>,
+}
+
+/// What drawing a student's variant needs: the pack's text and the memory limit.
+pub struct PendingVariant {
+    pub source: Arc<str>,
+    pub budget: u64,
 }
 
 impl Runtime {
@@ -43,24 +54,67 @@ impl Runtime {
         progress_path: PathBuf,
         report_dir: PathBuf,
     ) -> Self {
-        let (jobs, job_rx) = channel::<Job>();
-        let back = tx.clone();
-        std::thread::Builder::new()
-            .name("mltutor-worker".into())
-            .spawn(move || worker(job_rx, back, pack, facts))
-            .expect("spawn the worker thread");
+        let variant = pack.variant;
+        let jobs = start_worker(&tx, pack, facts);
         Self {
             tx,
             jobs,
             progress_path,
             report_dir,
             train: None,
+            variant,
+            pending_variant: None,
+        }
+    }
+
+    /// After an update: once the name of a student whose variant was waiting for it is
+    /// known, the student's own variant replaces the one shown (before any answer: the
+    /// name is asked first), for the screens and for the worker that grades.
+    pub fn after_update(&mut self, state: &mut State) {
+        let Some(name) = state.exam.student.clone() else {
+            return;
+        };
+        let Some(pending) = self.pending_variant.take() else {
+            return;
+        };
+        let number = crate::core::variant::student_variant(&state.pack.meta.id, &name);
+        if state.pack.variant == Some(number) {
+            return;
+        }
+        let limit = crate::core::pack::MemoryLimit::given(pending.budget);
+        match crate::core::check::load_text_variant(
+            &pending.source,
+            Some(limit),
+            &crate::engine::CandleRunner,
+            Some(number),
+        ) {
+            Ok((pack, _, _)) => {
+                let facts = Arc::new(crate::engine::facts(&pack, pending.budget));
+                let pack = Arc::new(pack);
+                self.variant = pack.variant;
+                self.jobs = start_worker(&self.tx, pack.clone(), facts.clone());
+                swap_pack(state, pack, facts);
+            }
+            Err(e) => {
+                state.status = Some(crate::tr!(
+                    state.lang,
+                    "variant-load-failed",
+                    number = number.to_string(),
+                    why = e
+                        .render_in("", state.lang)
+                        .trim_start_matches(':')
+                        .trim()
+                        .to_string(),
+                    shown = state.pack.variant.unwrap_or(0).to_string()
+                ));
+            }
         }
     }
 
     pub fn execute(&mut self, e: Effect) {
         match e {
-            Effect::Save(p) => {
+            Effect::Save(mut p) => {
+                p.variant = self.variant;
                 let r = crate::core::progress::save(&self.progress_path, &p)
                     .map(|_| self.progress_path.clone())
                     .map_err(|e| format!("{}: {e}", self.progress_path.display()));
@@ -94,6 +148,34 @@ impl Runtime {
             }
         }
     }
+}
+
+/// Start a worker that grades and traces on `pack`; the jobs' sender (the worker ends
+/// when it is dropped).
+fn start_worker(tx: &Sender<Msg>, pack: Arc<Pack>, facts: Arc<Facts>) -> Sender<Job> {
+    let (jobs, job_rx) = channel::<Job>();
+    let back = tx.clone();
+    std::thread::Builder::new()
+        .name("mltutor-worker".into())
+        .spawn(move || worker(job_rx, back, pack, facts))
+        .expect("spawn the worker thread");
+    jobs
+}
+
+/// `state` on another variant of its pack: the same questions with the variant's models.
+/// What the student has done so far (the name, the exam's clock) is kept; the name is
+/// asked before any answer, so there is no answer to carry over.
+fn swap_pack(state: &mut State, pack: Arc<Pack>, facts: Arc<Facts>) {
+    let mut fresh = State::new(pack, facts, state.lang, state.mode);
+    fresh.color = state.color;
+    fresh.install_id = std::mem::take(&mut state.install_id);
+    fresh.exam = std::mem::take(&mut state.exam);
+    fresh.status = state.status.take();
+    fresh.size = state.size;
+    fresh.screen = state.screen;
+    fresh.save_error = state.save_error.take();
+    fresh.deal();
+    *state = fresh;
 }
 
 fn worker(rx: Receiver<Job>, tx: Sender<Msg>, pack: Arc<Pack>, facts: Arc<Facts>) {
@@ -173,7 +255,9 @@ pub fn run_loop<B: Backend>(
             if let Msg::Resize(..) = msg {
                 terminal.autoresize()?;
             }
-            for e in state.update(msg) {
+            let effects = state.update(msg);
+            rt.after_update(state);
+            for e in effects {
                 rt.execute(e);
             }
             if state.quit {

@@ -408,7 +408,10 @@ impl State {
                 crate::core::shuffle::choice_order(self.shuffle_key(), &self.pack.meta.id, id, n)
             }
             Some((
-                Kind::Computed { .. } | Kind::Open { .. } | Kind::Numeric { .. } | Kind::Order { .. },
+                Kind::Computed { .. }
+                | Kind::Open { .. }
+                | Kind::Numeric { .. }
+                | Kind::Order { .. },
                 _,
             ))
             | None => (0..n).collect(),

@@ -407,6 +407,532 @@ def figures(name, shape, layers):
     }
 
 
+# ---------------------------------------------------------------- graphs (named tensors,
+# Add / Mul / Cat, nn.Sequential, sub-module classes)
+
+
+class Step:
+    """One line of a forward: `to = module(from)` or a combination of named tensors."""
+
+    def __init__(self, spec, module=None, name=None, frm=None, to=None):
+        self.spec = spec  # the layer kind as the spec writes it ("Add", {"Cat": {...}}...)
+        self.module = module
+        self.name = name
+        self.frm = frm  # None, "x" or ["out", "identity"]
+        self.to = to
+
+    def entry(self):
+        e = {"layer": self.spec}
+        if self.name:
+            e["name"] = self.name
+        if self.frm is not None:
+            e["from"] = self.frm
+        if self.to is not None:
+            e["to"] = self.to
+        return e
+
+
+class GraphModule(nn.Module):
+    """A forward over named tensors, run by PyTorch: modules held under their names (so
+    that torchinfo and `parameters()` see them as PyTorch code declares them)."""
+
+    def __init__(self, steps):
+        super().__init__()
+        self.plan = []
+        for i, st in enumerate(steps):
+            attr = None
+            if st.module is not None:
+                attr = st.name or f"_f{i}"
+                setattr(self, attr, st.module)
+            self.plan.append((st, attr))
+
+    def forward(self, x):
+        env = {"x": x}
+        cur = "x"
+        for st, attr in self.plan:
+            frm = st.frm if st.frm is not None else cur
+            names = [frm] if isinstance(frm, str) else list(frm)
+            ins = [env[n] for n in names]
+            kind = st.spec if isinstance(st.spec, str) else next(iter(st.spec))
+            if kind == "Add":
+                y = ins[0]
+                for t in ins[1:]:
+                    y = y + t
+            elif kind == "Mul":
+                y = ins[0]
+                for t in ins[1:]:
+                    y = y * t
+            elif kind == "Cat":
+                y = torch.cat(ins, dim=st.spec["Cat"]["dim"])
+            elif attr is None:
+                y = ins[0]  # identity = x
+            else:
+                y = getattr(self, attr)(ins[0])
+            to = st.to if st.to is not None else cur
+            env[to] = y
+            cur = to
+        return env[cur]
+
+
+def g_conv(rng, cin, cout, kernel=None, stride=1, bias=None, name="c"):
+    k = kernel if kernel is not None else rng.choice([1, 3, 3, 5])
+    p = k // 2
+    b = rng.random() < 0.5 if bias is None else bias
+    args = {"in": cin, "out": cout, "kernel": k}
+    if stride != 1:
+        args["stride"] = stride
+    if p:
+        args["padding"] = p
+    if not b:
+        args["bias"] = False
+    return {"Conv2d": args}, nn.Conv2d(cin, cout, k, stride=stride, padding=p, bias=b)
+
+
+def g_act(rng):
+    return rng.choice([("ReLU", nn.ReLU), ("GELU", nn.GELU), ("SiLU", nn.SiLU), ("Tanh", nn.Tanh)])
+
+
+def block_steps(rng, c, cout, stride, bn, shortcut):
+    """A basic block: `identity = x` (or a 1x1 projection), two convolutions, `out + identity`."""
+    steps = []
+    if shortcut:
+        spec, m = g_conv(rng, c, cout, kernel=1, stride=stride, bias=False)
+        steps.append(Step(spec, m, name="down", frm="x", to="identity"))
+    else:
+        steps.append(Step("Identity", to="identity"))
+    spec, m = g_conv(rng, c, cout, kernel=3, stride=stride)
+    steps.append(Step(spec, m, name="conv1", frm="x", to="out"))
+    if bn:
+        steps.append(Step({"BatchNorm2d": {"features": cout}}, nn.BatchNorm2d(cout), name="bn1"))
+    a, mk = g_act(rng)
+    steps.append(Step(a, mk()))
+    spec, m = g_conv(rng, cout, cout, kernel=3)
+    steps.append(Step(spec, m, name="conv2"))
+    if bn:
+        steps.append(Step({"BatchNorm2d": {"features": cout}}, nn.BatchNorm2d(cout), name="bn2"))
+    steps.append(Step("Add", frm=["out", "identity"]))
+    steps.append(Step("ReLU", nn.ReLU()))
+    return steps
+
+
+def head_steps(rng, c):
+    steps = [Step({"AdaptiveAvgPool2d": {"output_size": 1}}, nn.AdaptiveAvgPool2d(1)),
+             Step("Flatten", nn.Flatten())]
+    out = rng.randint(2, 10)
+    steps.append(Step({"Linear": {"in": c, "out": out}}, nn.Linear(c, out), name="fc"))
+    return steps
+
+
+def residual_arch(rng, i):
+    """Blocks written inline in the model's forward, or as classes used several times (each
+    use with its own weights)."""
+    c0 = rng.randint(1, 3)
+    h0, w0 = rng.randint(4, 12), rng.randint(4, 12)
+    h, w = h0, w0
+    c = rng.choice([2, 4, 6, 8])
+    spec, m = g_conv(rng, c0, c, kernel=3)
+    steps = [Step(spec, m, name="stem")]
+    modules, classes = [], {}
+    cur = "x"
+    for b in range(rng.randint(1, 3)):
+        cout = c if rng.random() < 0.6 else rng.choice([4, 6, 8])
+        stride = 2 if rng.random() < 0.3 and min(h, w) >= 4 else 1
+        shortcut = cout != c or stride != 1
+        bn = rng.random() < 0.5
+        key = (c, cout, stride, bn, shortcut)
+        # The same configuration draws the same lines: one class, used again.
+        inner = block_steps(random.Random(str(key)), c, cout, stride, bn, shortcut)
+        if rng.random() < 0.6:
+            cls = classes.get(key)
+            if cls is None:
+                cls = f"Block{len(classes) + 1}"
+                classes[key] = cls
+                modules.append({"class_name": cls, "layers": [s.entry() for s in inner]})
+            steps.append(Step({"Module": cls}, GraphModule(inner), name=f"layer{b + 1}"))
+        else:
+            # The same lines in the model's own forward, with names of their own.
+            for s in inner:
+                if s.name:
+                    s.name = f"b{b + 1}{s.name}"
+                if s.frm == "x":
+                    s.frm = cur
+            inner[-1].to = "h"
+            cur = "h"
+            steps.extend(inner)
+        if stride == 2:
+            h, w = (h + 1) // 2, (w + 1) // 2
+        c = cout
+    steps.extend(head_steps(rng, c))
+    return [c0, h0, w0], steps, modules
+
+
+def concat_arch(rng, i):
+    """Inception-like branches joined by `torch.cat`, on images or sequences."""
+    if rng.random() < 0.6:
+        c0, h, w = rng.randint(1, 3), rng.randint(4, 12), rng.randint(4, 12)
+        steps = []
+        names = []
+        total = 0
+        odd = rng.random() < 0.3
+        for j in range(rng.randint(2, 3)):
+            co = rng.randint(1, 5)
+            if odd and j == 1:
+                # A stride-2 pooling beside a stride-2 convolution: equal on even sizes only.
+                steps.append(Step({"MaxPool2d": {"kernel": 2}}, nn.MaxPool2d(2), frm="x", to=f"b{j}"))
+                co = c0
+            else:
+                s = 2 if odd else 1
+                spec, m = g_conv(rng, c0, co, stride=s)
+                steps.append(Step(spec, m, name=f"branch{j}", frm="x", to=f"b{j}"))
+            names.append(f"b{j}")
+            total += co
+        dim = rng.choice([1, 1, -3])
+        steps.append(Step({"Cat": {"dim": dim}}, frm=names, to="out"))
+        a, mk = g_act(rng)
+        steps.append(Step(a, mk()))
+        if rng.random() < 0.5:
+            steps.extend(head_steps(rng, total))
+        return [c0, h * 2 if odd else h, w * 2 if odd else w], steps, []
+    c0, l = rng.randint(1, 4), rng.randint(6, 30)
+    co = rng.randint(1, 4)
+    k = rng.choice([1, 3, 5])
+    conv = nn.Conv1d(c0, co, k, padding=k // 2)
+    steps = [Step({"Conv1d": {"in": c0, "out": co, "kernel": k, "padding": k // 2}}, conv,
+                  name="conv", frm="x", to="a")]
+    dim = rng.choice([1, 2, -1])
+    if dim == 1:
+        steps.append(Step({"Cat": {"dim": 1}}, frm=["a", "x"], to="out"))
+    else:
+        same = nn.Conv1d(c0, c0, 1)
+        steps.append(Step({"Conv1d": {"in": c0, "out": c0, "kernel": 1}}, same, name="proj",
+                          frm="x", to="p"))
+        # Along the length: channels must match, so the first branch keeps c0 channels.
+        steps[0] = Step({"Conv1d": {"in": c0, "out": c0, "kernel": k, "padding": k // 2}},
+                        nn.Conv1d(c0, c0, k, padding=k // 2), name="conv", frm="x", to="a")
+        steps.append(Step({"Cat": {"dim": dim}}, frm=["a", "p", "x"], to="out"))
+    steps.append(Step("Tanh", nn.Tanh()))
+    return [c0, l], steps, []
+
+
+def gate_arch(rng, i):
+    """`x * torch.sigmoid(...)` gates and a squeeze-excitation (broadcast over H and W)."""
+    c0, h, w = rng.randint(2, 6), rng.randint(3, 10), rng.randint(3, 10)
+    steps = []
+    if rng.random() < 0.5:
+        steps.append(Step({"AdaptiveAvgPool2d": {"output_size": 1}}, nn.AdaptiveAvgPool2d(1),
+                          frm="x", to="s"))
+        r = max(1, c0 // 2)
+        steps.append(Step({"Conv2d": {"in": c0, "out": r, "kernel": 1}}, nn.Conv2d(c0, r, 1),
+                          name="squeeze"))
+        steps.append(Step("ReLU", nn.ReLU()))
+        steps.append(Step({"Conv2d": {"in": r, "out": c0, "kernel": 1}}, nn.Conv2d(r, c0, 1),
+                          name="excite"))
+        steps.append(Step("Sigmoid", nn.Sigmoid()))
+        steps.append(Step("Mul", frm=["x", "s"], to="y"))
+        if rng.random() < 0.5:
+            steps.append(Step("Add", frm=["y", "x"], to="y"))
+    else:
+        co = rng.randint(1, 6)
+        spec, m = g_conv(rng, c0, co)
+        steps.append(Step(spec, m, name="value", frm="x", to="v"))
+        spec, m = g_conv(rng, c0, co)
+        steps.append(Step(spec, m, name="gate", frm="x", to="g"))
+        steps.append(Step("Sigmoid", nn.Sigmoid()))
+        steps.append(Step("Mul", frm=["v", "g"], to="y"))
+    return [c0, h, w], steps, []
+
+
+def sequential_arch(rng, i):
+    """`self.features = nn.Sequential(...)` and `self.classifier = nn.Sequential(...)`."""
+    for _ in range(50):
+        shape = [rng.randint(1, 4), rng.randint(6, 16), rng.randint(6, 16)]
+        cur = list(shape)
+        items = []
+        for _ in range(rng.randint(1, 4)):
+            layer = draw(rng, IMAGE)(rng, cur)
+            if isinstance(layer.module, Tr):
+                continue
+            try:
+                nxt = out_shape([layer.module], cur)
+            except Exception:
+                continue
+            if math.prod(nxt) == 0 or math.prod(nxt) > MAX_ELEMS:
+                continue
+            items.append(layer)
+            cur = nxt
+        if items:
+            break
+    steps = [Step({"Sequential": [l.spec for l in items]},
+                  nn.Sequential(*[l.module for l in items]), name="features")]
+    n = math.prod(cur)
+    hidden = rng.randint(2, 12)
+    cls = [Layer("Flatten", nn.Flatten(), False),
+           Layer({"Linear": {"in": n, "out": hidden}}, nn.Linear(n, hidden), True)]
+    if rng.random() < 0.5:
+        a = activation(rng, [hidden])
+        if not isinstance(a.module, Tr):
+            cls.append(a)
+    out = rng.randint(2, 6)
+    cls.append(Layer({"Linear": {"in": hidden, "out": out}}, nn.Linear(hidden, out), True))
+    steps.append(Step({"Sequential": [l.spec for l in cls]}, nn.Sequential(*[l.module for l in cls]),
+                      name="classifier"))
+    return shape, steps, []
+
+
+def graph_figures(name, shape, steps, modules):
+    model = GraphModule(steps).eval()
+    spec = {"id": name, "input": shape, "layers": [s.entry() for s in steps]}
+    if modules:
+        spec["modules"] = modules
+    params = sum(p.numel() for p in model.parameters())
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    buffers = sum(b.numel() for b in model.buffers())
+    info = summary(model, input_size=(BATCH, *shape), verbose=0, device="cpu")
+    with torch.no_grad():
+        y = model(torch.randn(BATCH, *shape))
+    inputs = []
+    for s in variants(random.Random(zlib.crc32(name.encode())), shape):
+        try:
+            with torch.no_grad():
+                z = model(torch.randn(BATCH, *s))
+            ok = z.shape[0] == BATCH
+            inputs.append({"input": s, "output": list(z.shape) if ok else None})
+        except Exception:
+            inputs.append({"input": s, "output": None})
+    return {
+        "spec": spec,
+        "batch": BATCH,
+        "params": params,
+        "trainable": trainable,
+        "buffers": buffers,
+        "mult_adds": int(info.total_mult_adds),
+        "output": list(y.shape),
+        "inputs": inputs,
+    }
+
+
+GRAPHS = [(residual_arch, 24), (concat_arch, 20), (gate_arch, 12), (sequential_arch, 16)]
+
+
+def graph_cases(rng):
+    out = []
+    for make, n in GRAPHS:
+        k = 0
+        while k < n:
+            shape, steps, modules = make(rng, k)
+            name = f"{make.__name__}_{k}"
+            try:
+                out.append(graph_figures(name, shape, steps, modules))
+            except Exception as e:  # a draw PyTorch cannot run on its own input: draw again
+                print(f"{name}: {e}", file=sys.stderr)
+                continue
+            k += 1
+    return out
+
+
+# ---------------------------------------------------------------- norms, Dropout2d and
+# operations over dimensions (flatten ranges, log-softmax, mean/sum, transpose, permute,
+# select): chains of their own, drawn from a generator of their own, so that the draws
+# above stay as they were.
+
+
+def bn_flags(rng, args):
+    kw = {}
+    if rng.random() < 0.3:
+        args["affine"] = False
+        kw["affine"] = False
+    if rng.random() < 0.3:
+        args["track_running_stats"] = False
+        kw["track_running_stats"] = False
+    return kw
+
+
+def batch_norm2d_args(rng, shape):
+    c = shape[0]
+    args = {"features": c}
+    kw = bn_flags(rng, args)
+    weights = kw.get("affine", True) or kw.get("track_running_stats", True)
+    return Layer({"BatchNorm2d": args}, nn.BatchNorm2d(c, **kw), weights)
+
+
+def batch_norm1d(rng, shape):
+    c = shape[0]
+    args = {"features": c}
+    kw = bn_flags(rng, args)
+    weights = kw.get("affine", True) or kw.get("track_running_stats", True)
+    return Layer({"BatchNorm1d": args}, nn.BatchNorm1d(c, **kw), weights)
+
+
+def layer_norm(rng, shape):
+    k = rng.randint(1, min(2, len(shape)))
+    ns = list(shape[-k:])
+    args = {"normalized_shape": ns[0] if k == 1 and rng.random() < 0.6 else ns}
+    kw = {}
+    if rng.random() < 0.25:
+        args["elementwise_affine"] = False
+        kw["elementwise_affine"] = False
+    elif rng.random() < 0.3:
+        args["bias"] = False
+        kw["bias"] = False
+    m = nn.LayerNorm(ns, **kw)
+    return Layer({"LayerNorm": args}, m, kw.get("elementwise_affine", True))
+
+
+def group_norm(rng, shape):
+    c = shape[0]
+    groups = rng.choice([g for g in range(1, c + 1) if c % g == 0])
+    args = {"num_groups": groups, "num_channels": c}
+    affine = rng.random() < 0.75
+    if not affine:
+        args["affine"] = False
+    return Layer({"GroupNorm": args}, nn.GroupNorm(groups, c, affine=affine), affine)
+
+
+def dropout2d(rng, shape):
+    p = rng.choice([0.1, 0.25, 0.5])
+    return Layer({"Dropout2d": {"p": p}}, nn.Dropout2d(p), False)
+
+
+def some_dim(rng, rank, lo=1):
+    """A dimension in lo..rank-1, sometimes written from the end."""
+    d = rng.randint(lo, rank - 1)
+    return d - rank if rng.random() < 0.3 else d
+
+
+def flatten_dims(rng, shape):
+    rank = len(shape) + 1
+    s = rng.randint(1, rank - 1)
+    e = rng.randint(s, rank - 1)
+    args = {}
+    if s != 1 or rng.random() < 0.3:
+        args["start_dim"] = s
+    e_written = -1 if e == rank - 1 and rng.random() < 0.5 else (e - rank if rng.random() < 0.3 else e)
+    if e_written != -1:
+        args["end_dim"] = e_written
+    return Layer({"FlattenDims": args}, nn.Flatten(s, e_written), False)
+
+
+def log_softmax(rng, shape):
+    d = some_dim(rng, len(shape) + 1)
+    return Layer({"LogSoftmax": {"dim": d}}, nn.LogSoftmax(dim=d), False)
+
+
+def reduce(rng, shape):
+    d = some_dim(rng, len(shape) + 1)
+    keep = len(shape) < 2 or rng.random() < 0.4
+    mean = rng.random() < 0.6
+    args = {"dim": d}
+    if keep:
+        args["keepdim"] = True
+    f = (lambda x: x.mean(dim=d, keepdim=keep)) if mean else (lambda x: x.sum(dim=d, keepdim=keep))
+    return Layer({"Mean" if mean else "Sum": args}, Tr(f), False)
+
+
+def transpose(rng, shape):
+    rank = len(shape) + 1
+    if rank < 3:
+        return Layer({"Transpose": {"dim0": 1, "dim1": -1}}, Tr(lambda x: x.transpose(1, -1)), False)
+    a, b = rng.sample(range(1, rank), 2)
+    if rng.random() < 0.3:
+        b -= rank
+    return Layer({"Transpose": {"dim0": a, "dim1": b}}, Tr(lambda x: x.transpose(a, b)), False)
+
+
+def permute(rng, shape):
+    rest = list(range(1, len(shape) + 1))
+    rng.shuffle(rest)
+    dims = [0] + rest
+    return Layer({"Permute": {"dims": dims}}, Tr(lambda x: x.permute(*dims)), False)
+
+
+def select(rng, shape):
+    if len(shape) < 2:
+        return None
+    rank = len(shape) + 1
+    d = some_dim(rng, rank)
+    size = shape[d - 1 if d > 0 else d + rank - 1]
+    index = rng.randint(-size, size - 1)
+    if rng.random() < 0.5:
+        index = -1
+
+    def f(x):
+        return x.select(d, index)
+    return Layer({"Select": {"dim": d, "index": index}}, Tr(f), False)
+
+
+DIM_OPS = [(flatten_dims, 2), (log_softmax, 1), (reduce, 2), (transpose, 2), (permute, 1),
+           (select, 2)]
+L_IMAGE = [(conv2d, 3), (batch_norm2d_args, 3), (group_norm, 2), (layer_norm, 2),
+           (dropout2d, 2), (activation, 1)] + DIM_OPS
+L_SEQUENCE = [(conv1d, 3), (batch_norm1d, 3), (group_norm, 2), (layer_norm, 2),
+              (activation, 1)] + DIM_OPS
+L_VECTOR = [(linear, 3), (batch_norm1d, 3), (layer_norm, 2), (log_softmax, 1),
+            (activation, 1)]
+L_TARGET = 90
+
+
+def layers_build(rng, family):
+    if family == "image":
+        shape = [rng.randint(1, 6), rng.randint(3, 10), rng.randint(3, 10)]
+        table = L_IMAGE
+    elif family == "sequence":
+        shape = [rng.randint(1, 8), rng.randint(3, 24)]
+        table = L_SEQUENCE
+    else:
+        shape = [rng.randint(2, 24)]
+        table = L_VECTOR
+    depth = rng.randint(1, 5)
+    layers, cur, tries = [], list(shape), 0
+    while len(layers) < depth and tries < 60:
+        tries += 1
+        layer = draw(rng, table)(rng, cur)
+        if layer is None:
+            continue
+        try:
+            nxt = out_shape([layer.module], cur)
+        except Exception:
+            continue
+        if len(nxt) == 0 or math.prod(nxt) == 0 or math.prod(nxt) > MAX_ELEMS:
+            continue
+        layers.append(layer)
+        cur = nxt
+    if rng.random() < 0.5:
+        layers.append(flatten(rng, cur))
+        cur = [math.prod(cur)]
+        layers.append(linear(rng, cur))
+    if not layers:
+        layers.append(layer_norm(rng, cur))
+    return shape, layers
+
+
+L_INVALID = [
+    ([6, 4, 4], {"GroupNorm": {"num_groups": 4, "num_channels": 6}}, lambda: nn.GroupNorm(4, 6)),
+    ([3, 4, 4], {"Dropout2d": {"p": 1.5}}, lambda: nn.Dropout2d(1.5)),
+    ([3, 4, 4], {"BatchNorm2d": {"features": 0}}, lambda: nn.BatchNorm2d(0)),
+]
+
+
+def layers_cases(rng):
+    out = []
+    families = ["image"] * 4 + ["sequence"] * 3 + ["vector"] * 2
+    i = 0
+    while len(out) < L_TARGET:
+        family = families[i % len(families)]
+        i += 1
+        shape, layers = layers_build(rng, family)
+        out.append(figures(f"layers_{family}_{i}", shape, layers))
+    for i, (shape, spec, make) in enumerate(L_INVALID):
+        refused = False
+        try:
+            make()(torch.randn(BATCH, *shape))
+        except Exception:
+            refused = True
+        assert refused, spec
+        out.append({"spec": {"id": f"layers_invalid_{i}", "input": shape,
+                             "layers": [{"name": "l1", "layer": spec}]}, "invalid": True})
+    return out
+
+
 # ---------------------------------------------------------------- arguments PyTorch refuses
 
 INVALID = [
@@ -465,6 +991,8 @@ def main():
         i += 1
         shape, layers = build(rng, family, i)
         corpus.append(figures(f"{family}_{i}", shape, layers))
+    corpus.extend(graph_cases(random.Random(SEED + 1)))
+    corpus.extend(layers_cases(random.Random(SEED + 2)))
     corpus.extend(invalid_cases())
     kinds = {}
     for c in corpus:

@@ -86,5 +86,8 @@ plan-gib = { $n } GiB
 
 ## The live shape trace of a typed input (model panel, self-check)
 plan-trace-input = input
-plan-trace-batch = ✓ runs: a batch of { $batch } samples of { $sample } (PyTorch takes the first dimension as the batch)
+plan-trace-batch = ✓ runs: { $n ->
+    [one] a batch of one sample
+   *[other] a batch of { $batch } samples
+} of shape { $sample } (PyTorch takes the first dimension as the batch)
 plan-trace-fails-here = ✗ here

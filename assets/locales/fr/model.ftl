@@ -83,5 +83,8 @@ plan-gib = { $n } Gio
 
 ## La trace des formes d'une entrée tapée (panneau du modèle, auto-évaluation)
 plan-trace-input = entrée
-plan-trace-batch = ✓ passe : un lot de { $batch } échantillons { $sample } (PyTorch lit la première dimension comme le lot)
+plan-trace-batch = ✓ passe : { $n ->
+    [one] un lot d'un échantillon
+   *[other] un lot de { $batch } échantillons
+} de forme { $sample } (PyTorch lit la première dimension comme le lot)
 plan-trace-fails-here = ✗ ici

@@ -324,6 +324,7 @@ pub fn import(
             id: class.name.to_lowercase(),
             class_name: class.name.clone(),
             input,
+            modules: Vec::new(),
             layers: chain,
         },
         notes: reader.notes,
@@ -739,6 +740,8 @@ impl Reader {
                             name: Some(attr.clone()),
                             layer: layer.clone(),
                             inline: false,
+                            from: None,
+                            to: None,
                         });
                         return Ok(());
                     }
@@ -767,6 +770,8 @@ impl Reader {
                             name: None,
                             layer,
                             inline: false,
+                            from: None,
+                            to: None,
                         });
                         return Ok(());
                     }
@@ -779,6 +784,8 @@ impl Reader {
                         name: None,
                         layer,
                         inline: false,
+                        from: None,
+                        to: None,
                     });
                     return Ok(());
                 }

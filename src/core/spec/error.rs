@@ -64,6 +64,10 @@ pub enum SpecProblem {
     },
     /// A convolution's or pooling's arguments against PyTorch's rules (`spec.ftl`).
     Zoo(super::rule::ZooProblem),
+    /// Tensor names, classes and containers of a graph (`graph.ftl`).
+    Graph(super::graph::GraphProblem),
+    /// A normalisation's arguments against PyTorch's rules (`layers.ftl`).
+    Layers(super::layers_rule::LayersProblem),
 }
 
 impl SpecError {
@@ -110,6 +114,8 @@ impl SpecError {
                 crate::tr!(lang, "spec-not-finite", at = at, argument = *argument)
             }
             SpecProblem::Zoo(z) => z.render(lang, at),
+            SpecProblem::Graph(g) => g.render(lang, at),
+            SpecProblem::Layers(l) => l.render(lang, at),
         };
         crate::tr!(
             lang,

@@ -12,8 +12,11 @@
 mod activation;
 mod args;
 mod conv;
+mod dims;
 mod dropout;
 mod error;
+mod graph;
+mod layers_rule;
 mod linear;
 mod need;
 mod norm;
@@ -24,7 +27,13 @@ mod rule;
 pub use args::{Padding, Pair};
 pub(crate) use error::count;
 pub use error::{LayerAt, SpecError, SpecProblem};
+pub use graph::{
+    combine, lower, lower_or_chain, Combine, Graph, GraphNeed, GraphProblem, Inputs, ModuleSpec,
+    Node, MAX_NODES,
+};
+pub use layers_rule::{LayersNeed, LayersProblem};
 pub use need::Need;
+pub use norm::NormShape;
 pub use pool::pool_len;
 pub use rule::{ZooNeed, ZooProblem};
 
@@ -42,6 +51,10 @@ pub struct ModelSpec {
     pub class_name: String,
     /// Shape of one sample, without the batch dimension (`[3, 40, 40]`).
     pub input: Vec<usize>,
+    /// Sub-module classes (`BasicBlock`), each usable as `Module("BasicBlock")` by the
+    /// model and by the classes defined after it; rendered before the model's class.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modules: Vec<ModuleSpec>,
     pub layers: Vec<LayerSpec>,
 }
 
@@ -61,6 +74,14 @@ pub struct LayerSpec {
     /// Rendered wrapped around the previous line's expression: `x = F.relu(self.fc1(x))`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub inline: bool,
+    /// The tensors read (`"x"`, `["out", "identity"]`); by default the previous layer's
+    /// output (the model's input `x` for the first layer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<Inputs>,
+    /// The name the output is written under (`out = self.conv1(x)`); by default the name of
+    /// the previous layer's output, so a chain stays `x = ...`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
 }
 
 /// Layer kinds with PyTorch's arguments and defaults.
@@ -209,9 +230,96 @@ pub enum LayerKind {
         #[serde(default = "half")]
         p: f64,
     },
+    /// `nn.BatchNorm2d(num_features)` over C x H x W: γ, β trainable when `affine`; running
+    /// mean and variance (buffers) when `track_running_stats`.
     BatchNorm2d {
         features: usize,
+        #[serde(default = "yes")]
+        affine: bool,
+        #[serde(default = "yes")]
+        track_running_stats: bool,
     },
+    /// `nn.BatchNorm1d(num_features)` over C or C x L samples: BatchNorm2d's arguments.
+    BatchNorm1d {
+        features: usize,
+        #[serde(default = "yes")]
+        affine: bool,
+        #[serde(default = "yes")]
+        track_running_stats: bool,
+    },
+    /// `nn.LayerNorm(normalized_shape)`: `64` or `(4, 8)`, the sample's last dimensions.
+    LayerNorm {
+        normalized_shape: NormShape,
+        #[serde(default = "yes")]
+        elementwise_affine: bool,
+        #[serde(default = "yes")]
+        bias: bool,
+    },
+    /// `nn.GroupNorm(num_groups, num_channels)`.
+    GroupNorm {
+        num_groups: usize,
+        num_channels: usize,
+        #[serde(default = "yes")]
+        affine: bool,
+    },
+    /// `nn.Dropout2d(p)`: whole channels zeroed while training.
+    Dropout2d {
+        #[serde(default = "half")]
+        p: f64,
+    },
+    /// `nn.Flatten(start_dim, end_dim)` with `nn.Flatten`'s defaults (1, -1); dimensions
+    /// count the batch. (`Flatten` alone is `nn.Flatten()`.)
+    FlattenDims {
+        #[serde(default = "one_i")]
+        start_dim: i64,
+        #[serde(default = "minus_one")]
+        end_dim: i64,
+    },
+    /// `nn.LogSoftmax(dim=d)`; `dim` counts the batch dimension.
+    LogSoftmax {
+        #[serde(default = "minus_one")]
+        dim: i64,
+    },
+    /// `x.mean(dim=d)`, `keepdim` as PyTorch's.
+    Mean {
+        dim: i64,
+        #[serde(default)]
+        keepdim: bool,
+    },
+    /// `x.sum(dim=d)`.
+    Sum {
+        dim: i64,
+        #[serde(default)]
+        keepdim: bool,
+    },
+    /// `x.transpose(dim0, dim1)`.
+    Transpose {
+        dim0: i64,
+        dim1: i64,
+    },
+    /// `x.permute(0, 2, 1)`: every dimension, the batch first.
+    Permute {
+        dims: Vec<i64>,
+    },
+    /// `x[:, -1]` (`x.select(dim, index)`): the last step of a sequence; negative allowed.
+    Select {
+        dim: i64,
+        index: i64,
+    },
+    /// `nn.Identity()`; without a name, a new name for a tensor (`identity = x`).
+    Identity,
+    /// `a + b` (PyTorch's broadcasting between tensors of the same rank).
+    Add,
+    /// `a * b` (the same broadcasting).
+    Mul,
+    /// `torch.cat([a, b], dim=1)`: `dim` counts the batch dimension, as PyTorch's.
+    Cat {
+        dim: i64,
+    },
+    /// `nn.Sequential(nn.Conv2d(...), nn.ReLU(), ...)`: rows `features.0`, `features.1`...
+    Sequential(Vec<LayerKind>),
+    /// An instance of a sub-module class of `ModelSpec::modules` (`BasicBlock()`).
+    Module(String),
 }
 
 fn yes() -> bool {
@@ -219,6 +327,9 @@ fn yes() -> bool {
 }
 fn minus_one() -> i64 {
     -1
+}
+fn one_i() -> i64 {
+    1
 }
 fn half() -> f64 {
     0.5
@@ -281,7 +392,7 @@ pub trait LayerFacts {
 
 impl LayerKind {
     /// This kind's facts: the one match from a kind to the family that knows it.
-    pub fn facts(&self) -> Box<dyn LayerFacts> {
+    pub fn facts(&self) -> Box<dyn LayerFacts + '_> {
         match *self {
             LayerKind::Conv2d {
                 in_channels,
@@ -442,7 +553,68 @@ impl LayerKind {
             LayerKind::Flatten => Box::new(reshape::Flatten),
             LayerKind::View(first, n) => Box::new(reshape::View { first, n }),
             LayerKind::Dropout { p } => Box::new(dropout::Dropout { p }),
-            LayerKind::BatchNorm2d { features } => Box::new(norm::BatchNorm2d { features }),
+            LayerKind::BatchNorm2d {
+                features,
+                affine,
+                track_running_stats,
+            } => Box::new(norm::BatchNorm {
+                dims: 2,
+                features,
+                affine,
+                track_running_stats,
+            }),
+            LayerKind::BatchNorm1d {
+                features,
+                affine,
+                track_running_stats,
+            } => Box::new(norm::BatchNorm {
+                dims: 1,
+                features,
+                affine,
+                track_running_stats,
+            }),
+            LayerKind::LayerNorm {
+                ref normalized_shape,
+                elementwise_affine,
+                bias,
+            } => Box::new(norm::LayerNorm {
+                shape: normalized_shape,
+                elementwise_affine,
+                bias,
+            }),
+            LayerKind::GroupNorm {
+                num_groups,
+                num_channels,
+                affine,
+            } => Box::new(norm::GroupNorm {
+                num_groups,
+                num_channels,
+                affine,
+            }),
+            LayerKind::Dropout2d { p } => Box::new(dropout::Dropout2d { p }),
+            LayerKind::FlattenDims { start_dim, end_dim } => {
+                Box::new(dims::Flatten { start_dim, end_dim })
+            }
+            LayerKind::LogSoftmax { dim } => Box::new(dims::LogSoftmax { dim }),
+            LayerKind::Mean { dim, keepdim } => Box::new(dims::Reduce {
+                op: dims::ReduceOp::Mean,
+                dim,
+                keepdim,
+            }),
+            LayerKind::Sum { dim, keepdim } => Box::new(dims::Reduce {
+                op: dims::ReduceOp::Sum,
+                dim,
+                keepdim,
+            }),
+            LayerKind::Transpose { dim0, dim1 } => Box::new(dims::Transpose { dim0, dim1 }),
+            LayerKind::Permute { ref dims } => Box::new(dims::Permute { dims }),
+            LayerKind::Select { dim, index } => Box::new(dims::Select { dim, index }),
+            LayerKind::Identity => Box::new(graph::Identity),
+            LayerKind::Add => Box::new(graph::Combine::Add),
+            LayerKind::Mul => Box::new(graph::Combine::Mul),
+            LayerKind::Cat { dim } => Box::new(graph::Combine::Cat(dim)),
+            LayerKind::Sequential(ref items) => Box::new(graph::Container::Sequential(items)),
+            LayerKind::Module(ref class) => Box::new(graph::Container::Module(class)),
         }
     }
 
@@ -514,37 +686,14 @@ impl ModelSpec {
         if self.layers.is_empty() {
             return Err(model(SpecProblem::NoLayers));
         }
-        let mut seen = std::collections::HashSet::new();
-        for (i, l) in self.layers.iter().enumerate() {
-            let facts = l.layer.facts();
-            let err = |problem: SpecProblem| SpecError {
-                model: self.id.clone(),
-                layer: Some(LayerAt {
-                    position: i + 1,
-                    type_name: facts.type_name(),
-                }),
-                problem,
-            };
-            if let Some(n) = &l.name {
-                let ok = n
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                    && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-                if !ok {
-                    return Err(err(SpecProblem::BadName { name: n.clone() }));
-                }
-                if !seen.insert(n.clone()) {
-                    return Err(err(SpecProblem::NameTwice { name: n.clone() }));
-                }
-            } else if facts.has_weights() {
-                return Err(err(SpecProblem::Unnamed));
+        graph::check_layers(self, &self.layers)?;
+        for m in &self.modules {
+            if m.layers.is_empty() {
+                return Err(model(SpecProblem::Graph(GraphProblem::Empty)));
             }
-            if l.inline && i == 0 {
-                return Err(err(SpecProblem::FirstInline));
-            }
-            facts.check_args().map_err(err)?;
+            graph::check_layers(self, &m.layers)?;
         }
+        graph::lower(self)?;
         Ok(())
     }
 }

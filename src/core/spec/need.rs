@@ -39,6 +39,10 @@ pub enum Need {
     },
     /// A 1-d layer's C x L sample, or a window of several sizes (`spec.ftl`).
     Zoo(super::rule::ZooNeed),
+    /// What `Add`, `Mul` or `Cat` needed from the shapes they combine (`graph.ftl`).
+    Graph(super::graph::GraphNeed),
+    /// What a normalisation or a dimension operation needed (`layers.ftl`).
+    Layers(super::layers_rule::LayersNeed),
 }
 
 /// The channels, height and width of a C x H x W sample, or that `op` needs one.

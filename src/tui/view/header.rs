@@ -55,10 +55,17 @@ pub(super) fn draw_header(f: &mut Frame, area: Rect, s: &State, t: Theme) {
         }
     }
     let left = format!(" {} — {} ", s.pack.meta.title, mode_name(s.mode, l));
-    let pad =
-        (area.width as usize).saturating_sub(left.chars().count() + right.chars().count() + 1);
+    // A pack with variables: which variant this is, discreetly (a teacher asks for it).
+    let variant = s
+        .pack
+        .variant
+        .map(|n| format!("{} ", tr!(l, "variant-header", number = n.to_string())))
+        .unwrap_or_default();
+    let pad = (area.width as usize)
+        .saturating_sub(left.chars().count() + variant.chars().count() + right.chars().count() + 1);
     let line = Line::from(vec![
         Span::styled(left, t.accent()),
+        Span::styled(variant, t.dim()),
         Span::raw(" ".repeat(pad)),
         Span::raw(right),
     ]);

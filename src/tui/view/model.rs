@@ -85,6 +85,7 @@ pub(super) fn model_text(s: &State, q: &Question, t: Theme) -> Text<'static> {
                     tr!(
                         l,
                         "plan-trace-batch",
+                        n = tr.batch.unwrap_or(1),
                         batch = l.num(tr.batch.unwrap_or(1) as u64),
                         sample = sample.to_string()
                     ),

@@ -1,0 +1,360 @@
+//! candle's side of the normalisations (`BatchNorm1d`, `BatchNorm2d` without its defaults,
+//! `LayerNorm`, `GroupNorm`), `Dropout2d` and the operations over dimensions (flatten,
+//! log-softmax, mean/sum, transpose, permute, select): built from the spec by [`build`],
+//! run by [`Extra::forward`]; every step is a candle op, so every gradient is candle's.
+
+use super::{CandleError, CandleResult};
+use crate::core::spec::LayerKind;
+use candle_core::{DType, Device, Tensor, Var};
+use candle_nn::VarMap;
+
+/// PyTorch's default epsilon for every normalisation.
+const EPS: f64 = 1e-5;
+
+/// One of this module's layers, as candle runs it.
+pub(crate) enum Extra {
+    /// A batch norm with running statistics (used in evaluation).
+    BatchNorm(candle_nn::BatchNorm),
+    /// A batch norm without running statistics (`track_running_stats=False`): the batch's
+    /// statistics always, over every dimension but the channels'.
+    BatchStats {
+        weight: Option<Tensor>,
+        bias: Option<Tensor>,
+    },
+    /// Normalised over the last `dims` dimensions; γ and β of the normalised shape.
+    LayerNorm {
+        dims: usize,
+        weight: Option<Tensor>,
+        bias: Option<Tensor>,
+    },
+    /// Normalised over each group of channels; γ and β per channel.
+    GroupNorm {
+        groups: usize,
+        weight: Option<Tensor>,
+        bias: Option<Tensor>,
+    },
+    Dropout2d(f32),
+    Flatten(i64, i64),
+    LogSoftmax(i64),
+    Reduce {
+        mean: bool,
+        dim: i64,
+        keepdim: bool,
+    },
+    Transpose(i64, i64),
+    Permute(Vec<i64>),
+    Select {
+        dim: i64,
+        index: i64,
+    },
+}
+
+/// A variable of `varmap` named `name`, filled with `value` (PyTorch's γ = 1, β = 0).
+fn filled(
+    varmap: &VarMap,
+    name: String,
+    shape: &[usize],
+    value: f64,
+    device: &Device,
+    dtype: DType,
+) -> CandleResult<Tensor> {
+    let t = Tensor::full(value, shape, device)?.to_dtype(dtype)?;
+    let var = Var::from_tensor(&t)?;
+    let out = var.as_tensor().clone();
+    varmap
+        .data()
+        .lock()
+        .map_err(|_| CandleError::Msg("variable store poisoned".into()))?
+        .insert(name, var);
+    Ok(out)
+}
+
+/// γ and β of `shape` named `name.weight` and `name.bias`, as `affine` and `bias` say.
+fn affine(
+    varmap: &VarMap,
+    name: &str,
+    shape: &[usize],
+    (affine, bias): (bool, bool),
+    device: &Device,
+    dtype: DType,
+) -> CandleResult<(Option<Tensor>, Option<Tensor>)> {
+    if !affine {
+        return Ok((None, None));
+    }
+    let w = filled(varmap, format!("{name}.weight"), shape, 1.0, device, dtype)?;
+    let b = if bias {
+        Some(filled(
+            varmap,
+            format!("{name}.bias"),
+            shape,
+            0.0,
+            device,
+            dtype,
+        )?)
+    } else {
+        None
+    };
+    Ok((Some(w), b))
+}
+
+/// This module's layer for `kind` (named `name`), or `None` for a kind it does not run.
+pub(crate) fn build(
+    kind: &LayerKind,
+    name: &str,
+    varmap: &VarMap,
+    device: &Device,
+    dtype: DType,
+) -> CandleResult<Option<Extra>> {
+    let layer = match kind {
+        LayerKind::BatchNorm1d {
+            features,
+            affine: a,
+            track_running_stats,
+        }
+        | LayerKind::BatchNorm2d {
+            features,
+            affine: a,
+            track_running_stats,
+        } => {
+            let c = *features;
+            let (w, b) = affine(varmap, name, &[c], (*a, true), device, dtype)?;
+            if *track_running_stats {
+                let mean = Tensor::zeros(c, dtype, device)?;
+                let var = Tensor::ones(c, dtype, device)?;
+                Extra::BatchNorm(match (w, b) {
+                    (Some(w), Some(b)) => candle_nn::BatchNorm::new(c, mean, var, w, b, EPS)?,
+                    _ => candle_nn::BatchNorm::new_no_bias(c, mean, var, EPS)?,
+                })
+            } else {
+                Extra::BatchStats { weight: w, bias: b }
+            }
+        }
+        LayerKind::LayerNorm {
+            normalized_shape,
+            elementwise_affine,
+            bias,
+        } => {
+            let (weight, bias) = affine(
+                varmap,
+                name,
+                &normalized_shape.0,
+                (*elementwise_affine, *bias),
+                device,
+                dtype,
+            )?;
+            Extra::LayerNorm {
+                dims: normalized_shape.0.len(),
+                weight,
+                bias,
+            }
+        }
+        LayerKind::GroupNorm {
+            num_groups,
+            num_channels,
+            affine: a,
+        } => {
+            let (weight, bias) = affine(varmap, name, &[*num_channels], (*a, true), device, dtype)?;
+            Extra::GroupNorm {
+                groups: *num_groups,
+                weight,
+                bias,
+            }
+        }
+        LayerKind::Dropout2d { p } => Extra::Dropout2d(*p as f32),
+        LayerKind::FlattenDims { start_dim, end_dim } => Extra::Flatten(*start_dim, *end_dim),
+        LayerKind::LogSoftmax { dim } => Extra::LogSoftmax(*dim),
+        LayerKind::Mean { dim, keepdim } => Extra::Reduce {
+            mean: true,
+            dim: *dim,
+            keepdim: *keepdim,
+        },
+        LayerKind::Sum { dim, keepdim } => Extra::Reduce {
+            mean: false,
+            dim: *dim,
+            keepdim: *keepdim,
+        },
+        LayerKind::Transpose { dim0, dim1 } => Extra::Transpose(*dim0, *dim1),
+        LayerKind::Permute { dims } => Extra::Permute(dims.clone()),
+        LayerKind::Select { dim, index } => Extra::Select {
+            dim: *dim,
+            index: *index,
+        },
+        LayerKind::Conv2d { .. }
+        | LayerKind::Conv1d { .. }
+        | LayerKind::ConvTranspose2d { .. }
+        | LayerKind::Linear { .. }
+        | LayerKind::ReLU
+        | LayerKind::Sigmoid
+        | LayerKind::Tanh
+        | LayerKind::GELU
+        | LayerKind::SiLU
+        | LayerKind::LeakyReLU { .. }
+        | LayerKind::ELU { .. }
+        | LayerKind::Softmax { .. }
+        | LayerKind::MaxPool2d { .. }
+        | LayerKind::AvgPool2d { .. }
+        | LayerKind::MaxPool1d { .. }
+        | LayerKind::AvgPool1d { .. }
+        | LayerKind::AdaptiveAvgPool1d { .. }
+        | LayerKind::AdaptiveAvgPool2d { .. }
+        | LayerKind::Flatten
+        | LayerKind::View(..)
+        | LayerKind::Dropout { .. }
+        | LayerKind::Identity
+        | LayerKind::Add
+        | LayerKind::Mul
+        | LayerKind::Cat { .. }
+        | LayerKind::Sequential(_)
+        | LayerKind::Module(_) => return Ok(None),
+    };
+    Ok(Some(layer))
+}
+
+/// `dim` of a tensor of rank `rank` (negative from the end), or candle's error.
+fn resolve(dim: i64, rank: usize) -> CandleResult<usize> {
+    let r = rank as i64;
+    if dim < -r || dim >= r {
+        candle_core::bail!("dimension {dim} out of range for rank {rank}");
+    }
+    Ok(if dim < 0 {
+        (dim + r) as usize
+    } else {
+        dim as usize
+    })
+}
+
+/// `x` normalised over its last dimension (biased variance, as PyTorch).
+fn normalise_last(x: &Tensor) -> CandleResult<Tensor> {
+    let last = x.rank() - 1;
+    let mean = x.mean_keepdim(last)?;
+    let centred = x.broadcast_sub(&mean)?;
+    let var = centred.sqr()?.mean_keepdim(last)?;
+    centred.broadcast_div(&(var + EPS)?.sqrt()?)
+}
+
+/// `x * w + b`, `w` and `b` reshaped to `shape` for broadcasting.
+fn scale_shift(
+    x: Tensor,
+    w: &Option<Tensor>,
+    b: &Option<Tensor>,
+    shape: &[usize],
+) -> CandleResult<Tensor> {
+    let x = match w {
+        Some(w) => x.broadcast_mul(&w.reshape(shape)?)?,
+        None => x,
+    };
+    match b {
+        Some(b) => x.broadcast_add(&b.reshape(shape)?),
+        None => Ok(x),
+    }
+}
+
+impl Extra {
+    /// Running statistics kept, as PyTorch counts its buffers (mean, variance and the
+    /// `num_batches_tracked` counter, which candle does not keep).
+    pub(crate) fn buffers(&self) -> u64 {
+        match self {
+            Extra::BatchNorm(bn) => {
+                (bn.running_mean().elem_count() + bn.running_var().elem_count() + 1) as u64
+            }
+            Extra::BatchStats { .. }
+            | Extra::LayerNorm { .. }
+            | Extra::GroupNorm { .. }
+            | Extra::Dropout2d(_)
+            | Extra::Flatten(..)
+            | Extra::LogSoftmax(_)
+            | Extra::Reduce { .. }
+            | Extra::Transpose(..)
+            | Extra::Permute(_)
+            | Extra::Select { .. } => 0,
+        }
+    }
+
+    /// The layer on `x`; `train` turns on dropout and batch statistics.
+    pub(crate) fn forward(&self, x: &Tensor, train: bool) -> CandleResult<Tensor> {
+        let rank = x.rank();
+        match self {
+            Extra::BatchNorm(bn) => candle_nn::ModuleT::forward_t(bn, x, train),
+            Extra::BatchStats { weight, bias } => {
+                if rank < 2 {
+                    candle_core::bail!("BatchNorm on {:?}", x.shape());
+                }
+                // Channels first, then everything else as one row per channel.
+                let t = x.transpose(0, 1)?.contiguous()?;
+                let rows = normalise_last(&t.flatten_from(1)?)?.reshape(t.shape())?;
+                let y = rows.transpose(0, 1)?.contiguous()?;
+                let mut shape = vec![1; rank];
+                shape[1] = x.dim(1)?;
+                scale_shift(y, weight, bias, &shape)
+            }
+            Extra::LayerNorm { dims, weight, bias } => {
+                if *dims == 0 || *dims > rank {
+                    candle_core::bail!("LayerNorm over {dims} dimensions of a rank {rank} input");
+                }
+                let keep = rank - dims;
+                let y = normalise_last(&x.flatten_from(keep)?)?.reshape(x.shape())?;
+                scale_shift(y, weight, bias, &x.dims()[keep..])
+            }
+            Extra::GroupNorm {
+                groups,
+                weight,
+                bias,
+            } => {
+                let dims = x.dims();
+                if rank < 2 || *groups == 0 || dims[1] % groups != 0 {
+                    candle_core::bail!("GroupNorm({groups}) on {:?}", x.shape());
+                }
+                let y = x.reshape((dims[0], *groups, ()))?;
+                let y = normalise_last(&y)?.reshape(x.shape())?;
+                let mut shape = vec![1; rank];
+                shape[1] = dims[1];
+                scale_shift(y, weight, bias, &shape)
+            }
+            Extra::Dropout2d(p) => {
+                if !train || *p <= 0.0 {
+                    return Ok(x.clone());
+                }
+                let mut shape: Vec<usize> = x.dims().to_vec();
+                for s in shape.iter_mut().skip(2) {
+                    *s = 1;
+                }
+                let keep = Tensor::rand(0f32, 1f32, shape, x.device())?
+                    .ge(*p)?
+                    .to_dtype(x.dtype())?;
+                let keep = (keep / (1.0 - *p as f64))?;
+                x.broadcast_mul(&keep)
+            }
+            Extra::Flatten(s, e) => {
+                let (s, e) = (resolve(*s, rank)?, resolve(*e, rank)?);
+                if s >= e {
+                    Ok(x.clone())
+                } else {
+                    x.flatten(s, e)
+                }
+            }
+            Extra::LogSoftmax(d) => candle_nn::ops::log_softmax(x, resolve(*d, rank)?),
+            Extra::Reduce { mean, dim, keepdim } => {
+                let d = resolve(*dim, rank)?;
+                match (mean, keepdim) {
+                    (true, true) => x.mean_keepdim(d),
+                    (true, false) => x.mean(d),
+                    (false, true) => x.sum_keepdim(d),
+                    (false, false) => x.sum(d),
+                }
+            }
+            Extra::Transpose(a, b) => x.transpose(resolve(*a, rank)?, resolve(*b, rank)?),
+            Extra::Permute(dims) => {
+                let order: Vec<usize> = dims
+                    .iter()
+                    .map(|&d| resolve(d, rank))
+                    .collect::<CandleResult<_>>()?;
+                x.permute(order)
+            }
+            Extra::Select { dim, index } => {
+                let d = resolve(*dim, rank)?;
+                let i = resolve(*index, x.dim(d)?)?;
+                x.narrow(d, i, 1)?.squeeze(d)
+            }
+        }
+    }
+}
