@@ -78,3 +78,28 @@ fn what_is_not_followed_is_refused_with_its_place() {
     let (code, _, _) = mltutor(&["import", "tests/fixtures/pytorch/missing.py"]);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn a_small_resnet_with_basic_blocks_is_counted_as_pytorch_counts_it() {
+    let (code, out, err) = mltutor(&[
+        "--lang",
+        "en",
+        "inspect",
+        "--pytorch",
+        "tests/fixtures/pytorch/resnet_small.py",
+        "--class",
+        "SmallResNet",
+        "--input",
+        "3x32x32",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // conv1 3·16·9 = 432, bn1 32; per block two 16·16·9 = 2,304 convolutions and two
+    // BatchNorm2d(16) of 32: 4,672, twice; fc 16·10+10 = 170. 9,978 in all, as PyTorch's
+    // sum of p.numel(); five BatchNorm2d(16) hold 5·(16+16+1) = 165 buffer values.
+    assert!(out.contains("9,978"), "{out}");
+    assert!(out.contains("165"), "{out}");
+    assert!(out.contains("layer2.conv2"), "{out}");
+    assert!(out.contains("1x10"), "{out}");
+    // `self.relu` is called twice in a block: read as F.relu, and said.
+    assert!(err.contains("relu"), "{err}");
+}

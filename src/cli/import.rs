@@ -4,7 +4,7 @@ use super::{error, USAGE};
 use crate::core::i18n::Lang;
 use crate::core::pysrc::model::{import, Imported};
 use crate::core::shape::parse_shape;
-use crate::core::spec::{ron_options, LayerKind, ModelSpec};
+use crate::core::spec::{ron_options, LayerKind, LayerSpec, ModelSpec};
 use crate::tr;
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -83,24 +83,58 @@ pub fn spec_ron(spec: &ModelSpec) -> String {
     let opts = ron_options();
     let q = |s: &str| opts.to_string(&s).unwrap_or_default();
     let mut out = format!(
-        "(\n    id: {},\n    class_name: {},\n    input: {:?},\n    layers: [\n",
+        "(\n    id: {},\n    class_name: {},\n    input: {:?},\n",
         q(&spec.id),
         q(&spec.class_name),
         spec.input
     );
-    for l in &spec.layers {
-        let layer = layer_ron(&l.layer);
+    if !spec.modules.is_empty() {
+        out += "    modules: [\n";
+        for m in &spec.modules {
+            out += &format!(
+                "        (\n            class_name: {},\n            layers: [\n",
+                q(&m.class_name)
+            );
+            out += &layers_ron(&m.layers, 16);
+            out += "            ],\n        ),\n";
+        }
+        out += "    ],\n";
+    }
+    out += "    layers: [\n";
+    out += &layers_ron(&spec.layers, 8);
+    out + "    ],\n)\n"
+}
+
+fn layers_ron(layers: &[LayerSpec], indent: usize) -> String {
+    let opts = ron_options();
+    let q = |s: &str| opts.to_string(&s).unwrap_or_default();
+    let pad = " ".repeat(indent);
+    let mut out = String::new();
+    for l in layers {
         let mut fields = Vec::new();
         if let Some(n) = &l.name {
             fields.push(format!("name: {}", q(n)));
         }
-        fields.push(format!("layer: {layer}"));
+        fields.push(format!("layer: {}", layer_ron(&l.layer)));
         if l.inline {
             fields.push("inline: true".to_string());
         }
-        out += &format!("        ({}),\n", fields.join(", "));
+        if let Some(from) = &l.from {
+            let from = match from.0.as_slice() {
+                [one] => q(one),
+                many => format!(
+                    "[{}]",
+                    many.iter().map(|n| q(n)).collect::<Vec<_>>().join(", ")
+                ),
+            };
+            fields.push(format!("from: {from}"));
+        }
+        if let Some(to) = &l.to {
+            fields.push(format!("to: {}", q(to)));
+        }
+        out += &format!("{pad}({}),\n", fields.join(", "));
     }
-    out + "    ],\n)\n"
+    out
 }
 
 /// A layer as RON on one line, without the arguments at their defaults: each argument is
@@ -195,7 +229,8 @@ mod tests {
 
     #[test]
     fn written_specs_read_back() {
-        for spec in builtin_models() {
+        let resnet = parse_model(include_str!("../../questions/models/resnet_mini.ron")).unwrap();
+        for spec in builtin_models().into_iter().chain([resnet]) {
             let text = spec_ron(&spec);
             assert_eq!(parse_model(&text).unwrap(), spec, "{text}");
         }

@@ -30,3 +30,4 @@ py-used-twice = `self.{ $name }` is called twice (shared weights): the model lan
 py-view-form = only x.view(-1, N) and x.view(x.size(0), -1) are read
 py-note-init = `def init` read as `def __init__` (the underscores look lost in a copy)
 py-note-view-flatten = x.view(x.size(0), -1) read as torch.flatten(x, 1), the same reshape
+py-note-free-module = `self.{ $name }` is called more than once: it has no weights, so each call is read as its function

@@ -30,3 +30,4 @@ py-used-twice = `self.{ $name }` est appelé deux fois (poids partagés) : le l
 py-view-form = seuls x.view(-1, N) et x.view(x.size(0), -1) sont lus
 py-note-init = `def init` lu comme `def __init__` (les tirets bas semblent perdus dans une copie)
 py-note-view-flatten = x.view(x.size(0), -1) lu comme torch.flatten(x, 1), le même remodelage
+py-note-free-module = `self.{ $name }` est appelé plusieurs fois : sans poids, chaque appel est lu comme sa fonction

@@ -178,6 +178,9 @@ impl model::Note {
         match self {
             model::Note::InitWithoutUnderscores => tr!(lang, "py-note-init"),
             model::Note::ViewAsFlatten => tr!(lang, "py-note-view-flatten"),
+            model::Note::FreeModuleAsFunction(n) => {
+                tr!(lang, "py-note-free-module", name = n.as_str())
+            }
         }
     }
 }

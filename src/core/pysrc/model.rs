@@ -7,7 +7,7 @@
 
 use super::parse::{Arg, BinOp, ClassDef, Expr, ExprKind, FuncDef, Module, StmtKind};
 use super::{parse, Pos, PyError, PyProblem};
-use crate::core::spec::{ron_options, LayerKind, LayerSpec, ModelSpec};
+use crate::core::spec::{ron_options, Inputs, LayerKind, LayerSpec, ModelSpec, ModuleSpec};
 use std::collections::BTreeMap;
 
 /// A constant the reader can evaluate: what layer arguments are made of.
@@ -128,6 +128,15 @@ fn module_sig(name: &str) -> Option<Sig> {
             if name == "ReLU" { "ReLU" } else { "SiLU" },
             &[("inplace", NoEffect)],
         ),
+        "AdaptiveAvgPool2d" | "AdaptiveAvgPool1d" => s(
+            if name == "AdaptiveAvgPool2d" {
+                "AdaptiveAvgPool2d"
+            } else {
+                "AdaptiveAvgPool1d"
+            },
+            &[("output_size", To("output_size"))],
+        ),
+        "Identity" => s("Identity", &[]),
         "Sigmoid" => s("Sigmoid", &[]),
         "Tanh" => s("Tanh", &[]),
         "GELU" => s("GELU", &[("approximate", DefaultOnly("'none'"))]),
@@ -167,6 +176,14 @@ fn functional_sig(name: &str) -> Option<Sig> {
     let s = |kind, params| Some(Sig { kind, params });
     match name {
         "relu" => s("ReLU", &[("input", Input), ("inplace", NoEffect)]),
+        "adaptive_avg_pool2d" | "adaptive_avg_pool1d" => s(
+            if name == "adaptive_avg_pool2d" {
+                "AdaptiveAvgPool2d"
+            } else {
+                "AdaptiveAvgPool1d"
+            },
+            &[("input", Input), ("output_size", To("output_size"))],
+        ),
         "sigmoid" => s("Sigmoid", &[("input", Input)]),
         "tanh" => s("Tanh", &[("input", Input)]),
         "gelu" => s(
@@ -286,32 +303,12 @@ pub fn import(
         names: modules,
         consts: BTreeMap::new(),
         notes: Vec::new(),
+        module: &module,
+        classes: Vec::new(),
+        depth: 0,
     };
-    reader.module_constants(&module)?;
-    let init = class
-        .methods
-        .iter()
-        .find(|f| f.name == "__init__" || f.name == "init")
-        .ok_or_else(|| PyError::new(class.pos, PyProblem::Missing("__init__")))?;
-    if init.name == "init" {
-        // The exam's listing, copied from a PDF, lost `__init__`'s underscores.
-        reader.notes.push((init.pos, Note::InitWithoutUnderscores));
-    }
-    let forward = class
-        .methods
-        .iter()
-        .find(|f| f.name == "forward")
-        .ok_or_else(|| PyError::new(class.pos, PyProblem::Missing("forward")))?;
-    let layers = reader.init(class, init)?;
-    let chain = reader.forward(forward, &layers)?;
-    for (name, (pos, _)) in &layers {
-        if !chain
-            .iter()
-            .any(|l| l.name.as_deref() == Some(name.as_str()))
-        {
-            return Err(PyError::new(*pos, PyProblem::Unused(name.clone())));
-        }
-    }
+    reader.module_constants()?;
+    let chain = reader.class_layers(class, &[])?;
     let input = match input {
         Some(i) => i,
         None => match chain.first().map(|l| &l.layer) {
@@ -324,7 +321,7 @@ pub fn import(
             id: class.name.to_lowercase(),
             class_name: class.name.clone(),
             input,
-            modules: Vec::new(),
+            modules: reader.classes,
             layers: chain,
         },
         notes: reader.notes,
@@ -349,6 +346,8 @@ pub enum Note {
     InitWithoutUnderscores,
     /// `x.view(x.size(0), -1)` read as `torch.flatten(x, 1)`, the same reshape.
     ViewAsFlatten,
+    /// A weight-free module called more than once, read as its function.
+    FreeModuleAsFunction(String),
 }
 
 /// What the file's imports bind: `nn` → `torch.nn`, `F` → `torch.nn.functional`.
@@ -387,18 +386,34 @@ impl Names {
     }
 }
 
-struct Reader {
+struct Reader<'m> {
     names: Names,
     /// Names bound to constants: module constants, constructor defaults, `self.n = 3`.
     consts: BTreeMap<String, Value>,
     notes: Vec<(Pos, Note)>,
+    module: &'m Module,
+    /// Sub-module classes read so far, each configuration once, in the order used.
+    classes: Vec<ModuleSpec>,
+    /// Sub-modules inside sub-modules: bounded.
+    depth: usize,
+}
+
+/// How deep sub-module classes may nest.
+const MAX_CLASS_DEPTH: usize = 16;
+
+/// What an expression of `forward` evaluates to: a named tensor, or the output of the last
+/// layer emitted (not yet named).
+#[derive(Debug, Clone, PartialEq)]
+enum Src {
+    Var(String),
+    Pending,
 }
 
 type Layers = BTreeMap<String, (Pos, LayerKind)>;
 
-impl Reader {
-    fn module_constants(&mut self, m: &Module) -> Result<(), PyError> {
-        for s in &m.assignments {
+impl Reader<'_> {
+    fn module_constants(&mut self) -> Result<(), PyError> {
+        for s in &self.module.assignments {
             if let StmtKind::Assign { targets, value } = &s.kind {
                 if let (
                     Ok(v),
@@ -481,16 +496,165 @@ impl Reader {
         })
     }
 
-    fn init(&mut self, class: &ClassDef, init: &FuncDef) -> Result<Layers, PyError> {
-        for p in init.params.iter().skip(1) {
-            match &p.default {
-                Some(d) => {
-                    let v = self.eval(d)?;
-                    self.consts.insert(p.name.clone(), v);
-                }
-                None => return Err(PyError::new(p.pos, PyProblem::NoDefault(p.name.clone()))),
-            }
+    /// A class's forward as the spec's layers, its constructor called with `args` (values
+    /// already computed in the caller's scope).
+    fn class_layers(
+        &mut self,
+        class: &ClassDef,
+        args: &[(Option<String>, Value, Pos)],
+    ) -> Result<Vec<LayerSpec>, PyError> {
+        let init = class
+            .methods
+            .iter()
+            .find(|f| f.name == "__init__" || f.name == "init")
+            .ok_or_else(|| PyError::new(class.pos, PyProblem::Missing("__init__")))?;
+        if init.name == "init" {
+            // The exam's listing, copied from a PDF, lost `__init__`'s underscores.
+            self.notes.push((init.pos, Note::InitWithoutUnderscores));
         }
+        let forward = class
+            .methods
+            .iter()
+            .find(|f| f.name == "forward")
+            .ok_or_else(|| PyError::new(class.pos, PyProblem::Missing("forward")))?;
+        // Each class reads its constructor's parameters in a scope of its own.
+        let outer = std::mem::take(&mut self.consts);
+        self.consts = outer
+            .iter()
+            .filter(|(k, _)| !k.starts_with("self.") && self.module_const(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let result = self.bind_params(init, args).and_then(|()| {
+            let layers = self.init(class, init)?;
+            let chain = self.forward(forward, &layers)?;
+            for (name, (pos, kind)) in &layers {
+                let used = chain
+                    .iter()
+                    .any(|l| l.name.as_deref() == Some(name.as_str()));
+                // A weight-free module called functionally (`self.relu` used twice) counts
+                // nothing; one with weights left out would change the count.
+                if !used && kind.has_weights() {
+                    return Err(PyError::new(*pos, PyProblem::Unused(name.clone())));
+                }
+            }
+            Ok(chain)
+        });
+        self.consts = outer;
+        result
+    }
+
+    fn module_const(&self, name: &str) -> bool {
+        self.module.assignments.iter().any(|s| {
+            matches!(&s.kind, StmtKind::Assign { targets, .. }
+                if matches!(targets.as_slice(), [Expr { kind: ExprKind::Name(n), .. }] if n == name))
+        })
+    }
+
+    /// Bind a constructor's parameters: the call's arguments, else the defaults.
+    fn bind_params(
+        &mut self,
+        init: &FuncDef,
+        args: &[(Option<String>, Value, Pos)],
+    ) -> Result<(), PyError> {
+        let params = &init.params[1.min(init.params.len())..];
+        let mut given: Vec<Option<Value>> = vec![None; params.len()];
+        let mut positional = 0;
+        for (keyword, value, pos) in args {
+            let slot = match keyword {
+                None => {
+                    positional += 1;
+                    positional - 1
+                }
+                Some(k) => params
+                    .iter()
+                    .position(|p| &p.name == k)
+                    .ok_or_else(|| PyError::new(*pos, PyProblem::UnknownArg(k.clone(), None)))?,
+            };
+            let Some(cell) = given.get_mut(slot) else {
+                return Err(PyError::new(*pos, PyProblem::TooManyArgs));
+            };
+            *cell = Some(value.clone());
+        }
+        for (p, v) in params.iter().zip(given) {
+            let v = match (v, &p.default) {
+                (Some(v), _) => v,
+                (None, Some(d)) => self.eval(d)?,
+                (None, None) => {
+                    return Err(PyError::new(p.pos, PyProblem::NoDefault(p.name.clone())))
+                }
+            };
+            self.consts.insert(p.name.clone(), v);
+        }
+        Ok(())
+    }
+
+    /// `self.block = BasicBlock(16, 32)`: the class read as a sub-module class of the spec,
+    /// one class per configuration (`BasicBlock`, then `BasicBlock_2`...).
+    fn instantiate(&mut self, class: &ClassDef, args: &[Arg]) -> Result<LayerKind, PyError> {
+        if self.depth >= MAX_CLASS_DEPTH {
+            return Err(PyError::new(class.pos, PyProblem::TooDeep));
+        }
+        let values = args
+            .iter()
+            .map(|a| Ok((a.keyword.clone(), self.eval(&a.value)?, a.pos)))
+            .collect::<Result<Vec<_>, PyError>>()?;
+        self.depth += 1;
+        let layers = self.class_layers(class, &values);
+        self.depth -= 1;
+        let layers = layers?;
+        if let Some(same) = self
+            .classes
+            .iter()
+            .find(|m| m.layers == layers && m.class_name.split('_').next() == Some(&class.name))
+        {
+            return Ok(LayerKind::Module(same.class_name.clone()));
+        }
+        let n = self
+            .classes
+            .iter()
+            .filter(|m| m.class_name.split('_').next() == Some(&class.name))
+            .count();
+        let class_name = if n == 0 {
+            class.name.clone()
+        } else {
+            format!("{}_{}", class.name, n + 1)
+        };
+        self.classes.push(ModuleSpec {
+            class_name: class_name.clone(),
+            layers,
+        });
+        Ok(LayerKind::Module(class_name))
+    }
+
+    /// A module constructor: `nn.Conv2d(...)`, `nn.Sequential(...)` or a class of the file.
+    fn module_value(&mut self, value: &Expr) -> Result<LayerKind, PyError> {
+        let ExprKind::Call { func, args } = &value.kind else {
+            return Err(PyError::new(value.pos, PyProblem::NotRead));
+        };
+        let full = self.names.full(func).unwrap_or_default();
+        if full == "torch.nn.Sequential" {
+            let mut items = Vec::new();
+            for a in args {
+                if a.keyword.is_some() {
+                    return Err(PyError::new(a.pos, PyProblem::NotRead));
+                }
+                items.push(self.module_value(&a.value)?);
+            }
+            return Ok(LayerKind::Sequential(items));
+        }
+        if let Some(kind) = full.strip_prefix("torch.nn.") {
+            let sig = module_sig(kind)
+                .ok_or_else(|| PyError::new(func.pos, PyProblem::UnknownLayer(full.clone())))?;
+            return self.build(&sig, args, value.pos, None);
+        }
+        let module = self.module;
+        if let Some(class) = module.classes.iter().find(|c| c.name == full) {
+            return self.instantiate(class, args);
+        }
+        Err(PyError::new(func.pos, PyProblem::UnknownLayer(full)))
+    }
+
+    fn init(&mut self, class: &ClassDef, init: &FuncDef) -> Result<Layers, PyError> {
         let mut layers = Layers::new();
         for s in &init.body {
             match &s.kind {
@@ -515,25 +679,15 @@ impl Reader {
                     if !matches!(&base.kind, ExprKind::Name(n) if n == "self") {
                         return Err(PyError::new(target.pos, PyProblem::NotRead));
                     }
-                    if let ExprKind::Call { func, args } = &value.kind {
-                        let full = self.names.full(func).unwrap_or_default();
-                        if let Some(kind) = full.strip_prefix("torch.nn.") {
-                            let Some(sig) = module_sig(kind) else {
-                                return Err(PyError::new(
-                                    func.pos,
-                                    PyProblem::UnknownLayer(full.clone()),
-                                ));
-                            };
-                            let layer = self.build(&sig, args, value.pos, None)?;
-                            if layers.insert(attr.clone(), (target.pos, layer)).is_some() {
-                                return Err(PyError::new(
-                                    target.pos,
-                                    PyProblem::Reassigned(attr.clone()),
-                                ));
-                            }
-                            continue;
+                    if let ExprKind::Call { .. } = &value.kind {
+                        let layer = self.module_value(value)?;
+                        if layers.insert(attr.clone(), (target.pos, layer)).is_some() {
+                            return Err(PyError::new(
+                                target.pos,
+                                PyProblem::Reassigned(attr.clone()),
+                            ));
                         }
-                        return Err(PyError::new(func.pos, PyProblem::UnknownLayer(full)));
+                        continue;
                     }
                     let v = self.eval(value)?;
                     self.consts.insert(format!("self.{attr}"), v);
@@ -656,8 +810,13 @@ impl Reader {
         let [_, input] = params.as_slice() else {
             return Err(PyError::new(f.pos, PyProblem::OneInput));
         };
-        let mut current = input.to_string();
-        let mut chain: Vec<LayerSpec> = Vec::new();
+        let mut g = Flow {
+            input: input.to_string(),
+            out: Vec::new(),
+            written: ["x".to_string()].into(),
+            used: Vec::new(),
+            temps: 0,
+        };
         for s in &f.body {
             match &s.kind {
                 StmtKind::Assign { targets, value } => {
@@ -668,31 +827,33 @@ impl Reader {
                     else {
                         return Err(PyError::new(s.pos, PyProblem::Graph));
                     };
-                    let mut step = Vec::new();
-                    self.apply(value, &current, layers, &mut step)?;
-                    for (k, mut l) in step.into_iter().enumerate() {
-                        l.inline = k > 0;
-                        chain.push(l);
-                    }
-                    current = target.clone();
+                    self.statement(&mut g, target, value, layers)?;
                 }
-                StmtKind::Return(Some(Expr {
-                    kind: ExprKind::Name(n),
-                    pos,
-                })) => {
-                    if *n != current {
-                        return Err(PyError::new(*pos, PyProblem::Graph));
-                    }
-                    return Ok(chain);
+                StmtKind::AugAssign {
+                    target:
+                        t @ Expr {
+                            kind: ExprKind::Name(name),
+                            ..
+                        },
+                    op: op @ (BinOp::Add | BinOp::Mul),
+                    value,
+                } => {
+                    // `out += identity` is `out = out + identity`.
+                    let sum = Expr {
+                        kind: ExprKind::Bin(*op, Box::new(t.clone()), Box::new(value.clone())),
+                        pos: s.pos,
+                    };
+                    self.statement(&mut g, name, &sum, layers)?;
                 }
                 StmtKind::Return(Some(e)) => {
-                    let mut step = Vec::new();
-                    self.apply(e, &current, layers, &mut step)?;
-                    for (k, mut l) in step.into_iter().enumerate() {
-                        l.inline = k > 0;
-                        chain.push(l);
+                    if let ExprKind::Name(n) = &e.kind {
+                        if g.name(n) == g.prev() {
+                            return Ok(g.finish());
+                        }
                     }
-                    return Ok(chain);
+                    let target = g.prev();
+                    self.statement(&mut g, &target, e, layers)?;
+                    return Ok(g.finish());
                 }
                 StmtKind::Pass => {}
                 StmtKind::Unsupported(w) => {
@@ -706,18 +867,80 @@ impl Reader {
         Err(PyError::new(f.pos, PyProblem::Missing("return")))
     }
 
-    /// The layers `e` applies to the tensor named `current`, innermost first.
-    fn apply(
+    /// `target = value`: the layers `value` applies, the last one writing `target`.
+    fn statement(
         &mut self,
-        e: &Expr,
-        current: &str,
+        g: &mut Flow,
+        target: &str,
+        value: &Expr,
         layers: &Layers,
-        out: &mut Vec<LayerSpec>,
     ) -> Result<(), PyError> {
+        let target = g.name(target);
+        let start = g.out.len();
+        // Intermediate values may be written under the target: a one-input layer reads its
+        // input before writing, and each input of a layer that combines tensors is computed
+        // under a name of its own (`operand`), so nothing the statement still reads is lost.
+        let sink = target.clone();
+        match self.emit(g, value, &sink, layers)? {
+            Src::Var(name) => {
+                // `identity = x`: a named copy, as nn.Identity.
+                g.push(LayerSpec {
+                    name: None,
+                    layer: LayerKind::Identity,
+                    inline: false,
+                    from: Some(Inputs(vec![name])),
+                    to: Some(target.clone()),
+                });
+            }
+            Src::Pending => {}
+        }
+        if let Some(last) = g.out.last_mut() {
+            last.to = Some(target.clone());
+        }
+        g.written.insert(target);
+        g.settle(start);
+        Ok(())
+    }
+
+    /// Emit the layers `e` applies; what it evaluates to.
+    fn emit(
+        &mut self,
+        g: &mut Flow,
+        e: &Expr,
+        sink: &str,
+        layers: &Layers,
+    ) -> Result<Src, PyError> {
         match &e.kind {
-            ExprKind::Name(n) if n == current => Ok(()),
-            ExprKind::Name(_) => Err(PyError::new(e.pos, PyProblem::Graph)),
+            ExprKind::Name(n) => {
+                let n = g.name(n);
+                if !g.written.contains(&n) {
+                    return Err(PyError::new(e.pos, PyProblem::NotRead));
+                }
+                Ok(Src::Var(n))
+            }
+            ExprKind::Bin(op @ (BinOp::Add | BinOp::Mul), a, b) => {
+                let a = self.operand(g, a, layers)?;
+                let b = self.operand(g, b, layers)?;
+                let layer = if *op == BinOp::Add {
+                    LayerKind::Add
+                } else {
+                    LayerKind::Mul
+                };
+                g.push(LayerSpec {
+                    name: None,
+                    layer,
+                    inline: false,
+                    from: Some(Inputs(vec![a, b])),
+                    to: Some(sink.to_string()),
+                });
+                Ok(Src::Pending)
+            }
+            ExprKind::Bin(..) => Err(PyError::new(e.pos, PyProblem::Graph)),
             ExprKind::Call { func, args } => {
+                // torch.cat([a, b], dim=1)
+                if self.names.full(func).as_deref() == Some("torch.cat") {
+                    return self.cat(g, e, args, sink, layers);
+                }
                 // self.layer(x)
                 if let ExprKind::Attr(base, attr) = &func.kind {
                     if matches!(&base.kind, ExprKind::Name(s) if s == "self") {
@@ -732,18 +955,28 @@ impl Reader {
                         else {
                             return Err(PyError::new(e.pos, PyProblem::OneInput));
                         };
-                        self.apply(value, current, layers, out)?;
-                        if out.iter().any(|l| l.name.as_deref() == Some(attr.as_str())) {
-                            return Err(PyError::new(func.pos, PyProblem::UsedTwice(attr.clone())));
-                        }
-                        out.push(LayerSpec {
-                            name: Some(attr.clone()),
-                            layer: layer.clone(),
-                            inline: false,
-                            from: None,
-                            to: None,
-                        });
-                        return Ok(());
+                        let src = self.emit(g, value, sink, layers)?;
+                        let name = if g.used.contains(attr) {
+                            if layer.has_weights() {
+                                return Err(PyError::new(
+                                    func.pos,
+                                    PyProblem::UsedTwice(attr.clone()),
+                                ));
+                            }
+                            // A weight-free module called twice (`self.relu`): the same
+                            // function each time, written as such.
+                            let note = (func.pos, Note::FreeModuleAsFunction(attr.clone()));
+                            // A class used twice would say it twice.
+                            if !self.notes.contains(&note) {
+                                self.notes.push(note);
+                            }
+                            None
+                        } else {
+                            g.used.push(attr.clone());
+                            Some(attr.clone())
+                        };
+                        g.apply(src, name, layer.clone(), sink);
+                        return Ok(Src::Pending);
                     }
                 }
                 let full = self.names.full(func);
@@ -764,40 +997,88 @@ impl Reader {
                             .ok_or_else(|| {
                                 PyError::new(e.pos, PyProblem::MissingArg("input".into()))
                             })?;
-                        self.apply(&input.value, current, layers, out)?;
+                        let src = self.emit(g, &input.value, sink, layers)?;
                         let layer = self.build(&sig, args, e.pos, Some(&input.value))?;
-                        out.push(LayerSpec {
-                            name: None,
-                            layer,
-                            inline: false,
-                            from: None,
-                            to: None,
-                        });
-                        return Ok(());
+                        g.apply(src, None, layer, sink);
+                        return Ok(Src::Pending);
                     }
                 }
                 // x.view(-1, 1000), x.flatten(1), x.relu()
                 if let ExprKind::Attr(target, method) = &func.kind {
-                    self.apply(target, current, layers, out)?;
+                    let src = self.emit(g, target, sink, layers)?;
                     let layer = self.method(method, target, args, e.pos)?;
-                    out.push(LayerSpec {
-                        name: None,
-                        layer,
-                        inline: false,
-                        from: None,
-                        to: None,
-                    });
-                    return Ok(());
+                    g.apply(src, None, layer, sink);
+                    return Ok(Src::Pending);
                 }
                 Err(PyError::new(
                     func.pos,
                     PyProblem::UnknownLayer(full.unwrap_or_default()),
                 ))
             }
-            // `out + x`, `torch.cat` and friends combine tensors.
-            ExprKind::Bin(..) => Err(PyError::new(e.pos, PyProblem::Graph)),
             _ => Err(PyError::new(e.pos, PyProblem::NotRead)),
         }
+    }
+
+    /// An input of a layer that combines tensors, as a name: a computed value gets one.
+    fn operand(&mut self, g: &mut Flow, e: &Expr, layers: &Layers) -> Result<String, PyError> {
+        let sink = g.temp();
+        match self.emit(g, e, &sink, layers)? {
+            Src::Var(n) => Ok(n),
+            Src::Pending => {
+                if let Some(last) = g.out.last_mut() {
+                    last.to = Some(sink.clone());
+                }
+                g.written.insert(sink.clone());
+                Ok(sink)
+            }
+        }
+    }
+
+    fn cat(
+        &mut self,
+        g: &mut Flow,
+        e: &Expr,
+        args: &[Arg],
+        sink: &str,
+        layers: &Layers,
+    ) -> Result<Src, PyError> {
+        let (mut items, mut dim) = (None, None);
+        for (i, a) in args.iter().enumerate() {
+            match (a.keyword.as_deref(), i) {
+                (Some("tensors"), _) | (None, 0) => items = Some(&a.value),
+                (Some("dim"), _) | (None, 1) => dim = Some(&a.value),
+                _ => return Err(PyError::new(a.pos, PyProblem::NotRead)),
+            }
+        }
+        let Some(Expr {
+            kind: ExprKind::List(list) | ExprKind::Tuple(list),
+            ..
+        }) = items
+        else {
+            return Err(PyError::new(e.pos, PyProblem::MissingArg("tensors".into())));
+        };
+        let dim = match dim {
+            Some(d) => match self.eval(d)? {
+                Value::Int(v) => v,
+                _ => return Err(PyError::new(d.pos, PyProblem::NotConstant)),
+            },
+            None => 0,
+        };
+        let mut names = Vec::new();
+        for item in list {
+            names.push(self.operand(g, item, layers)?);
+        }
+        let layer = ron_options()
+            .from_str::<LayerKind>(&format!("Cat(dim: {dim})"))
+            .map_err(|err| PyError::new(e.pos, PyProblem::Spec(err.code.to_string())))?;
+        g.push(LayerSpec {
+            name: None,
+            layer,
+            inline: false,
+            from: Some(Inputs(names)),
+            to: Some(sink.to_string()),
+        });
+        Ok(Src::Pending)
     }
 
     fn method(
@@ -858,6 +1139,95 @@ impl Reader {
                     ..
                 }]
             )
+    }
+}
+
+/// The layers of a forward as they are emitted, and the names they write.
+struct Flow {
+    /// The forward's parameter, written `x` in the spec.
+    input: String,
+    out: Vec<LayerSpec>,
+    written: std::collections::BTreeSet<String>,
+    /// Modules already called.
+    used: Vec<String>,
+    temps: usize,
+}
+
+impl Flow {
+    fn name(&self, n: &str) -> String {
+        if n == self.input {
+            "x".to_string()
+        } else {
+            n.to_string()
+        }
+    }
+
+    /// The name the last layer wrote (the spec's default input of the next one).
+    fn prev(&self) -> String {
+        match self.out.len() {
+            0 => "x".to_string(),
+            n => self.resolved_to(n - 1),
+        }
+    }
+
+    fn temp(&mut self) -> String {
+        self.temps += 1;
+        format!("t{}", self.temps)
+    }
+
+    fn push(&mut self, l: LayerSpec) {
+        self.out.push(l);
+    }
+
+    /// A one-input layer applied to `src`: nested in the previous line when `src` is what
+    /// that line computes.
+    fn apply(&mut self, src: Src, name: Option<String>, layer: LayerKind, sink: &str) {
+        let (from, inline) = match src {
+            Src::Var(n) => (n, false),
+            Src::Pending => (self.prev(), true),
+        };
+        self.push(LayerSpec {
+            name,
+            layer,
+            inline,
+            from: Some(Inputs(vec![from])),
+            to: Some(sink.to_string()),
+        });
+    }
+
+    /// Leave out the `from` and `to` that say what the spec's defaults say, from layer
+    /// `start` on.
+    fn settle(&mut self, start: usize) {
+        for i in start..self.out.len() {
+            let prev = if i == 0 {
+                "x".to_string()
+            } else {
+                // Earlier layers are settled: their output is their `to`, else the default.
+                self.resolved_to(i - 1)
+            };
+            let l = &mut self.out[i];
+            if l.from.as_ref().is_some_and(|f| f.0 == [prev.clone()]) {
+                l.from = None;
+            }
+            if l.to.as_deref() == Some(prev.as_str()) {
+                l.to = None;
+            }
+        }
+    }
+
+    /// What layer `i` writes, defaults applied.
+    fn resolved_to(&self, i: usize) -> String {
+        let mut name = "x".to_string();
+        for l in &self.out[..=i] {
+            if let Some(t) = &l.to {
+                name = t.clone();
+            }
+        }
+        name
+    }
+
+    fn finish(self) -> Vec<LayerSpec> {
+        self.out
     }
 }
 
@@ -1000,13 +1370,13 @@ mod tests {
         let e = import(
             &wrap(
                 "        self.fc = nn.Linear(4, 4)\n",
-                "        y = self.fc(x)\n        return y + x\n",
+                "        y = self.fc(x)\n        return y[0]\n",
             ),
             None,
             None,
         )
         .unwrap_err();
-        assert_eq!(e.problem, PyProblem::Graph);
+        assert_eq!(e.problem, PyProblem::NotRead);
         let e = import(
             &wrap(
                 "        self.fc = nn.Bilinear(4, 4, 2)\n",
@@ -1027,6 +1397,16 @@ mod tests {
         )
         .unwrap_err();
         assert!(matches!(e.problem, PyProblem::OnlyDefault(..)));
+    }
+
+    #[test]
+    fn a_graph_spec_rendered_imports_back_to_itself() {
+        let text = include_str!("../../../questions/models/resnet_mini.ron");
+        let spec = crate::core::spec::parse_model(text).unwrap();
+        let code = format!("{HEADER}{}", crate::core::codegen::pytorch_code(&spec));
+        let got = import(&code, Some(&spec.class_name), Some(spec.input.clone())).unwrap();
+        assert_eq!(got.spec.modules, spec.modules, "{code}");
+        assert_eq!(got.spec.layers, spec.layers, "{code}");
     }
 
     #[test]
