@@ -21,7 +21,13 @@ const LENET: &str = "tests/fixtures/pytorch/lenet.py";
 #[test]
 fn lenet_is_counted_as_pytorch_counts_it() {
     let (code, out, err) = mltutor(&[
-        "--lang", "en", "inspect", "--pytorch", LENET, "--input", "1x28x28",
+        "--lang",
+        "en",
+        "inspect",
+        "--pytorch",
+        LENET,
+        "--input",
+        "1x28x28",
     ]);
     assert_eq!(code, 0, "{err}");
     // conv1 6·(1·25)+6 = 156, conv2 16·(6·25)+16 = 2,416, fc1 256·120+120 = 30,840,
@@ -40,18 +46,16 @@ fn lenet_is_counted_as_pytorch_counts_it() {
 fn import_prints_a_spec_that_a_pack_reads() {
     let (code, out, err) = mltutor(&["import", LENET, "--input", "1x28x28"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("(name: \"conv1\", layer: Conv2d(in: 1, out: 6, kernel: 5)),"), "{out}");
+    assert!(
+        out.contains("(name: \"conv1\", layer: Conv2d(in: 1, out: 6, kernel: 5)),"),
+        "{out}"
+    );
     assert!(out.contains("Linear(in: 256, out: 120)"), "{out}");
     let dir = tempfile::tempdir().unwrap();
     let spec = dir.path().join("lenet.ron");
     std::fs::write(&spec, &out).unwrap();
-    let (code, summary, err) = mltutor(&[
-        "--lang",
-        "en",
-        "inspect",
-        "--pack",
-        spec.to_str().unwrap(),
-    ]);
+    let (code, summary, err) =
+        mltutor(&["--lang", "en", "inspect", "--pack", spec.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     assert!(summary.contains("44,426"), "{summary}");
 }
@@ -102,4 +106,140 @@ fn a_small_resnet_with_basic_blocks_is_counted_as_pytorch_counts_it() {
     assert!(out.contains("1x10"), "{out}");
     // `self.relu` is called twice in a block: read as F.relu, and said.
     assert!(err.contains("relu"), "{err}");
+}
+
+/// The round trip over the parity corpus: the code mltutor renders from a spec imports
+/// back to a spec that renders the same code (every layer kind and graph form the corpus
+/// covers, each model checked against PyTorch by tests/parity.rs).
+#[test]
+fn rendered_code_of_every_corpus_model_imports_back() {
+    #[derive(serde::Deserialize)]
+    struct Case {
+        spec: mltutor::core::spec::ModelSpec,
+    }
+    #[derive(serde::Deserialize)]
+    struct Corpus {
+        models: Vec<Case>,
+    }
+    let corpus: Corpus = serde_json::from_str(include_str!("parity/corpus.json")).expect("corpus");
+    let header = "import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\n";
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for case in corpus.models {
+        let spec = case.spec;
+        if spec.validate().is_err() {
+            continue;
+        }
+        let code = mltutor::core::codegen::pytorch_code(&spec);
+        // A norm without weights is rendered `F.batch_norm(x, None, None, ...)` or
+        // `F.group_norm(x, g)`, whose channel count is not in the call: refused, and said
+        // so (tested below), so these are not expected back.
+        if code.contains("F.batch_norm(") || code.contains("F.group_norm(") {
+            let src = format!("{header}{code}");
+            let e = mltutor::core::pysrc::model::import(
+                &src,
+                Some(&spec.class_name),
+                Some(spec.input.clone()),
+            )
+            .unwrap_err();
+            assert!(
+                matches!(
+                    e.problem,
+                    mltutor::core::pysrc::PyProblem::ChannelsUnknown(_)
+                ),
+                "{e}"
+            );
+            continue;
+        }
+        checked += 1;
+        let src = format!("{header}{code}");
+        match mltutor::core::pysrc::model::import(
+            &src,
+            Some(&spec.class_name),
+            Some(spec.input.clone()),
+        ) {
+            Ok(got) => {
+                let again = mltutor::core::codegen::pytorch_code(&got.spec);
+                if again != code {
+                    failures.push(format!(
+                        "{}: renders differently\n{code}\n---\n{again}",
+                        spec.id
+                    ));
+                }
+            }
+            Err(e) => failures.push(format!(
+                "{}: {}\n{}",
+                spec.id,
+                e,
+                e.render_at("code", &src, mltutor::core::i18n::Lang::en())
+            )),
+        }
+    }
+    assert!(checked > 300, "{checked}");
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} failed; first:\n{}",
+        failures.len(),
+        failures
+            .iter()
+            .take(3)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    );
+}
+
+#[test]
+fn sequence_models_as_tutorials_write_them() {
+    // Embedding 1000·32 = 32,000; LSTM 4·(32·64 + 64·64 + 64 + 64) = 25,088; fc 64·2+2 = 130.
+    let (code, out, err) = mltutor(&[
+        "--lang",
+        "en",
+        "inspect",
+        "--pytorch",
+        "tests/fixtures/pytorch/lstm_text.py",
+        "--input",
+        "50",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    for figure in ["32,000", "25,088", "130", "57,218", "1x50x64", "1x2"] {
+        assert!(out.contains(figure), "{figure} missing:\n{out}");
+    }
+    // Conv1d 16·8·3+16 = 400; GRU 3·(16·32 + 32·32 + 32 + 32) = 4,800; fc 32·4+4 = 132.
+    let (code, out, err) = mltutor(&[
+        "--lang",
+        "en",
+        "inspect",
+        "--pytorch",
+        "tests/fixtures/pytorch/conv_gru.py",
+        "--input",
+        "8x20",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    for figure in ["400", "4,800", "132", "5,332", "1x20x16", "1x4"] {
+        assert!(out.contains(figure), "{figure} missing:\n{out}");
+    }
+}
+
+#[test]
+fn a_final_state_read_is_refused_with_the_way_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("h.py");
+    let src = std::fs::read_to_string("tests/fixtures/pytorch/lstm_text.py")
+        .unwrap()
+        .replace("self.fc(out[:, -1, :])", "self.fc(h[-1])");
+    std::fs::write(&file, src).unwrap();
+    let (code, _, err) = mltutor(&[
+        "--lang",
+        "en",
+        "inspect",
+        "--pytorch",
+        file.to_str().unwrap(),
+        "--input",
+        "50",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    // Line 15: `        return self.fc(h[-1])`, `h` at column 24.
+    assert!(err.contains("h.py:15:24:"), "{err}");
+    assert!(err.contains("out[:, -1]"), "{err}");
 }

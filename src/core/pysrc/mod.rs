@@ -110,6 +110,10 @@ pub enum PyProblem {
     UsedTwice(String),
     /// A `view`/`reshape` other than `x.view(-1, N)` or `x.view(x.size(0), -1)`.
     ViewForm,
+    /// A recurrent layer's final state (`h`, `c`) read: not in the model language.
+    FinalState(String),
+    /// `F.batch_norm(x, None, None)`, `F.group_norm(x, g)`: the channel count is not in the call.
+    ChannelsUnknown(String),
 }
 
 impl PyProblem {
@@ -169,6 +173,10 @@ impl PyProblem {
             PyProblem::NoLayer(n) => tr!(lang, "py-no-layer", name = n.as_str()),
             PyProblem::UsedTwice(n) => tr!(lang, "py-used-twice", name = n.as_str()),
             PyProblem::ViewForm => tr!(lang, "py-view-form"),
+            PyProblem::FinalState(n) => tr!(lang, "py-final-state", name = n.as_str()),
+            PyProblem::ChannelsUnknown(n) => {
+                tr!(lang, "py-channels-unknown", name = n.as_str())
+            }
         }
     }
 }

@@ -64,13 +64,21 @@ struct Sig {
     /// A kind with no field is written bare (`ReLU`), one with positional fields as a tuple
     /// (`View(-1, 1000)`).
     params: &'static [(&'static str, Field)],
+    /// Spec fields the call implies (`F.layer_norm` has no affine weights).
+    extra: &'static str,
 }
 
 use Field::{DefaultOnly, Input, NoEffect, To};
 
 /// `nn.X(...)` constructors, by PyTorch's signatures (argument order as PyTorch's).
 fn module_sig(name: &str) -> Option<Sig> {
-    let s = |kind, params| Some(Sig { kind, params });
+    let s = |kind, params| {
+        Some(Sig {
+            kind,
+            params,
+            extra: "",
+        })
+    };
     match name {
         "Conv2d" | "Conv1d" => s(
             if name == "Conv2d" { "Conv2d" } else { "Conv1d" },
@@ -83,6 +91,21 @@ fn module_sig(name: &str) -> Option<Sig> {
                 ("dilation", To("dilation")),
                 ("groups", To("groups")),
                 ("bias", To("bias")),
+                ("padding_mode", DefaultOnly("'zeros'")),
+            ],
+        ),
+        "ConvTranspose2d" => s(
+            "ConvTranspose2d",
+            &[
+                ("in_channels", To("in")),
+                ("out_channels", To("out")),
+                ("kernel_size", To("kernel")),
+                ("stride", To("stride")),
+                ("padding", To("padding")),
+                ("output_padding", To("output_padding")),
+                ("groups", To("groups")),
+                ("bias", To("bias")),
+                ("dilation", To("dilation")),
                 ("padding_mode", DefaultOnly("'zeros'")),
             ],
         ),
@@ -150,21 +173,80 @@ fn module_sig(name: &str) -> Option<Sig> {
         "ELU" => s("ELU", &[("alpha", To("alpha")), ("inplace", NoEffect)]),
         "Softmax" => s("Softmax", &[("dim", To("dim"))]),
         "Flatten" => s(
-            "Flatten",
-            &[
-                ("start_dim", DefaultOnly("1")),
-                ("end_dim", DefaultOnly("-1")),
-            ],
+            "FlattenDims",
+            &[("start_dim", To("start_dim")), ("end_dim", To("end_dim"))],
         ),
         "Dropout" => s("Dropout", &[("p", To("p")), ("inplace", NoEffect)]),
-        "BatchNorm2d" => s(
-            "BatchNorm2d",
+        "BatchNorm2d" | "BatchNorm1d" => s(
+            if name == "BatchNorm2d" {
+                "BatchNorm2d"
+            } else {
+                "BatchNorm1d"
+            },
             &[
                 ("num_features", To("features")),
                 ("eps", DefaultOnly("1e-05")),
                 ("momentum", DefaultOnly("0.1")),
-                ("affine", DefaultOnly("True")),
-                ("track_running_stats", DefaultOnly("True")),
+                ("affine", To("affine")),
+                ("track_running_stats", To("track_running_stats")),
+            ],
+        ),
+        "LayerNorm" => s(
+            "LayerNorm",
+            &[
+                ("normalized_shape", To("normalized_shape")),
+                ("eps", DefaultOnly("1e-05")),
+                ("elementwise_affine", To("elementwise_affine")),
+                ("bias", To("bias")),
+            ],
+        ),
+        "GroupNorm" => s(
+            "GroupNorm",
+            &[
+                ("num_groups", To("num_groups")),
+                ("num_channels", To("num_channels")),
+                ("eps", DefaultOnly("1e-05")),
+                ("affine", To("affine")),
+            ],
+        ),
+        "Dropout2d" => s("Dropout2d", &[("p", To("p")), ("inplace", NoEffect)]),
+        "RNN" => s(
+            "RNN",
+            &[
+                ("input_size", To("input_size")),
+                ("hidden_size", To("hidden_size")),
+                ("num_layers", To("num_layers")),
+                ("nonlinearity", DefaultOnly("'tanh'")),
+                ("bias", To("bias")),
+                ("batch_first", To("batch_first")),
+                ("dropout", DefaultOnly("0.0")),
+                ("bidirectional", To("bidirectional")),
+            ],
+        ),
+        "LSTM" | "GRU" => s(
+            if name == "LSTM" { "LSTM" } else { "GRU" },
+            &[
+                ("input_size", To("input_size")),
+                ("hidden_size", To("hidden_size")),
+                ("num_layers", To("num_layers")),
+                ("bias", To("bias")),
+                ("batch_first", To("batch_first")),
+                ("dropout", DefaultOnly("0.0")),
+                ("bidirectional", To("bidirectional")),
+                ("proj_size", DefaultOnly("0")),
+            ],
+        ),
+        "LogSoftmax" => s("LogSoftmax", &[("dim", To("dim"))]),
+        "Embedding" => s(
+            "Embedding",
+            &[
+                ("num_embeddings", To("num_embeddings")),
+                ("embedding_dim", To("embedding_dim")),
+                ("padding_idx", To("padding_idx")),
+                ("max_norm", DefaultOnly("None")),
+                ("norm_type", DefaultOnly("2.0")),
+                ("scale_grad_by_freq", DefaultOnly("False")),
+                ("sparse", DefaultOnly("False")),
             ],
         ),
         _ => None,
@@ -173,7 +255,20 @@ fn module_sig(name: &str) -> Option<Sig> {
 
 /// `F.x(input, ...)`, `torch.x(input, ...)` and `input.x(...)` calls.
 fn functional_sig(name: &str) -> Option<Sig> {
-    let s = |kind, params| Some(Sig { kind, params });
+    let sx = |kind, params, extra| {
+        Some(Sig {
+            kind,
+            params,
+            extra,
+        })
+    };
+    let s = |kind, params| {
+        Some(Sig {
+            kind,
+            params,
+            extra: "",
+        })
+    };
     match name {
         "relu" => s("ReLU", &[("input", Input), ("inplace", NoEffect)]),
         "adaptive_avg_pool2d" | "adaptive_avg_pool1d" => s(
@@ -249,15 +344,48 @@ fn functional_sig(name: &str) -> Option<Sig> {
                 ("inplace", NoEffect),
             ],
         ),
-        // torch.flatten's start_dim defaults to 0 (the batch too); the spec's Flatten keeps
-        // the batch, so only start_dim=1 is read.
+        // torch.flatten's start_dim defaults to 0 (the batch too), nn.Flatten's to 1: the
+        // call is read with its own default (see `Reader::build`).
         "flatten" => s(
-            "Flatten",
+            "FlattenDims",
             &[
                 ("input", Input),
-                ("start_dim", DefaultOnly("1")),
-                ("end_dim", DefaultOnly("-1")),
+                ("start_dim", To("start_dim")),
+                ("end_dim", To("end_dim")),
             ],
+        ),
+        "log_softmax" => s("LogSoftmax", &[("input", Input), ("dim", To("dim"))]),
+        "dropout2d" => s(
+            "Dropout2d",
+            &[
+                ("input", Input),
+                ("p", To("p")),
+                ("training", NoEffect),
+                ("inplace", NoEffect),
+            ],
+        ),
+        "layer_norm" => sx(
+            "LayerNorm",
+            &[
+                ("input", Input),
+                ("normalized_shape", To("normalized_shape")),
+                ("weight", DefaultOnly("None")),
+                ("bias", DefaultOnly("None")),
+                ("eps", DefaultOnly("1e-05")),
+            ],
+            "elementwise_affine: false",
+        ),
+        "mean" | "sum" => s(
+            if name == "mean" { "Mean" } else { "Sum" },
+            &[
+                ("input", Input),
+                ("dim", To("dim")),
+                ("keepdim", To("keepdim")),
+            ],
+        ),
+        "transpose" => s(
+            "Transpose",
+            &[("input", Input), ("dim0", To("dim0")), ("dim1", To("dim1"))],
         ),
         _ => None,
     }
@@ -783,13 +911,33 @@ impl Reader<'_> {
                 }
             }
         }
+        // torch.flatten(x) and x.flatten() start at the batch dimension: PyTorch's default
+        // for the call, not nn.Flatten's.
+        if sig.kind == "FlattenDims"
+            && input.is_some()
+            && !fields.iter().any(|f| f.0 == "start_dim")
+        {
+            fields.push(("start_dim".into(), "0".into(), pos));
+        }
+        for part in sig.extra.split(", ").filter(|p| !p.is_empty()) {
+            if let Some((f, v)) = part.split_once(": ") {
+                fields.push((f.to_string(), v.to_string(), pos));
+            }
+        }
         let text = if fields.is_empty() {
-            sig.kind.to_string()
+            // A kind with arguments all at their defaults is written `ELU()`, one with none
+            // `ReLU`.
+            let bare = sig.kind.to_string();
+            if ron_options().from_str::<LayerKind>(&bare).is_ok() {
+                bare
+            } else {
+                format!("{bare}()")
+            }
         } else {
             let parts: Vec<String> = fields.iter().map(|(f, v, _)| format!("{f}: {v}")).collect();
             format!("{}({})", sig.kind, parts.join(", "))
         };
-        ron_options().from_str::<LayerKind>(&text).map_err(|e| {
+        let kind = ron_options().from_str::<LayerKind>(&text).map_err(|e| {
             // Point at the argument the spec's reader stopped on.
             let col = e.position.col;
             let mut at = pos;
@@ -802,6 +950,14 @@ impl Reader<'_> {
                 offset += len + 2;
             }
             PyError::new(at, PyProblem::Spec(e.code.to_string()))
+        })?;
+        // nn.Flatten() and torch.flatten(x, 1) are the spec's plain Flatten.
+        Ok(match kind {
+            LayerKind::FlattenDims {
+                start_dim: 1,
+                end_dim: -1,
+            } => LayerKind::Flatten,
+            other => other,
         })
     }
 
@@ -815,20 +971,45 @@ impl Reader<'_> {
             out: Vec::new(),
             written: ["x".to_string()].into(),
             used: Vec::new(),
+            states: Vec::new(),
             temps: 0,
         };
         for s in &f.body {
             match &s.kind {
-                StmtKind::Assign { targets, value } => {
-                    let [Expr {
+                StmtKind::Assign { targets, value } => match targets.as_slice() {
+                    [Expr {
                         kind: ExprKind::Name(target),
                         ..
-                    }] = targets.as_slice()
-                    else {
-                        return Err(PyError::new(s.pos, PyProblem::Graph));
-                    };
-                    self.statement(&mut g, target, value, layers)?;
-                }
+                    }] => self.statement(&mut g, target, value, layers)?,
+                    // `out, (h, c) = self.lstm(x)`: a recurrent layer's output sequence; its
+                    // final states are not in the model language, so reading them is refused.
+                    [Expr {
+                        kind: ExprKind::Tuple(items),
+                        ..
+                    }] if matches!(
+                        items.first(),
+                        Some(Expr {
+                            kind: ExprKind::Name(_),
+                            ..
+                        })
+                    ) =>
+                    {
+                        let Some(Expr {
+                            kind: ExprKind::Name(target),
+                            ..
+                        }) = items.first()
+                        else {
+                            unreachable!("matched above")
+                        };
+                        let mut rest = Vec::new();
+                        for item in &items[1..] {
+                            collect_names(item, &mut rest);
+                        }
+                        self.statement(&mut g, target, value, layers)?;
+                        g.states.extend(rest.into_iter().filter(|n| n != "_"));
+                    }
+                    _ => return Err(PyError::new(s.pos, PyProblem::Graph)),
+                },
                 StmtKind::AugAssign {
                     target:
                         t @ Expr {
@@ -911,6 +1092,15 @@ impl Reader<'_> {
         layers: &Layers,
     ) -> Result<Src, PyError> {
         match &e.kind {
+            ExprKind::Name(n) if g.states.contains(n) => {
+                Err(PyError::new(e.pos, PyProblem::FinalState(n.clone())))
+            }
+            ExprKind::Index(target, items) => {
+                let src = self.emit(g, target, sink, layers)?;
+                let layer = self.select(items, e.pos)?;
+                g.apply(src, None, layer, sink);
+                Ok(Src::Pending)
+            }
             ExprKind::Name(n) => {
                 let n = g.name(n);
                 if !g.written.contains(&n) {
@@ -986,6 +1176,13 @@ impl Reader<'_> {
                         .strip_prefix("torch.nn.functional.")
                         .or_else(|| full.strip_prefix("torch."));
                     if let Some(short) = short {
+                        // The number of channels these need is not in the call.
+                        if matches!(short, "batch_norm" | "group_norm" | "instance_norm") {
+                            return Err(PyError::new(
+                                func.pos,
+                                PyProblem::ChannelsUnknown(full.clone()),
+                            ));
+                        }
                         let sig = functional_sig(short).ok_or_else(|| {
                             PyError::new(func.pos, PyProblem::UnknownLayer(full.clone()))
                         })?;
@@ -1107,6 +1304,26 @@ impl Reader<'_> {
             }
             return Err(PyError::new(pos, PyProblem::ViewForm));
         }
+        if method == "permute" {
+            let mut dims = Vec::new();
+            for a in args {
+                match self.eval(&a.value)? {
+                    Value::Int(d) => dims.push(d.to_string()),
+                    Value::Tuple(v) => {
+                        for d in v {
+                            match d {
+                                Value::Int(d) => dims.push(d.to_string()),
+                                _ => return Err(PyError::new(a.pos, PyProblem::NotConstant)),
+                            }
+                        }
+                    }
+                    _ => return Err(PyError::new(a.pos, PyProblem::NotConstant)),
+                }
+            }
+            return ron_options()
+                .from_str::<LayerKind>(&format!("Permute(dims: [{}])", dims.join(", ")))
+                .map_err(|e| PyError::new(pos, PyProblem::Spec(e.code.to_string())));
+        }
         let sig = functional_sig(method)
             .ok_or_else(|| PyError::new(pos, PyProblem::UnknownLayer(format!("x.{method}"))))?;
         // A method call is the function with the tensor as its first argument.
@@ -1117,6 +1334,42 @@ impl Reader<'_> {
         }];
         all.extend(args.iter().cloned());
         self.build(&sig, &all, pos, Some(target))
+    }
+
+    /// `x[:, -1]`, `out[:, -1, :]`, `x[..., 0]`: one index in one dimension (the batch is
+    /// dimension 0), every other dimension whole.
+    fn select(&self, items: &[Expr], pos: Pos) -> Result<LayerKind, PyError> {
+        let whole = |e: &Expr| matches!(e.kind, ExprKind::Slice(None, None, None));
+        let at = items
+            .iter()
+            .position(|e| !whole(e) && e.kind != ExprKind::Ellipsis)
+            .ok_or_else(|| PyError::new(pos, PyProblem::NotRead))?;
+        let index = match self.eval(&items[at])? {
+            Value::Int(i) => i,
+            _ => return Err(PyError::new(items[at].pos, PyProblem::NotRead)),
+        };
+        let others_whole = items
+            .iter()
+            .enumerate()
+            .all(|(i, e)| i == at || whole(e) || (e.kind == ExprKind::Ellipsis && i < at));
+        if !others_whole
+            || items
+                .iter()
+                .filter(|e| e.kind == ExprKind::Ellipsis)
+                .count()
+                > 1
+        {
+            return Err(PyError::new(pos, PyProblem::NotRead));
+        }
+        let dim = if items[..at].iter().any(|e| e.kind == ExprKind::Ellipsis) {
+            // `x[..., i, :]`: counted from the last dimension.
+            -((items.len() - at) as i64)
+        } else {
+            at as i64
+        };
+        ron_options()
+            .from_str::<LayerKind>(&format!("Select(dim: {dim}, index: {index})"))
+            .map_err(|e| PyError::new(pos, PyProblem::Spec(e.code.to_string())))
     }
 
     fn is_batch_size(&self, e: &Expr, target: &Expr) -> bool {
@@ -1150,6 +1403,8 @@ struct Flow {
     written: std::collections::BTreeSet<String>,
     /// Modules already called.
     used: Vec<String>,
+    /// Names bound to a recurrent layer's final states (`h`, `c`), which are not read.
+    states: Vec<String>,
     temps: usize,
 }
 
@@ -1228,6 +1483,17 @@ impl Flow {
 
     fn finish(self) -> Vec<LayerSpec> {
         self.out
+    }
+}
+
+/// The plain names of a target (`(h, c)` gives `h`, `c`).
+fn collect_names(e: &Expr, out: &mut Vec<String>) {
+    match &e.kind {
+        ExprKind::Name(n) => out.push(n.clone()),
+        ExprKind::Tuple(items) | ExprKind::List(items) => {
+            items.iter().for_each(|i| collect_names(i, out))
+        }
+        _ => {}
     }
 }
 
