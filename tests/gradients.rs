@@ -420,3 +420,51 @@ fn operations_over_dimensions() {
         true,
     );
 }
+
+/// An embedding's rows against finite differences (its ids are not differentiable: the
+/// input's gradient is zero both ways), the padding row kept at zero.
+#[test]
+fn embedding_rows() {
+    let spec = parse_model(
+        r#"(id: "emb", input: [6], layers: [
+            (name: "emb", layer: Embedding(num_embeddings: 10, embedding_dim: 4, padding_idx: 0)),
+            (layer: Mean(dim: 1)),
+            (name: "fc", layer: Linear(in: 4, out: 3)),
+        ])"#,
+    )
+    .unwrap();
+    let report = gradient_check(&spec, 2, 3, true).unwrap();
+    assert_eq!(report.len(), 4);
+    for g in &report {
+        let tol = 1e-5 * g.max_abs_grad.max(1.0);
+        assert!(g.max_abs_err < tol, "{}: {g:?}", g.name);
+        let used = g.name != "input";
+        assert_eq!(g.max_abs_grad > 1e-6, used, "{}: {g:?}", g.name);
+    }
+}
+
+/// RNN, LSTM and GRU (two layers, both directions, with and without batch_first) against
+/// finite differences, through every step.
+#[test]
+fn recurrent_layers() {
+    for kind in ["RNN", "LSTM", "GRU"] {
+        check(
+            &format!(
+                r#"(id: "{kind}", input: [4, 3], layers: [
+                    (name: "r", layer: {kind}(input_size: 3, hidden_size: 2, num_layers: 2, batch_first: true, bidirectional: true)),
+                    (layer: Mean(dim: 1)),
+                    (name: "a", layer: Linear(in: 4, out: 2)),
+                ])"#
+            ),
+            true,
+        );
+        check(
+            &format!(
+                r#"(id: "{kind}_seq_first", input: [3, 2], layers: [
+                    (name: "r", layer: {kind}(input_size: 2, hidden_size: 3, bias: false)),
+                ])"#
+            ),
+            true,
+        );
+    }
+}

@@ -271,6 +271,8 @@ fn output_shape_questions() {
         correction: String::new(),
         evidence: None,
         lab: None,
+        category: String::new(),
+        tags: vec![],
         kind: Kind::Computed {
             model: "exam_cnn".into(),
             ask: Ask::OutputShape {

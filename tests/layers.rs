@@ -258,3 +258,189 @@ fn refusals_are_explained() {
         en(dim, "8x4x4")
     );
 }
+
+/// A text classifier's front: `nn.Embedding(1000, 64, padding_idx=0)` holds 1000·64 = 64,000
+/// weights; a sequence of 50 token ids becomes 50x64 (torchinfo: 64,000 mult-adds per sample).
+#[test]
+fn embedding_takes_token_ids() {
+    let spec = parse_model(
+        r#"(id: "text", input: [50], layers: [
+            (name: "emb", layer: Embedding(num_embeddings: 1000, embedding_dim: 64, padding_idx: 0)),
+            (layer: Mean(dim: 1)),
+            (name: "fc", layer: Linear(in: 64, out: 2)),
+        ])"#,
+    )
+    .unwrap();
+    spec.validate().unwrap();
+    assert!(mltutor::core::codegen::pytorch_code(&spec)
+        .contains("self.emb = nn.Embedding(1000, 64, padding_idx=0)"));
+    let s = inspect(&spec, None, 2, DEFAULT_BUDGET_BYTES).unwrap();
+    assert_eq!(s.total_params(), 64_000 + 130);
+    assert_eq!(s.mult_adds(), 2 * (64_000 + 130));
+    assert_eq!(s.output().dims(), &[2, 2]);
+    // Another sequence length runs as well.
+    let s = inspect(
+        &spec,
+        Some(&parse_shape("7").unwrap()),
+        2,
+        DEFAULT_BUDGET_BYTES,
+    )
+    .unwrap();
+    assert_eq!(s.output().dims(), &[2, 2]);
+    // padding_idx must be an id of the vocabulary, as PyTorch asserts.
+    let bad = one(
+        "Embedding(num_embeddings: 10, embedding_dim: 4, padding_idx: -11)",
+        "[5]",
+    );
+    let e = bad.validate().unwrap_err();
+    assert!(e.render(Lang::en()).contains("between -10 and 9"), "{e}");
+    assert!(e.render(Lang::fr()).contains("entre -10 et 9"));
+}
+
+/// candle's RNN, LSTM and GRU give PyTorch's values: every weight set to sin(0.37·k)/2 (k its
+/// index in its tensor), the input cos(0.11·k), two layers, both directions; PyTorch 2.15 in
+/// f64 gave the first values and the sum of each 2x4x4 output.
+#[test]
+fn recurrent_layers_compute_pytorchs_values() {
+    use candle_core::{DType, Device, Tensor};
+    let want: [(&str, bool, [f64; 6], f64); 6] = [
+        (
+            "RNN",
+            true,
+            [
+                0.670563985,
+                0.912711685,
+                0.756789761,
+                0.977358508,
+                0.746654045,
+                0.976544461,
+            ],
+            11.695159291,
+        ),
+        (
+            "RNN",
+            false,
+            [
+                0.654949891,
+                0.907932436,
+                0.726697827,
+                0.962651556,
+                0.623259523,
+                0.892690278,
+            ],
+            15.483076649,
+        ),
+        (
+            "LSTM",
+            true,
+            [
+                0.273591034,
+                0.263808092,
+                0.470374407,
+                0.450355978,
+                0.383961209,
+                0.357026437,
+            ],
+            12.094266133,
+        ),
+        (
+            "LSTM",
+            false,
+            [
+                0.284092837,
+                0.271229702,
+                0.388711797,
+                0.379024784,
+                0.289773163,
+                0.274229338,
+            ],
+            10.573435752,
+        ),
+        (
+            "GRU",
+            true,
+            [
+                0.247146172,
+                0.20496873,
+                0.541250666,
+                0.477507024,
+                0.392959147,
+                0.333888259,
+            ],
+            14.852880972,
+        ),
+        (
+            "GRU",
+            false,
+            [
+                0.256256867,
+                0.229639828,
+                0.391377949,
+                0.397285802,
+                0.264520062,
+                0.248505846,
+            ],
+            11.348464315,
+        ),
+    ];
+    let dev = Device::Cpu;
+    for (kind, batch_first, first, sum) in want {
+        let spec = parse_model(&format!(
+            r#"(id: "r", input: [4, 3], layers: [(name: "r", layer: {kind}(input_size: 3, hidden_size: 2, num_layers: 2, batch_first: {batch_first}, bidirectional: true))])"#
+        ))
+        .unwrap();
+        let net = mltutor::engine::Network::with_dtype(&spec, 0, &dev, DType::F64).unwrap();
+        for var in net.varmap.data().lock().unwrap().values() {
+            let t = var.as_tensor();
+            let v: Vec<f64> = (0..t.elem_count())
+                .map(|k| (k as f64 * 0.37).sin() * 0.5)
+                .collect();
+            var.set(&Tensor::from_vec(v, t.dims(), &dev).unwrap())
+                .unwrap();
+        }
+        let x: Vec<f64> = (0..24).map(|k| (k as f64 * 0.11).cos()).collect();
+        let x = Tensor::from_vec(x, (2, 4, 3), &dev).unwrap();
+        let y = net.forward(&x, false).unwrap();
+        assert_eq!(y.dims(), &[2, 4, 4]);
+        let got: Vec<f64> = y.flatten_all().unwrap().to_vec1().unwrap();
+        for (g, w) in got.iter().zip(first) {
+            assert!((g - w).abs() < 1e-8, "{kind} {batch_first}: {got:?}");
+        }
+        let total: f64 = got.iter().sum();
+        assert!((total - sum).abs() < 1e-7, "{kind} {batch_first}: {total}");
+    }
+}
+
+/// PyTorch's counts: LSTM(10, 20) has 4·(10·20 + 20·20 + 20 + 20) = 2,560 parameters; a
+/// two-layer bidirectional GRU(8, 16) has 2·3·16·(8 + 16 + 2) + 2·3·16·(32 + 16 + 2) = 7,296.
+#[test]
+fn recurrent_counts_and_code() {
+    let spec = parse_model(
+        r#"(id: "text", input: [50], layers: [
+            (name: "emb", layer: Embedding(num_embeddings: 100, embedding_dim: 10)),
+            (name: "lstm", layer: LSTM(input_size: 10, hidden_size: 20, batch_first: true)),
+            (layer: Select(dim: 1, index: -1)),
+            (name: "fc", layer: Linear(in: 20, out: 2)),
+        ])"#,
+    )
+    .unwrap();
+    spec.validate().unwrap();
+    let code = mltutor::core::codegen::pytorch_code(&spec);
+    assert!(
+        code.contains("self.lstm = nn.LSTM(10, 20, batch_first=True)"),
+        "{code}"
+    );
+    let s = inspect(&spec, None, 1, DEFAULT_BUDGET_BYTES).unwrap();
+    let rows: Vec<u64> = s.rows.iter().map(|r| r.counts.trainable).collect();
+    assert_eq!(rows, vec![1000, 2560, 0, 42]);
+    assert_eq!(s.output().dims(), &[1, 2]);
+    let gru = one(
+        "GRU(input_size: 8, hidden_size: 16, num_layers: 2, bidirectional: true)",
+        "[5, 8]",
+    );
+    let s = inspect(&gru, None, 1, DEFAULT_BUDGET_BYTES).unwrap();
+    assert_eq!(s.total_params(), 7296);
+    assert_eq!(s.output().dims(), &[1, 5, 32]);
+    assert!(mltutor::core::codegen::pytorch_code(&gru)
+        .contains("nn.GRU(8, 16, num_layers=2, bidirectional=True)"));
+}

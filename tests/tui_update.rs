@@ -485,6 +485,10 @@ fn keyboard_states() -> Vec<(&'static str, mltutor::tui::state::State)> {
     open_q.update(ctrl('s'));
     assert!(open_q.qs().revealed);
     v.push(("open, rating", open_q));
+    // Moodle's kinds: a matching question has its own rows.
+    let mut matching = moodle_state(Lang::en(), Mode::SelfCheck);
+    open(&mut matching, "capitals");
+    v.push(("matching", matching));
     let mut lab = list.clone();
     press(&mut lab, "t");
     v.push(("lab", lab.clone()));

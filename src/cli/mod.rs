@@ -7,6 +7,7 @@ pub mod grade;
 pub mod import;
 pub mod inspect;
 pub mod models;
+pub mod moodle;
 pub mod results;
 pub mod train;
 
@@ -86,6 +87,12 @@ pub enum Command {
     Grade(grade::GradeArgs),
     /// A class's results from a folder of reports: question statistics, histogram, gradebook.
     Results(results::ResultsArgs),
+    /// Turn a Moodle GIFT file into a pack (printed, or written with -o).
+    ImportGift(moodle::ImportArgs),
+    /// Turn a Moodle XML file into a pack (printed, or written with -o).
+    ImportMoodleXml(moodle::ImportArgs),
+    /// Write a pack for Moodle (GIFT or Moodle XML), computed answers frozen per variant.
+    Export(moodle::ExportArgs),
 }
 
 /// Exit code for a usage or file problem.
@@ -109,6 +116,9 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Some(Command::Inspect(a)) => inspect::run(a, lang, flag),
         Some(Command::Import(a)) => import::run(a, lang),
+        Some(Command::ImportGift(a)) => moodle::run_import(a, false, lang),
+        Some(Command::ImportMoodleXml(a)) => moodle::run_import(a, true, lang),
+        Some(Command::Export(a)) => moodle::run_export(a, lang, flag),
         Some(Command::Check { files }) => check::run(&files, lang, flag),
         Some(Command::Answers { pack }) => {
             let budget = limit_for(pack.as_deref(), flag).bytes;

@@ -28,26 +28,36 @@ pub fn expected_lines(q: &Question, facts: &Facts, lang: Lang) -> Vec<String> {
                 out.push(format!("  ✓ {}", o.text));
             }
         }
-        Kind::Numeric { target, unit } => out.push(match target {
-            NumericTarget::Value { value, abs, rel } => {
-                let mut s = format!("{}{unit}", lang.real(*value));
-                if *abs > 0.0 {
-                    s += &format!(" ± {}", lang.real(*abs));
-                } else if *rel > 0.0 {
-                    s += &format!(
-                        " ± {}",
-                        tr!(lang, "format-percent", n = lang.real(rel * 100.0))
-                    );
-                }
-                s
+        Kind::ShortAnswer { answers, .. } => {
+            for a in answers {
+                out.push(if a.credit >= 100.0 {
+                    format!("  ✓ {}", a.text)
+                } else {
+                    format!("  {} ({})", a.text, lang.percent(a.credit, 0))
+                });
             }
-            NumericTarget::Range { min, max } => tr!(
-                lang,
-                "core-key-range",
-                min = format!("{}{unit}", lang.real(*min)),
-                max = format!("{}{unit}", lang.real(*max))
-            ),
-        }),
+        }
+        Kind::Matching { pairs } => {
+            for p in pairs.iter().filter(|p| !p.left.is_empty()) {
+                out.push(format!("  {} → {}", p.left, p.right));
+            }
+        }
+        Kind::Description => out.push(tr!(lang, "moodle-feedback-nothing")),
+        Kind::Numeric {
+            target,
+            unit,
+            others,
+            ..
+        } => {
+            out.push(numeric_text(target, unit, lang));
+            for o in others {
+                out.push(format!(
+                    "  {} ({})",
+                    numeric_text(&o.target, unit, lang),
+                    lang.percent(o.credit, 0)
+                ));
+            }
+        }
         Kind::Order { steps } => {
             for (i, s) in steps.iter().enumerate() {
                 out.push(format!("  {}. {s}", i + 1));
@@ -155,4 +165,28 @@ pub fn answer_key(pack: &Pack, facts: &Facts, lang: Lang) -> String {
         }
     }
     out
+}
+
+/// A numeric target as the key writes it: a value with its tolerance, or a range.
+fn numeric_text(target: &NumericTarget, unit: &str, lang: Lang) -> String {
+    match target {
+        NumericTarget::Value { value, abs, rel } => {
+            let mut s = format!("{}{unit}", lang.real(*value));
+            if *abs > 0.0 {
+                s += &format!(" ± {}", lang.real(*abs));
+            } else if *rel > 0.0 {
+                s += &format!(
+                    " ± {}",
+                    tr!(lang, "format-percent", n = lang.real(rel * 100.0))
+                );
+            }
+            s
+        }
+        NumericTarget::Range { min, max } => tr!(
+            lang,
+            "core-key-range",
+            min = format!("{}{unit}", lang.real(*min)),
+            max = format!("{}{unit}", lang.real(*max))
+        ),
+    }
 }

@@ -356,6 +356,14 @@ fn kind_issues(
                     ));
                 }
             }
+            for (i, o) in options.iter().enumerate() {
+                if let Some(c) = o.credit.filter(|c| !(-100.0..=100.0).contains(c)) {
+                    out.push((
+                        Problem::BadCredit { credit: c },
+                        vec![Field("options"), Index(i), Field("credit")],
+                    ));
+                }
+            }
             if !multiple && correct > 1 {
                 out.push((
                     Problem::SingleWithManyCorrect { correct },
@@ -386,6 +394,25 @@ fn kind_issues(
                 out.push((Problem::FewSteps, vec![Field("steps")]));
             }
         }
+        Kind::ShortAnswer { answers, .. } => {
+            if !answers.iter().any(|a| a.credit >= 100.0) {
+                out.push((Problem::NoFullCredit, vec![Field("answers")]));
+            }
+            for (i, a) in answers.iter().enumerate() {
+                if !(-100.0..=100.0).contains(&a.credit) {
+                    out.push((
+                        Problem::BadCredit { credit: a.credit },
+                        vec![Field("answers"), Index(i), Field("credit")],
+                    ));
+                }
+            }
+        }
+        Kind::Matching { pairs } => {
+            if pairs.iter().filter(|p| !p.left.is_empty()).count() < 2 {
+                out.push((Problem::FewPairs, vec![Field("pairs")]));
+            }
+        }
+        Kind::Description => {}
         Kind::Computed {
             model,
             ask,

@@ -188,5 +188,39 @@ pub fn feedback_lines(f: &Feedback, lang: Lang) -> Vec<String> {
             tr!(lang, "core-feedback-breaks", input = input.to_string()),
             why.render(lang),
         ],
+        Feedback::Accepted { answer, credit } => vec![tr!(
+            lang,
+            "moodle-feedback-accepted",
+            answer = answer.as_str(),
+            credit = lang.percent(*credit, 0)
+        )],
+        Feedback::NotAccepted { got, best } => vec![tr!(
+            lang,
+            "moodle-feedback-not-accepted",
+            got = got.as_str(),
+            best = best.as_str()
+        )],
+        Feedback::Comment(c) => vec![format!("» {c}")],
+        Feedback::Matched {
+            left,
+            chosen,
+            right,
+        } => vec![match chosen {
+            Some(c) if c == right => format!("✓ {left} → {c}"),
+            Some(c) => tr!(
+                lang,
+                "moodle-feedback-matched-wrong",
+                left = left.as_str(),
+                chosen = c.as_str(),
+                right = right.as_str()
+            ),
+            None => tr!(
+                lang,
+                "moodle-feedback-matched-none",
+                left = left.as_str(),
+                right = right.as_str()
+            ),
+        }],
+        Feedback::NothingToAnswer => vec![tr!(lang, "moodle-feedback-nothing")],
     }
 }

@@ -25,6 +25,9 @@ pub enum Answer {
     Typed(String),
     /// Step indices in the order the student put them.
     Order(Vec<usize>),
+    /// Matching: for each left item (in the pack's order), the index of the right item
+    /// chosen among [`match_sides`]'s right items, if any.
+    Matching(Vec<Option<usize>>),
 }
 
 /// Why an answer could not be graded, rendered in the interface language.
@@ -204,6 +207,26 @@ pub enum Feedback {
         input: Shape,
         why: crate::core::summary::InspectError,
     },
+    /// A short answer that matched an accepted one, and what it earned (percent).
+    Accepted {
+        answer: String,
+        credit: f64,
+    },
+    /// A short answer that matched none; `best` is an answer with full credit.
+    NotAccepted {
+        got: String,
+        best: String,
+    },
+    /// The teacher's comment on the answer given.
+    Comment(String),
+    /// One left item of a matching question: what was chosen, and the right match.
+    Matched {
+        left: String,
+        chosen: Option<String>,
+        right: String,
+    },
+    /// A description: nothing to answer.
+    NothingToAnswer,
 }
 
 /// A common slip in counting parameters, recognised because the student's number equals
@@ -269,6 +292,10 @@ pub fn count_slips(
             | LayerKind::Transpose { .. }
             | LayerKind::Permute { .. }
             | LayerKind::Select { .. }
+            | LayerKind::Embedding { .. }
+            | LayerKind::RNN { .. }
+            | LayerKind::LSTM { .. }
+            | LayerKind::GRU { .. }
             | LayerKind::ReLU
             | LayerKind::Sigmoid
             | LayerKind::Tanh
@@ -605,13 +632,34 @@ pub fn grade(q: &Question, answer: &Answer, facts: &Facts) -> Grade {
             },
             Answer::Choice(sel),
         ) => {
+            if options.iter().any(|o| o.credit.is_some()) {
+                return grade_weighted_choice(*multiple, options, sel);
+            }
             let texts: Vec<(String, bool, String)> = options
                 .iter()
                 .map(|o| (o.text.clone(), o.correct, o.feedback.clone()))
                 .collect();
             grade_choice(*multiple, &texts, sel, *need)
         }
-        (Kind::Numeric { target, .. }, Answer::Typed(t)) => grade_numeric(target, t),
+        (
+            Kind::Numeric {
+                target,
+                feedback,
+                others,
+                ..
+            },
+            Answer::Typed(t),
+        ) => grade_numeric_weighted(target, feedback, others, t),
+        (
+            Kind::ShortAnswer {
+                answers,
+                case_sensitive,
+            },
+            Answer::Typed(t),
+        ) => grade_short(answers, *case_sensitive, t),
+        (Kind::Matching { pairs }, Answer::Matching(chosen)) => grade_matching(pairs, chosen),
+        // Read, nothing to answer: the list shows it done; reports count it out of 0.
+        (Kind::Description, _) => Grade::new(1.0, vec![Feedback::NothingToAnswer]),
         (Kind::Order { steps }, Answer::Order(order)) => grade_order(steps, order),
         (Kind::Computed { model, ask, .. }, answer) => match facts.models.get(model) {
             None => Grade::new(
@@ -622,13 +670,231 @@ pub fn grade(q: &Question, answer: &Answer, facts: &Facts) -> Grade {
             ),
             Some((spec, summary)) => grade_computed(spec, summary, ask, answer, facts),
         },
-        (Kind::Open { .. }, Answer::Choice(_) | Answer::Typed(_) | Answer::Order(_))
-        | (Kind::Choice { .. }, Answer::Open { .. } | Answer::Typed(_) | Answer::Order(_))
-        | (Kind::Numeric { .. }, Answer::Open { .. } | Answer::Choice(_) | Answer::Order(_))
-        | (Kind::Order { .. }, Answer::Open { .. } | Answer::Choice(_) | Answer::Typed(_)) => {
-            Grade::new(0.0, vec![Feedback::Unreadable(Unreadable::WrongKind)])
+        (
+            Kind::Open { .. },
+            Answer::Choice(_) | Answer::Typed(_) | Answer::Order(_) | Answer::Matching(_),
+        )
+        | (
+            Kind::Choice { .. },
+            Answer::Open { .. } | Answer::Typed(_) | Answer::Order(_) | Answer::Matching(_),
+        )
+        | (
+            Kind::Numeric { .. } | Kind::ShortAnswer { .. },
+            Answer::Open { .. } | Answer::Choice(_) | Answer::Order(_) | Answer::Matching(_),
+        )
+        | (
+            Kind::Order { .. },
+            Answer::Open { .. } | Answer::Choice(_) | Answer::Typed(_) | Answer::Matching(_),
+        )
+        | (
+            Kind::Matching { .. },
+            Answer::Open { .. } | Answer::Choice(_) | Answer::Typed(_) | Answer::Order(_),
+        ) => Grade::new(0.0, vec![Feedback::Unreadable(Unreadable::WrongKind)]),
+    }
+}
+
+/// A choice question whose options carry credits: the picked credits summed (a single
+/// pick earns its own), floored at 0 and capped at the full mark.
+fn grade_weighted_choice(
+    multiple: bool,
+    options: &[crate::core::pack::ChoiceOption],
+    sel: &[usize],
+) -> Grade {
+    let mut sel: Vec<usize> = sel.iter().copied().filter(|i| *i < options.len()).collect();
+    sel.sort_unstable();
+    sel.dedup();
+    if !multiple && sel.len() > 1 {
+        sel.truncate(0);
+    }
+    let mut feedback = Vec::new();
+    let mut total = 0.0;
+    for &i in &sel {
+        let o = &options[i];
+        total += o.credit_percent();
+        feedback.push(Feedback::Chose {
+            option: o.text.clone(),
+            correct: o.credit_percent() > 0.0,
+            comment: o.feedback.clone(),
+        });
+    }
+    if total < 100.0 - 1e-9 {
+        // Single: the best option; several: every option that earns marks, not picked.
+        let best = options
+            .iter()
+            .map(|o| o.credit_percent())
+            .fold(f64::NEG_INFINITY, f64::max);
+        for (i, o) in options.iter().enumerate() {
+            let wanted = if multiple {
+                o.credit_percent() > 0.0
+            } else {
+                o.credit_percent() >= best && best > 0.0
+            };
+            if wanted && !sel.contains(&i) {
+                feedback.push(Feedback::Missed {
+                    option: o.text.clone(),
+                });
+            }
         }
     }
+    Grade::new(total / 100.0, feedback)
+}
+
+/// Text compared the way short answers are: spaces trimmed and collapsed, case folded
+/// unless the question is case sensitive.
+pub fn normalise_short(text: &str, case_sensitive: bool) -> String {
+    let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if case_sensitive {
+        t
+    } else {
+        t.to_lowercase()
+    }
+}
+
+/// Whether `text` matches `pattern`, where `*` in the pattern stands for any text (as in
+/// Moodle's short answers); both already normalised.
+pub fn short_matches(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == text;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !text.starts_with(first) || text.len() < first.len() + last.len() {
+        return false;
+    }
+    let mut rest = &text[first.len()..];
+    for mid in &parts[1..parts.len() - 1] {
+        match rest.find(mid) {
+            Some(at) => rest = &rest[at + mid.len()..],
+            None => return false,
+        }
+    }
+    rest.ends_with(last)
+}
+
+fn grade_short(answers: &[crate::core::pack::Accepted], case_sensitive: bool, text: &str) -> Grade {
+    let got = normalise_short(text, case_sensitive);
+    if got.is_empty() {
+        return Grade::new(0.0, vec![Feedback::Unreadable(Unreadable::NoText)]);
+    }
+    // The first accepted answer that matches decides, as in Moodle.
+    match answers
+        .iter()
+        .find(|a| short_matches(&normalise_short(&a.text, case_sensitive), &got))
+    {
+        Some(a) => {
+            let mut fb = vec![Feedback::Accepted {
+                answer: text.trim().to_string(),
+                credit: a.credit,
+            }];
+            if !a.feedback.is_empty() {
+                fb.push(Feedback::Comment(a.feedback.clone()));
+            }
+            Grade::new(a.credit / 100.0, fb)
+        }
+        None => {
+            let best = answers
+                .iter()
+                .filter(|a| !a.text.contains('*'))
+                .max_by(|a, b| a.credit.total_cmp(&b.credit))
+                .map(|a| a.text.clone())
+                .unwrap_or_default();
+            Grade::new(
+                0.0,
+                vec![Feedback::NotAccepted {
+                    got: text.trim().to_string(),
+                    best,
+                }],
+            )
+        }
+    }
+}
+
+/// A matching question's two sides: the left items (pairs with a left text, in order), the
+/// right items (each distinct right text once, in order, distractors included), and for
+/// each left item the index of its right item.
+pub fn match_sides(
+    pairs: &[crate::core::pack::MatchPair],
+) -> (Vec<String>, Vec<String>, Vec<usize>) {
+    let mut rights: Vec<String> = Vec::new();
+    let mut lefts = Vec::new();
+    let mut answer = Vec::new();
+    for p in pairs {
+        let r = match rights.iter().position(|x| *x == p.right) {
+            Some(r) => r,
+            None => {
+                rights.push(p.right.clone());
+                rights.len() - 1
+            }
+        };
+        if !p.left.is_empty() {
+            lefts.push(p.left.clone());
+            answer.push(r);
+        }
+    }
+    (lefts, rights, answer)
+}
+
+fn grade_matching(pairs: &[crate::core::pack::MatchPair], chosen: &[Option<usize>]) -> Grade {
+    let (lefts, rights, answer) = match_sides(pairs);
+    if lefts.is_empty() {
+        return Grade::new(0.0, vec![Feedback::Unreadable(Unreadable::WrongKind)]);
+    }
+    let mut right = 0usize;
+    let mut fb = Vec::new();
+    for (i, left) in lefts.iter().enumerate() {
+        let pick = chosen
+            .get(i)
+            .copied()
+            .flatten()
+            .filter(|r| *r < rights.len());
+        if pick == Some(answer[i]) {
+            right += 1;
+        }
+        fb.push(Feedback::Matched {
+            left: left.clone(),
+            chosen: pick.map(|r| rights[r].clone()),
+            right: rights[answer[i]].clone(),
+        });
+    }
+    Grade::new(right as f64 / lefts.len() as f64, fb)
+}
+
+/// Whether `x` is accepted by `target`.
+pub fn numeric_inside(target: &NumericTarget, x: f64) -> bool {
+    match target {
+        NumericTarget::Value { value, abs, rel } => {
+            let tol = abs.max(rel * value.abs());
+            (x - value).abs() <= tol + 1e-9 * value.abs().max(1.0)
+        }
+        NumericTarget::Range { min, max } => x >= *min && x <= *max,
+    }
+}
+
+fn grade_numeric_weighted(
+    target: &NumericTarget,
+    feedback: &str,
+    others: &[crate::core::pack::WeightedTarget],
+    text: &str,
+) -> Grade {
+    let mut g = grade_numeric(target, text);
+    if g.score >= 0.999 {
+        if !feedback.is_empty() {
+            g.feedback.push(Feedback::Comment(feedback.to_string()));
+        }
+        return g;
+    }
+    let value = match g.feedback.first() {
+        Some(Feedback::NumberWrong { got, .. }) => *got,
+        _ => return g,
+    };
+    if let Some(o) = others.iter().find(|o| numeric_inside(&o.target, value)) {
+        let mut fb = g.feedback;
+        if !o.feedback.is_empty() {
+            fb.push(Feedback::Comment(o.feedback.clone()));
+        }
+        return Grade::new((o.credit / 100.0).max(g.score), fb);
+    }
+    g
 }
 
 fn grade_choice(
@@ -873,11 +1139,11 @@ fn grade_computed(
         }
         (
             ComputedAnswer::Count { .. } | ComputedAnswer::Shape(_) | ComputedAnswer::Input(_),
-            Answer::Open { .. } | Answer::Choice(_) | Answer::Order(_),
+            Answer::Open { .. } | Answer::Choice(_) | Answer::Order(_) | Answer::Matching(_),
         )
         | (
             ComputedAnswer::Free { .. },
-            Answer::Open { .. } | Answer::Typed(_) | Answer::Order(_),
+            Answer::Open { .. } | Answer::Typed(_) | Answer::Order(_) | Answer::Matching(_),
         ) => Grade::new(0.0, vec![Feedback::Unreadable(Unreadable::WrongKind)]),
     }
 }

@@ -195,6 +195,14 @@ pub enum Problem {
         max: f64,
     },
     FewSteps,
+    /// A short answer question none of whose answers earns full credit.
+    NoFullCredit,
+    /// A credit outside -100 to 100 percent.
+    BadCredit {
+        credit: f64,
+    },
+    /// A matching question needs two pairs or more.
+    FewPairs,
     /// A computed question's model is not in the pack.
     UnknownModel {
         model: String,
@@ -324,6 +332,11 @@ impl Problem {
                 max = max.to_string()
             ),
             Problem::FewSteps => tr!(lang, "core-check-few-steps"),
+            Problem::NoFullCredit => tr!(lang, "moodle-check-no-full-credit"),
+            Problem::BadCredit { credit } => {
+                tr!(lang, "moodle-check-bad-credit", credit = credit.to_string())
+            }
+            Problem::FewPairs => tr!(lang, "moodle-check-few-pairs"),
             Problem::UnknownModel { model, known } => tr!(
                 lang,
                 "core-check-unknown-model",

@@ -84,6 +84,11 @@ pub struct Question {
     /// The training lab this question illustrates (key `t`).
     #[serde(default)]
     pub lab: Option<LabPreset>,
+    /// The bank category it is filed under (`Week 1/CNN`), as Moodle files questions.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub category: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
     pub kind: Kind,
 }
 
@@ -106,9 +111,13 @@ impl Question {
     pub fn lab_model<'a>(&self, pack: &'a Pack) -> Option<&'a ModelSpec> {
         let id = match &self.kind {
             Kind::Computed { model, .. } => Some(model.as_str()),
-            Kind::Open { .. } | Kind::Choice { .. } | Kind::Numeric { .. } | Kind::Order { .. } => {
-                self.code.as_deref()
-            }
+            Kind::Open { .. }
+            | Kind::Choice { .. }
+            | Kind::Numeric { .. }
+            | Kind::Order { .. }
+            | Kind::ShortAnswer { .. }
+            | Kind::Matching { .. }
+            | Kind::Description => self.code.as_deref(),
         }?;
         pack.model(id).filter(|m| m.id != "perceptron")
     }
@@ -141,9 +150,29 @@ pub enum Kind {
         target: NumericTarget,
         #[serde(default)]
         unit: String,
+        /// Shown with a right answer.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        feedback: String,
+        /// Other answers tried in order after `target` (full credit), each with its own
+        /// credit: half marks for a rounder value, a comment on a known wrong one.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        others: Vec<WeightedTarget>,
     },
     /// Steps listed in the right order; shown shuffled.
     Order { steps: Vec<String> },
+    /// A typed text compared with accepted answers after normalisation (spaces collapsed,
+    /// and case folded unless `case_sensitive`); each accepted answer earns its `credit`.
+    ShortAnswer {
+        answers: Vec<Accepted>,
+        #[serde(default)]
+        case_sensitive: bool,
+    },
+    /// Each left item matched to one right item; the right items are shown shuffled per
+    /// student; each pair matched right earns its share. A pair with an empty `left` is a
+    /// distractor: its right item is offered but matches nothing.
+    Matching { pairs: Vec<MatchPair> },
+    /// Text only, nothing to answer (Moodle's "description"): worth no marks.
+    Description,
     /// The answer is derived from a model with candle.
     Computed {
         model: String,
@@ -160,6 +189,54 @@ pub struct ChoiceOption {
     pub text: String,
     #[serde(default)]
     pub correct: bool,
+    #[serde(default)]
+    pub feedback: String,
+    /// The share of the mark this option earns when picked, in percent (-100 to 100;
+    /// negative takes marks away, as Moodle does). Unset: 100 for a correct option and 0
+    /// otherwise, and a question none of whose options sets it is graded as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit: Option<f64>,
+}
+
+impl ChoiceOption {
+    /// The option's credit in percent, its default filled in.
+    pub fn credit_percent(&self) -> f64 {
+        self.credit
+            .unwrap_or(if self.correct { 100.0 } else { 0.0 })
+    }
+}
+
+/// An accepted short answer and what it earns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Accepted {
+    pub text: String,
+    /// Percent of the mark (default 100).
+    #[serde(default = "full_credit")]
+    pub credit: f64,
+    #[serde(default)]
+    pub feedback: String,
+}
+
+fn full_credit() -> f64 {
+    100.0
+}
+
+/// One pair of a matching question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatchPair {
+    pub left: String,
+    pub right: String,
+}
+
+/// A further accepted numeric answer, with its credit and comment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeightedTarget {
+    pub target: NumericTarget,
+    /// Percent of the mark (-100 to 100).
+    pub credit: f64,
     #[serde(default)]
     pub feedback: String,
 }

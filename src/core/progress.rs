@@ -175,7 +175,13 @@ pub fn answer_fits(answer: &Answer, kind: &Kind, pack: &Pack) -> bool {
         (Kind::Choice { options, .. }, Answer::Choice(picked)) => {
             picked.len() <= options.len() && all_below(picked, options.len())
         }
-        (Kind::Numeric { .. }, Answer::Typed(_)) => true,
+        (Kind::Numeric { .. } | Kind::ShortAnswer { .. }, Answer::Typed(_)) => true,
+        (Kind::Matching { pairs }, Answer::Matching(chosen)) => {
+            let (lefts, rights, _) = crate::core::grade::match_sides(pairs);
+            chosen.len() == lefts.len() && chosen.iter().flatten().all(|r| *r < rights.len())
+        }
+        // A description is "answered" by reading it: an empty choice.
+        (Kind::Description, Answer::Choice(picked)) => picked.is_empty(),
         (Kind::Order { steps }, Answer::Order(order)) => {
             order.len() <= steps.len() && all_below(order, steps.len())
         }
@@ -198,23 +204,43 @@ pub fn answer_fits(answer: &Answer, kind: &Kind, pack: &Pack) -> bool {
         ) => true,
         // Every other pair is an answer of another kind: listed, so that a new kind or
         // answer is a compile error here rather than an answer dropped on resume.
-        (Kind::Open { .. }, Answer::Choice(_) | Answer::Typed(_) | Answer::Order(_))
-        | (Kind::Choice { .. }, Answer::Open { .. } | Answer::Typed(_) | Answer::Order(_))
-        | (Kind::Numeric { .. }, Answer::Open { .. } | Answer::Choice(_) | Answer::Order(_))
-        | (Kind::Order { .. }, Answer::Open { .. } | Answer::Choice(_) | Answer::Typed(_))
+        (
+            Kind::Open { .. },
+            Answer::Choice(_) | Answer::Typed(_) | Answer::Order(_) | Answer::Matching(_),
+        )
+        | (
+            Kind::Choice { .. },
+            Answer::Open { .. } | Answer::Typed(_) | Answer::Order(_) | Answer::Matching(_),
+        )
+        | (
+            Kind::Numeric { .. } | Kind::ShortAnswer { .. },
+            Answer::Open { .. } | Answer::Choice(_) | Answer::Order(_) | Answer::Matching(_),
+        )
+        | (
+            Kind::Order { .. },
+            Answer::Open { .. } | Answer::Choice(_) | Answer::Typed(_) | Answer::Matching(_),
+        )
+        | (
+            Kind::Matching { .. },
+            Answer::Open { .. } | Answer::Choice(_) | Answer::Typed(_) | Answer::Order(_),
+        )
+        | (
+            Kind::Description,
+            Answer::Open { .. } | Answer::Typed(_) | Answer::Order(_) | Answer::Matching(_),
+        )
         | (
             Kind::Computed {
                 ask: Ask::ParameterFree,
                 ..
             },
-            Answer::Open { .. } | Answer::Typed(_) | Answer::Order(_),
+            Answer::Open { .. } | Answer::Typed(_) | Answer::Order(_) | Answer::Matching(_),
         )
         | (
             Kind::Computed {
                 ask: Ask::ParameterCount { .. } | Ask::OutputShape { .. } | Ask::InputShape,
                 ..
             },
-            Answer::Open { .. } | Answer::Choice(_) | Answer::Order(_),
+            Answer::Open { .. } | Answer::Choice(_) | Answer::Order(_) | Answer::Matching(_),
         ) => false,
     }
 }

@@ -304,6 +304,9 @@ pub fn kind_name(kind: &Kind) -> &'static str {
         Kind::Choice { .. } => "choice",
         Kind::Numeric { .. } => "numeric",
         Kind::Order { .. } => "order",
+        Kind::ShortAnswer { .. } => "short-answer",
+        Kind::Matching { .. } => "matching",
+        Kind::Description => "description",
         Kind::Computed { .. } => "computed",
     }
 }
@@ -333,7 +336,12 @@ pub fn answer_text(q: &Question, answer: &Answer, facts: &Facts) -> String {
                     })
                     .unwrap_or_default(),
                 // No options to name: listed, so that a new kind is flagged here.
-                Kind::Open { .. } | Kind::Numeric { .. } | Kind::Order { .. } => Vec::new(),
+                Kind::Open { .. }
+                | Kind::Numeric { .. }
+                | Kind::Order { .. }
+                | Kind::ShortAnswer { .. }
+                | Kind::Matching { .. }
+                | Kind::Description => Vec::new(),
             };
             sel.iter()
                 .map(|i| pick(&names, *i))
@@ -346,13 +354,43 @@ pub fn answer_text(q: &Question, answer: &Answer, facts: &Facts) -> String {
                 Kind::Open { .. }
                 | Kind::Choice { .. }
                 | Kind::Numeric { .. }
-                | Kind::Computed { .. } => Vec::new(),
+                | Kind::Computed { .. }
+                | Kind::ShortAnswer { .. }
+                | Kind::Matching { .. }
+                | Kind::Description => Vec::new(),
             };
             order
                 .iter()
                 .map(|i| pick(&steps, *i))
                 .collect::<Vec<_>>()
                 .join(" → ")
+        }
+        Answer::Matching(chosen) => {
+            let (lefts, rights) = match &q.kind {
+                Kind::Matching { pairs } => {
+                    let (l, r, _) = crate::core::grade::match_sides(pairs);
+                    (l, r)
+                }
+                Kind::Open { .. }
+                | Kind::Choice { .. }
+                | Kind::Numeric { .. }
+                | Kind::Computed { .. }
+                | Kind::ShortAnswer { .. }
+                | Kind::Order { .. }
+                | Kind::Description => (Vec::new(), Vec::new()),
+            };
+            chosen
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    format!(
+                        "{} → {}",
+                        pick(&lefts, i),
+                        c.map_or("?".to_string(), |c| pick(&rights, c))
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
         }
     }
 }
@@ -374,6 +412,9 @@ fn score_question(
         if mode == Mode::Exam {
             return (None, tr!(lang, "report-how-to-grade"));
         }
+    }
+    if matches!(q.kind, Kind::Description) {
+        return (Some(0.0), tr!(lang, "moodle-feedback-nothing"));
     }
     let Some(answer) = last else {
         return (Some(0.0), tr!(lang, "report-how-unanswered"));
@@ -407,7 +448,10 @@ fn how(q: &Question, feedback: &[Feedback], lang: Lang) -> String {
             | Kind::Computed { .. }
             | Kind::Open { .. }
             | Kind::Numeric { .. }
-            | Kind::Order { .. } => right + missed,
+            | Kind::Order { .. }
+            | Kind::ShortAnswer { .. }
+            | Kind::Matching { .. }
+            | Kind::Description => right + missed,
         };
         return tr!(
             lang,
@@ -474,6 +518,25 @@ fn how(q: &Question, feedback: &[Feedback], lang: Lang) -> String {
             tr!(lang, "report-how-breaks", input = input.to_string())
         }
         Feedback::Chose { .. } | Feedback::Missed { .. } => String::new(),
+        Feedback::Accepted { .. }
+        | Feedback::NotAccepted { .. }
+        | Feedback::Comment(_)
+        | Feedback::NothingToAnswer => crate::core::feedback::feedback_lines(first, lang).join(" "),
+        Feedback::Matched { .. } => {
+            let pairs = feedback
+                .iter()
+                .filter_map(|f| match f {
+                    Feedback::Matched { chosen, right, .. } => Some(chosen.as_ref() == Some(right)),
+                    _ => None,
+                })
+                .collect::<Vec<bool>>();
+            tr!(
+                lang,
+                "moodle-how-matched",
+                right = pairs.iter().filter(|r| **r).count(),
+                total = pairs.len()
+            )
+        }
     }
 }
 
@@ -525,7 +588,17 @@ impl ExamReport {
                     hints_used: a.map_or(0, |a| a.hints_used),
                     time_secs: a.map_or(0, |a| a.time_secs),
                     score,
-                    out_of: 1.0,
+                    // A description is worth no marks.
+                    out_of: match q.kind {
+                        Kind::Description => 0.0,
+                        Kind::Open { .. }
+                        | Kind::Choice { .. }
+                        | Kind::Numeric { .. }
+                        | Kind::Order { .. }
+                        | Kind::ShortAnswer { .. }
+                        | Kind::Matching { .. }
+                        | Kind::Computed { .. } => 1.0,
+                    },
                     how,
                 }
             })

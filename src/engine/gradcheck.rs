@@ -51,7 +51,13 @@ pub fn gradient_check(
     let mut dims = vec![batch];
     dims.extend_from_slice(&spec.input);
     let n: usize = dims.iter().product();
-    let x0 = normal_values(&mut rng, n);
+    let mut x0 = normal_values(&mut rng, n);
+    if let Some(vocab) = net.input_vocabulary() {
+        // Token ids, each in the middle of its unit so that ±eps keeps the same id.
+        x0 = (0..n)
+            .map(|i| (i * 7 % vocab.max(1)) as f64 + 0.5)
+            .collect();
+    }
     let x = Var::from_tensor(&Tensor::from_vec(x0.clone(), dims.as_slice(), &dev)?)?;
     let out = net.forward(x.as_tensor(), train)?;
     let r = Tensor::from_vec(normal_values(&mut rng, out.elem_count()), out.dims(), &dev)?;

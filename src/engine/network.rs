@@ -437,8 +437,12 @@ impl Network {
                 | LayerKind::Sum { .. }
                 | LayerKind::Transpose { .. }
                 | LayerKind::Permute { .. }
-                | LayerKind::Select { .. } => {
-                    match super::layers::build(n.kind, &name, &varmap, device, dtype)? {
+                | LayerKind::Select { .. }
+                | LayerKind::Embedding { .. }
+                | LayerKind::RNN { .. }
+                | LayerKind::LSTM { .. }
+                | LayerKind::GRU { .. } => {
+                    match super::layers::build(n.kind, &name, &varmap, &mut rng, device, dtype)? {
                         Some(e) => Layer::Extra(e),
                         None => candle_core::bail!("{}: no candle layer", n.label),
                     }
@@ -597,12 +601,37 @@ impl Network {
             .ok_or_else(|| CandleError::Msg("the graph returns no value".into()))
     }
 
+    /// The vocabulary of the embeddings that read the model's input (whose input is then
+    /// token ids), the smallest if several.
+    pub(super) fn input_vocabulary(&self) -> Option<usize> {
+        self.layers
+            .iter()
+            .zip(&self.inputs)
+            .filter(|(_, inputs)| inputs.contains(&0))
+            .filter_map(|(l, _)| match l {
+                Layer::Extra(e) => e.vocabulary(),
+                _ => None,
+            })
+            .min()
+    }
+
+    /// A random input batch of shape `dims`: N(0, 1) values, or token ids drawn uniformly
+    /// from the vocabulary when an embedding reads the input.
+    pub(super) fn sample_input(&self, dims: &[usize]) -> CandleResult<Tensor> {
+        match self.input_vocabulary() {
+            Some(n) => Tensor::rand(0f32, n as f32, dims, &self.device)?
+                .floor()?
+                .clamp(0f32, (n.max(1) - 1) as f32),
+            None => Tensor::randn(0f32, 1f32, dims, &self.device),
+        }
+    }
+
     /// Run a real forward pass on a random batch and record each layer's output shape
     /// (batch dimension first), one per leaf layer of the graph.
     pub fn trace(&self, sample: &Shape, batch: usize) -> CandleResult<Vec<Shape>> {
         let mut dims = vec![batch];
         dims.extend_from_slice(sample.dims());
-        let x = Tensor::randn(0f32, 1f32, dims, &self.device)?;
+        let x = self.sample_input(&dims)?;
         let mut values = vec![x];
         let mut shapes = Vec::with_capacity(self.layers.len());
         for (i, layer) in self.layers.iter().enumerate() {

@@ -30,7 +30,7 @@ pub fn profile_step(
     )?;
     let mut dims = vec![batch];
     dims.extend_from_slice(&spec.input);
-    let x = Tensor::randn(0f32, 1f32, dims.as_slice(), &dev)?;
+    let x = session.net.sample_input(&dims)?;
     let classes = session.net.forward(&x, false)?.dim(1)? as u32;
     let y = Tensor::from_vec(
         (0..batch as u32).map(|i| i % classes).collect::<Vec<_>>(),

@@ -754,7 +754,13 @@ pub fn bench(b: &BenchSpec, on_run: &mut dyn FnMut(usize, f64)) -> Result<Vec<f6
         })?;
     let mut rng = rand::rngs::StdRng::seed_from_u64(0);
     let normal = Normal::new(0.0f32, 1.0).expect("unit normal");
-    let x: Vec<f32> = (0..n).map(|_| normal.sample(&mut rng)).collect();
+    // Token ids for a model whose input is read by an embedding.
+    let x: Vec<f32> = match session.net.input_vocabulary() {
+        Some(v) => (0..n)
+            .map(|_| rand::Rng::random_range(&mut rng, 0..v.max(1)) as f32)
+            .collect(),
+        None => (0..n).map(|_| normal.sample(&mut rng)).collect(),
+    };
     let y: Vec<u32> = (0..batch * steps)
         .map(|i| (i as u32 * 7 + 3) % classes.max(1))
         .collect();

@@ -47,13 +47,14 @@ pub fn holds(s: &State, w: When) -> bool {
         When::ExamDone => exam && s.exam.submitted,
         When::Choosing => on_question && w_of() == Widget::Choose,
         When::Ordering => on_question && w_of() == Widget::Order,
+        When::Matching => on_question && w_of() == Widget::Match,
         When::Rating => on_question && w_of() == Widget::Open && revealed,
         When::Writing => {
             on_question
                 && match w_of() {
                     Widget::Open => !revealed,
                     Widget::Field => true,
-                    Widget::Choose | Widget::Order => false,
+                    Widget::Choose | Widget::Order | Widget::Match => false,
                 }
         }
         When::Field => on_question && w_of() == Widget::Field,

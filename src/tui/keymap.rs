@@ -113,6 +113,8 @@ pub enum When {
     Choosing,
     /// The question is answered by ordering steps.
     Ordering,
+    /// The question is answered by matching left items to right items.
+    Matching,
     /// An open answer compared with the reference: the student ticks key points.
     Rating,
     /// The question is answered by typing (and is not being rated).
@@ -360,6 +362,24 @@ static QUESTION: &[Row] = {
             When::Ordering,
         ),
         row(&[k(Enter)], q(A::Submit), "key-submit", &[k(Enter)], When::Ordering),
+        // Matching pairs: Space / J the next right item, K the previous one.
+        row(UP, q(A::Up), "key-move", ARROWS_JK, When::Matching),
+        row(DOWN, q(A::Down), "key-move", NONE, When::Matching),
+        row(
+            &[ch(' '), ch('J'), Key::Shift(Down), Key::Shift(KeyCode::Char('j'))],
+            q(A::Toggle),
+            "moodle-key-match-next",
+            &[ch(' '), ch('J')],
+            When::Matching,
+        ),
+        row(
+            &[ch('K'), Key::Shift(Up), Key::Shift(KeyCode::Char('k'))],
+            q(A::StepUp),
+            "moodle-key-match-previous",
+            &[ch('K')],
+            When::Matching,
+        ),
+        row(&[k(Enter)], q(A::Submit), "key-submit", &[k(Enter)], When::Matching),
         // Rating an open answer against the reference.
         row(UP, q(A::Up), "key-move", ARROWS, When::Rating),
         row(DOWN, q(A::Down), "key-move", NONE, When::Rating),

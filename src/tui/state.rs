@@ -48,8 +48,10 @@ pub enum Widget {
     Choose,
     /// Steps to put in order.
     Order,
-    /// One line: a number or a shape.
+    /// One line: a number, a shape or a short answer.
     Field,
+    /// Each left item matched to a right item.
+    Match,
 }
 
 /// The widget of a question's kind.
@@ -57,8 +59,11 @@ pub fn widget(q: &Question) -> Widget {
     match &q.kind {
         Kind::Open { .. } => Widget::Open,
         Kind::Choice { .. } => Widget::Choose,
-        Kind::Numeric { .. } => Widget::Field,
+        Kind::Numeric { .. } | Kind::ShortAnswer { .. } => Widget::Field,
         Kind::Order { .. } => Widget::Order,
+        Kind::Matching { .. } => Widget::Match,
+        // Nothing to pick: Enter marks it read.
+        Kind::Description => Widget::Choose,
         Kind::Computed { ask, .. } => match ask {
             Ask::ParameterFree => Widget::Choose,
             Ask::ParameterCount { .. } | Ask::OutputShape { .. } | Ask::InputShape => Widget::Field,
@@ -71,7 +76,7 @@ pub fn text_kind(q: &Question) -> Option<bool> {
     match widget(q) {
         Widget::Open => Some(true),
         Widget::Field => Some(false),
-        Widget::Choose | Widget::Order => None,
+        Widget::Choose | Widget::Order | Widget::Match => None,
     }
 }
 
@@ -96,6 +101,8 @@ pub struct QuestionState {
     pub cursor: usize,
     /// Step indices in the order shown.
     pub order: Vec<usize>,
+    /// Matching: per left item, the right item chosen (an index into `options`).
+    pub matches: Vec<Option<usize>>,
     pub ticked: Vec<bool>,
     /// Open question: the reference is shown and the student rates their answer.
     pub revealed: bool,
@@ -202,9 +209,14 @@ fn kind_options(q: &Question, facts: &Facts) -> Vec<String> {
                 | ComputedAnswer::Input(_) => Vec::new(),
             })
             .unwrap_or_default(),
-        Kind::Computed { .. } | Kind::Open { .. } | Kind::Numeric { .. } | Kind::Order { .. } => {
-            Vec::new()
-        }
+        // Matching: the right items, chosen from for each left item.
+        Kind::Matching { pairs } => crate::core::grade::match_sides(pairs).1,
+        Kind::Computed { .. }
+        | Kind::Open { .. }
+        | Kind::Numeric { .. }
+        | Kind::Order { .. }
+        | Kind::ShortAnswer { .. }
+        | Kind::Description => Vec::new(),
     }
 }
 
@@ -218,9 +230,22 @@ impl QuestionState {
                 Vec::new(),
             ),
             Kind::Open { key_points, .. } => (Vec::new(), vec![false; key_points.len().max(1)]),
-            Kind::Choice { .. } | Kind::Numeric { .. } | Kind::Computed { .. } => {
-                (Vec::new(), Vec::new())
-            }
+            Kind::Choice { .. }
+            | Kind::Numeric { .. }
+            | Kind::Computed { .. }
+            | Kind::ShortAnswer { .. }
+            | Kind::Matching { .. }
+            | Kind::Description => (Vec::new(), Vec::new()),
+        };
+        let matches = match &q.kind {
+            Kind::Matching { pairs } => vec![None; crate::core::grade::match_sides(pairs).0.len()],
+            Kind::Choice { .. }
+            | Kind::Numeric { .. }
+            | Kind::Computed { .. }
+            | Kind::ShortAnswer { .. }
+            | Kind::Order { .. }
+            | Kind::Open { .. }
+            | Kind::Description => Vec::new(),
         };
         Self {
             input: TextInput::new(text_kind(q).unwrap_or(false)),
@@ -228,6 +253,7 @@ impl QuestionState {
             options,
             cursor: 0,
             order,
+            matches,
             ticked,
             revealed: false,
             hints_shown: 0,
@@ -280,8 +306,14 @@ impl QuestionState {
                 }
             }
             Some(Answer::Order(o)) if o.len() == self.order.len() => self.order = o.clone(),
+            Some(Answer::Matching(m)) if m.len() == self.matches.len() => {
+                self.matches = m
+                    .iter()
+                    .map(|c| c.filter(|c| *c < self.options.len()))
+                    .collect()
+            }
             // A saved order of another length belongs to another version of the pack.
-            Some(Answer::Order(_)) | None => {}
+            Some(Answer::Order(_)) | Some(Answer::Matching(_)) | None => {}
         }
         if !saved.draft.is_empty() {
             self.input = TextInput::with_text(self.input.multiline, &saved.draft);
@@ -305,6 +337,7 @@ impl QuestionState {
             Widget::Choose => Answer::Choice(picked(&self.selected)),
             Widget::Order => Answer::Order(self.order.clone()),
             Widget::Field => Answer::Typed(self.input.text()),
+            Widget::Match => Answer::Matching(self.matches.clone()),
         }
     }
 
@@ -316,7 +349,9 @@ impl QuestionState {
         match &self.answer {
             Some(Answer::Typed(t)) => *t != self.input.text(),
             Some(Answer::Open { text, .. }) => *text != self.input.text(),
-            Some(Answer::Choice(_)) | Some(Answer::Order(_)) | None => true,
+            Some(Answer::Choice(_)) | Some(Answer::Order(_)) | Some(Answer::Matching(_)) | None => {
+                true
+            }
         }
     }
 
@@ -342,7 +377,10 @@ impl State {
                     Kind::Open { .. }
                     | Kind::Choice { .. }
                     | Kind::Numeric { .. }
-                    | Kind::Order { .. } => None,
+                    | Kind::Order { .. }
+                    | Kind::ShortAnswer { .. }
+                    | Kind::Matching { .. }
+                    | Kind::Description => None,
                 };
                 q.code.as_deref().into_iter().chain(computed)
             })
@@ -404,14 +442,17 @@ impl State {
     pub fn choice_order(&self, i: usize) -> Vec<usize> {
         let n = self.questions.get(i).map_or(0, |q| q.options.len());
         match self.pack.questions.get(i).map(|q| (&q.kind, &q.id)) {
-            Some((Kind::Choice { .. }, id)) => {
+            // Matching: the right items, shuffled as choices are.
+            Some((Kind::Choice { .. } | Kind::Matching { .. }, id)) => {
                 crate::core::shuffle::choice_order(self.shuffle_key(), &self.pack.meta.id, id, n)
             }
             Some((
                 Kind::Computed { .. }
                 | Kind::Open { .. }
                 | Kind::Numeric { .. }
-                | Kind::Order { .. },
+                | Kind::Order { .. }
+                | Kind::ShortAnswer { .. }
+                | Kind::Description,
                 _,
             ))
             | None => (0..n).collect(),
@@ -434,7 +475,10 @@ impl State {
                 Kind::Open { .. }
                 | Kind::Choice { .. }
                 | Kind::Numeric { .. }
-                | Kind::Computed { .. } => return false,
+                | Kind::Computed { .. }
+                | Kind::ShortAnswer { .. }
+                | Kind::Matching { .. }
+                | Kind::Description => return false,
             },
             (None, _) | (_, None) => return false,
         };

@@ -17,6 +17,19 @@ pub fn state(lang: Lang, mode: Mode) -> State {
     s
 }
 
+/// The state of a pack imported from the GIFT fixture with every Moodle kind.
+pub fn moodle_state(lang: Lang, mode: Mode) -> State {
+    let bank =
+        mltutor::core::moodle::gift::parse(include_str!("../fixtures/moodle/all-types.gift"))
+            .unwrap();
+    let (pack, _) = mltutor::core::moodle::convert::bank_to_pack(&bank, "all-types", "All", lang);
+    let pack = Arc::new(pack);
+    let facts = Arc::new(mltutor::engine::facts(&pack, BUDGET));
+    let mut s = State::new(pack, facts, lang, mode);
+    s.color = false;
+    s
+}
+
 pub fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }

@@ -909,6 +909,8 @@ L_INVALID = [
     ([6, 4, 4], {"GroupNorm": {"num_groups": 4, "num_channels": 6}}, lambda: nn.GroupNorm(4, 6)),
     ([3, 4, 4], {"Dropout2d": {"p": 1.5}}, lambda: nn.Dropout2d(1.5)),
     ([3, 4, 4], {"BatchNorm2d": {"features": 0}}, lambda: nn.BatchNorm2d(0)),
+    ([5], {"Embedding": {"num_embeddings": 10, "embedding_dim": 4, "padding_idx": 10}},
+     lambda: nn.Embedding(10, 4, padding_idx=10)),
 ]
 
 
@@ -930,6 +932,137 @@ def layers_cases(rng):
         assert refused, spec
         out.append({"spec": {"id": f"layers_invalid_{i}", "input": shape,
                              "layers": [{"name": "l1", "layer": spec}]}, "invalid": True})
+    return out
+
+
+# ---------------------------------------------------------------- token inputs (Embedding)
+
+
+def embedding(rng, vocab):
+    d = rng.randint(2, 12)
+    args = {"num_embeddings": vocab, "embedding_dim": d}
+    kw = {}
+    if rng.random() < 0.3:
+        pad = rng.randint(-vocab, vocab - 1)
+        args["padding_idx"] = pad
+        kw["padding_idx"] = pad
+    return Layer({"Embedding": args}, nn.Embedding(vocab, d, **kw), True)
+
+
+class Out(nn.Module):
+    """`x, _ = self.lstm(x)`: a recurrent layer's output of every step."""
+
+    def __init__(self, m):
+        super().__init__()
+        self.m = m
+
+    def forward(self, x):
+        return self.m(x)[0]
+
+
+def recurrent(rng, shape):
+    if len(shape) != 2:
+        return None
+    kind = rng.choice(["RNN", "LSTM", "GRU"])
+    f, h = shape[-1], rng.randint(1, 10)
+    args = {"input_size": f, "hidden_size": h}
+    kw = {}
+    for key, p, value in [("num_layers", 0.3, 2), ("bias", 0.2, False),
+                          ("batch_first", 0.6, True), ("bidirectional", 0.4, True)]:
+        if rng.random() < p:
+            args[key] = value
+            kw[key] = value
+    m = getattr(nn, kind)(f, h, **kw)
+    return Layer({kind: args}, Out(m), True)
+
+
+# No Linear on a sequence: torchinfo counts it batch x params where mltutor counts every
+# position (`src/core/spec/linear.rs`); a classifier head comes after a reduction.
+T_TABLE = [(layer_norm, 2), (transpose, 2), (conv1d, 2), (reduce, 2), (select, 2),
+           (activation, 1), (recurrent, 4)]
+
+
+def token_figures(name, shape, layers, vocab):
+    """`figures` for a model whose input is token ids (drawn below `vocab`)."""
+    ids = lambda s: torch.randint(0, vocab, (BATCH, *s))
+    seq = [l.module for l in layers]
+    spec_layers = []
+    for i, l in enumerate(layers):
+        entry = {"layer": l.spec}
+        if l.weights:
+            entry["name"] = f"l{i + 1}"
+        spec_layers.append(entry)
+    model = nn.Sequential(*seq).eval()
+    x = ids(shape)
+    info = summary(model, input_data=[x], verbose=0, device="cpu")
+    with torch.no_grad():
+        y = model(x)
+    inputs = []
+    for s in variants(random.Random(zlib.crc32(name.encode())), shape):
+        try:
+            with torch.no_grad():
+                out = model(ids(s))
+            inputs.append({"input": s, "output": list(out.shape)})
+        except Exception:
+            inputs.append({"input": s, "output": None})
+    return {
+        "spec": {"id": name, "input": shape, "layers": spec_layers},
+        "batch": BATCH,
+        "params": sum(p.numel() for p in model.parameters()),
+        "trainable": sum(p.numel() for p in model.parameters() if p.requires_grad),
+        "buffers": sum(b.numel() for b in model.buffers()),
+        "mult_adds": int(info.total_mult_adds),
+        "output": list(y.shape),
+        "inputs": inputs,
+    }
+
+
+def token_cases(rng, n=24):
+    out = []
+    for k in range(n):
+        vocab = rng.randint(2, 60)
+        shape = [rng.randint(1, 30)]
+        layers = [embedding(rng, vocab)]
+        cur = shape + [layers[0].spec["Embedding"]["embedding_dim"]]
+        tries = 0
+        while len(layers) < rng.randint(1, 5) and tries < 40:
+            tries += 1
+            layer = draw(rng, T_TABLE)(rng, cur)
+            if layer is None:
+                continue
+            try:
+                nxt = out_shape([layer.module], cur)
+            except Exception:
+                continue
+            if len(nxt) == 0 or math.prod(nxt) == 0 or math.prod(nxt) > MAX_ELEMS:
+                continue
+            layers.append(layer)
+            cur = nxt
+        if len(cur) == 1:
+            layers.append(linear(rng, cur))
+        out.append(token_figures(f"tokens_{k}", shape, layers, vocab))
+    # Sequences of feature vectors through recurrent layers.
+    for k in range(n):
+        shape = [rng.randint(1, 12), rng.randint(1, 8)]
+        layers, cur, tries = [], list(shape), 0
+        depth = rng.randint(1, 3)
+        while len(layers) < depth and tries < 40:
+            tries += 1
+            layer = draw(rng, [(recurrent, 4), (layer_norm, 1), (activation, 1)])(rng, cur)
+            if layer is None:
+                continue
+            try:
+                nxt = out_shape([layer.module], cur)
+            except Exception:
+                continue
+            layers.append(layer)
+            cur = nxt
+        if rng.random() < 0.6 and len(cur) == 2:
+            layers.append(select(rng, cur))
+            cur = out_shape([layers[-1].module], cur)
+            layers.append(linear(rng, cur))
+        if layers:
+            out.append(figures(f"recurrent_{k}", shape, layers))
     return out
 
 
@@ -993,6 +1126,7 @@ def main():
         corpus.append(figures(f"{family}_{i}", shape, layers))
     corpus.extend(graph_cases(random.Random(SEED + 1)))
     corpus.extend(layers_cases(random.Random(SEED + 2)))
+    corpus.extend(token_cases(random.Random(SEED + 3)))
     corpus.extend(invalid_cases())
     kinds = {}
     for c in corpus:

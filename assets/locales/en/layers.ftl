@@ -2,6 +2,8 @@
 
 layers-groups = { $at }: num_channels ({ $channels }) must be divisible by num_groups ({ $groups })
 layers-norm-shape = { $at }: normalized_shape takes one to three sizes, each at least 1
+layers-batch-dim = { $at }: { $argument } 0 is the batch dimension, which must stay in place (dim 1 is the first dimension of a sample)
+layers-padding-idx = { $at }: padding_idx ({ $padding_idx }) must be a token id, between { $low } and { $high }
 
 layers-got-dims = { $shape } ({ $n ->
     [one] { $n } dimension
@@ -24,5 +26,7 @@ layers-got-permute-len = N x { $shape }, for { $len } given
 layers-need-permute-dims = each dimension exactly once
 layers-got-permute-dims = N x { $shape }, for permute({ $dims })
 layers-need-group-channels = a number of channels (the first dimension of a sample) divisible by num_groups ({ $groups })
+layers-need-sequence = a sample of steps x features, L x { $input_size }
+layers-why-sequence = A recurrent layer reads one vector of input_size features per step.
 layers-need-index = an index between { $low } and { $high }
 layers-got-index = { $shape }, for index { $index }

@@ -2,6 +2,8 @@
 
 layers-groups = { $at } : num_channels ({ $channels }) doit être divisible par num_groups ({ $groups })
 layers-norm-shape = { $at } : normalized_shape prend une à trois tailles, chacune au moins 1
+layers-batch-dim = { $at } : { $argument } 0 est la dimension du lot, qui doit rester en place (dim 1 est la première dimension d’un exemple)
+layers-padding-idx = { $at } : padding_idx ({ $padding_idx }) doit être un identifiant de jeton, entre { $low } et { $high }
 
 layers-got-dims = { $shape } ({ $n ->
     [one] { $n } dimension
@@ -24,5 +26,7 @@ layers-got-permute-len = N x { $shape }, pour { $len } données
 layers-need-permute-dims = chaque dimension une seule fois
 layers-got-permute-dims = N x { $shape }, pour permute({ $dims })
 layers-need-group-channels = un nombre de canaux (la première dimension d’un exemple) divisible par num_groups ({ $groups })
+layers-need-sequence = un exemple de pas x caractéristiques, L x { $input_size }
+layers-why-sequence = Une couche récurrente lit un vecteur de input_size caractéristiques par pas.
 layers-need-index = un indice entre { $low } et { $high }
 layers-got-index = { $shape }, pour l’indice { $index }

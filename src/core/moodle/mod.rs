@@ -4,6 +4,7 @@
 //!
 //! Both readers are strict: what they cannot read is an error with its line, never dropped.
 
+pub mod convert;
 pub mod gift;
 pub mod xml;
 

@@ -4,7 +4,7 @@
 //! as in PyTorch; none may move, merge or remove the batch dimension. Every fact mltutor
 //! knows about them but their candle instantiation (`engine::Network::with_dtype`).
 
-use super::layers_rule::{resolve, LayersNeed};
+use super::layers_rule::{resolve, LayersNeed, LayersProblem};
 use super::need::Need;
 use super::{LayerFacts, Sizes, SpecProblem};
 use crate::core::shape::Shape;
@@ -26,10 +26,6 @@ macro_rules! no_weights {
     () => {
         fn has_weights(&self) -> bool {
             false
-        }
-
-        fn check_args(&self) -> Result<(), SpecProblem> {
-            Ok(())
         }
 
         fn sizes(&self) -> Option<Sizes> {
@@ -59,6 +55,16 @@ impl LayerFacts for Flatten {
     }
 
     no_weights!();
+
+    /// `start_dim` 0 merges the batch (unless it stops there).
+    fn check_args(&self) -> Result<(), SpecProblem> {
+        if self.start_dim == 0 && self.end_dim != 0 {
+            return Err(SpecProblem::Layers(LayersProblem::BatchDim {
+                argument: "start_dim",
+            }));
+        }
+        Ok(())
+    }
 
     fn module_expr(&self) -> String {
         match (self.start_dim, self.end_dim) {
@@ -120,6 +126,11 @@ impl LayerFacts for LogSoftmax {
 
     no_weights!();
 
+    /// Checked against the input's rank by the shape rule.
+    fn check_args(&self) -> Result<(), SpecProblem> {
+        Ok(())
+    }
+
     fn module_expr(&self) -> String {
         format!("nn.LogSoftmax(dim={})", self.dim)
     }
@@ -167,6 +178,15 @@ impl LayerFacts for Reduce {
 
     no_weights!();
 
+    fn check_args(&self) -> Result<(), SpecProblem> {
+        if self.dim == 0 {
+            return Err(SpecProblem::Layers(LayersProblem::BatchDim {
+                argument: "dim",
+            }));
+        }
+        Ok(())
+    }
+
     /// PyTorch has no module: the call, as a module would read.
     fn module_expr(&self) -> String {
         self.functional_expr("x")
@@ -205,6 +225,15 @@ impl LayerFacts for Transpose {
     }
 
     no_weights!();
+
+    fn check_args(&self) -> Result<(), SpecProblem> {
+        if (self.dim0 == 0) != (self.dim1 == 0) {
+            return Err(SpecProblem::Layers(LayersProblem::BatchDim {
+                argument: "dim",
+            }));
+        }
+        Ok(())
+    }
 
     /// PyTorch has no module: the call, as a module would read.
     fn module_expr(&self) -> String {
@@ -245,6 +274,20 @@ impl LayerFacts for Permute<'_> {
     }
 
     no_weights!();
+
+    /// The batch first: `permute(0, ...)`.
+    fn check_args(&self) -> Result<(), SpecProblem> {
+        let moved = match self.dims.split_first() {
+            Some((first, rest)) => *first > 0 || rest.contains(&0),
+            None => false,
+        };
+        if moved {
+            return Err(SpecProblem::Layers(LayersProblem::BatchDim {
+                argument: "dims",
+            }));
+        }
+        Ok(())
+    }
 
     /// PyTorch has no module: the call, as a module would read.
     fn module_expr(&self) -> String {
@@ -298,6 +341,15 @@ impl LayerFacts for Select {
     }
 
     no_weights!();
+
+    fn check_args(&self) -> Result<(), SpecProblem> {
+        if self.dim == 0 {
+            return Err(SpecProblem::Layers(LayersProblem::BatchDim {
+                argument: "dim",
+            }));
+        }
+        Ok(())
+    }
 
     /// PyTorch has no module: the call, as a module would read.
     fn module_expr(&self) -> String {

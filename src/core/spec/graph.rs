@@ -635,6 +635,10 @@ fn in_sequential(kind: &LayerKind) -> bool {
         | LayerKind::Dropout2d { .. }
         | LayerKind::FlattenDims { .. }
         | LayerKind::LogSoftmax { .. }
+        | LayerKind::Embedding { .. }
+        | LayerKind::RNN { .. }
+        | LayerKind::LSTM { .. }
+        | LayerKind::GRU { .. }
         | LayerKind::Identity
         | LayerKind::Sequential(_)
         | LayerKind::Module(_) => true,

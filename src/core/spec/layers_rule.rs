@@ -13,6 +13,13 @@ pub enum LayersProblem {
     Groups { groups: usize, channels: usize },
     /// `LayerNorm`'s `normalized_shape`: one to three sizes, none 0.
     NormShape,
+    /// An operation over dimension 0, the batch, written as such.
+    BatchDim { argument: &'static str },
+    /// `Embedding`'s `padding_idx` outside the vocabulary.
+    PaddingIdx {
+        padding_idx: i64,
+        num_embeddings: usize,
+    },
 }
 
 impl LayersProblem {
@@ -27,6 +34,20 @@ impl LayersProblem {
                 channels = channels.to_string()
             ),
             LayersProblem::NormShape => crate::tr!(lang, "layers-norm-shape", at = at),
+            LayersProblem::BatchDim { argument } => {
+                crate::tr!(lang, "layers-batch-dim", at = at, argument = *argument)
+            }
+            LayersProblem::PaddingIdx {
+                padding_idx,
+                num_embeddings,
+            } => crate::tr!(
+                lang,
+                "layers-padding-idx",
+                at = at,
+                padding_idx = padding_idx.to_string(),
+                low = format!("-{num_embeddings}"),
+                high = (*num_embeddings as i64 - 1).to_string()
+            ),
         }
     }
 }
@@ -48,6 +69,8 @@ pub enum LayersNeed {
     PermuteDims { dims: Vec<i64> },
     /// `GroupNorm` without γ and β: channels a multiple of the groups.
     GroupChannels { groups: usize },
+    /// A recurrent layer: an L x input_size sample.
+    Sequence { input_size: usize },
     /// An index outside its dimension.
     Index { index: i64, size: usize },
 }
@@ -127,6 +150,15 @@ impl LayersNeed {
                 ),
                 got_dims(),
                 String::new(),
+            ),
+            LayersNeed::Sequence { input_size } => (
+                crate::tr!(
+                    lang,
+                    "layers-need-sequence",
+                    input_size = input_size.to_string()
+                ),
+                got_dims(),
+                crate::tr!(lang, "layers-why-sequence"),
             ),
             LayersNeed::Index { index, size } => (
                 crate::tr!(

@@ -23,6 +23,7 @@ mod norm;
 mod pool;
 mod reshape;
 mod rule;
+mod seq;
 
 pub use args::{Padding, Pair};
 pub(crate) use error::count;
@@ -36,6 +37,7 @@ pub use need::Need;
 pub use norm::NormShape;
 pub use pool::pool_len;
 pub use rule::{ZooNeed, ZooProblem};
+pub use seq::Cell as RecurrentCell;
 
 use crate::core::shape::Shape;
 use serde::{Deserialize, Serialize};
@@ -305,6 +307,53 @@ pub enum LayerKind {
     Select {
         dim: i64,
         index: i64,
+    },
+    /// `nn.RNN` (tanh) as a chain layer: `x, _ = self.rnn(x)`, every step's output.
+    RNN {
+        input_size: usize,
+        hidden_size: usize,
+        #[serde(default = "args::one_usize")]
+        num_layers: usize,
+        #[serde(default = "yes")]
+        bias: bool,
+        #[serde(default)]
+        batch_first: bool,
+        #[serde(default)]
+        bidirectional: bool,
+    },
+    /// `nn.LSTM`: `x, _ = self.lstm(x)`, every step's output (N x L x D·H).
+    LSTM {
+        input_size: usize,
+        hidden_size: usize,
+        #[serde(default = "args::one_usize")]
+        num_layers: usize,
+        #[serde(default = "yes")]
+        bias: bool,
+        #[serde(default)]
+        batch_first: bool,
+        #[serde(default)]
+        bidirectional: bool,
+    },
+    /// `nn.GRU`: `x, _ = self.gru(x)`.
+    GRU {
+        input_size: usize,
+        hidden_size: usize,
+        #[serde(default = "args::one_usize")]
+        num_layers: usize,
+        #[serde(default = "yes")]
+        bias: bool,
+        #[serde(default)]
+        batch_first: bool,
+        #[serde(default)]
+        bidirectional: bool,
+    },
+    /// `nn.Embedding(num_embeddings, embedding_dim, padding_idx)`; first, its input is token
+    /// ids (`input: [50]`, a sequence of 50 ids).
+    Embedding {
+        num_embeddings: usize,
+        embedding_dim: usize,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        padding_idx: Option<i64>,
     },
     /// `nn.Identity()`; without a name, a new name for a tensor (`identity = x`).
     Identity,
@@ -609,6 +658,63 @@ impl LayerKind {
             LayerKind::Transpose { dim0, dim1 } => Box::new(dims::Transpose { dim0, dim1 }),
             LayerKind::Permute { ref dims } => Box::new(dims::Permute { dims }),
             LayerKind::Select { dim, index } => Box::new(dims::Select { dim, index }),
+            LayerKind::RNN {
+                input_size,
+                hidden_size,
+                num_layers,
+                bias,
+                batch_first,
+                bidirectional,
+            } => Box::new(seq::Recurrent {
+                cell: seq::Cell::Rnn,
+                input_size,
+                hidden_size,
+                num_layers,
+                bias,
+                batch_first,
+                bidirectional,
+            }),
+            LayerKind::LSTM {
+                input_size,
+                hidden_size,
+                num_layers,
+                bias,
+                batch_first,
+                bidirectional,
+            } => Box::new(seq::Recurrent {
+                cell: seq::Cell::Lstm,
+                input_size,
+                hidden_size,
+                num_layers,
+                bias,
+                batch_first,
+                bidirectional,
+            }),
+            LayerKind::GRU {
+                input_size,
+                hidden_size,
+                num_layers,
+                bias,
+                batch_first,
+                bidirectional,
+            } => Box::new(seq::Recurrent {
+                cell: seq::Cell::Gru,
+                input_size,
+                hidden_size,
+                num_layers,
+                bias,
+                batch_first,
+                bidirectional,
+            }),
+            LayerKind::Embedding {
+                num_embeddings,
+                embedding_dim,
+                padding_idx,
+            } => Box::new(seq::Embedding {
+                num_embeddings,
+                embedding_dim,
+                padding_idx,
+            }),
             LayerKind::Identity => Box::new(graph::Identity),
             LayerKind::Add => Box::new(graph::Combine::Add),
             LayerKind::Mul => Box::new(graph::Combine::Mul),

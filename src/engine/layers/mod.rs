@@ -3,6 +3,8 @@
 //! log-softmax, mean/sum, transpose, permute, select): built from the spec by [`build`],
 //! run by [`Extra::forward`]; every step is a candle op, so every gradient is candle's.
 
+mod recurrent;
+
 use super::{CandleError, CandleResult};
 use crate::core::spec::LayerKind;
 use candle_core::{DType, Device, Tensor, Var};
@@ -47,6 +49,14 @@ pub(crate) enum Extra {
         dim: i64,
         index: i64,
     },
+    /// One row of `weight` per token id; `mask` zeroes the `padding_idx` row (so that it
+    /// stays zero, without gradient, as in PyTorch).
+    Embedding {
+        weight: Tensor,
+        mask: Option<Tensor>,
+    },
+    /// `nn.RNN`, `nn.LSTM`, `nn.GRU`: every step's output.
+    Recurrent(recurrent::Recurrent),
 }
 
 /// A variable of `varmap` named `name`, filled with `value` (PyTorch's γ = 1, β = 0).
@@ -102,6 +112,7 @@ pub(crate) fn build(
     kind: &LayerKind,
     name: &str,
     varmap: &VarMap,
+    rng: &mut rand::rngs::StdRng,
     device: &Device,
     dtype: DType,
 ) -> CandleResult<Option<Extra>> {
@@ -179,6 +190,105 @@ pub(crate) fn build(
             dim: *dim,
             index: *index,
         },
+        LayerKind::Embedding {
+            num_embeddings,
+            embedding_dim,
+            padding_idx,
+        } => {
+            let (n, d) = (*num_embeddings, *embedding_dim);
+            let pad = padding_idx.map(|p| if p < 0 { p + n as i64 } else { p } as usize);
+            // PyTorch's initialisation: N(0, 1), the padding row zero.
+            let mut values = normal(rng, n * d);
+            if let Some(p) = pad.filter(|&p| p < n) {
+                values[p * d..(p + 1) * d].fill(0.0);
+            }
+            let t = Tensor::from_vec(values, (n, d), device)?.to_dtype(dtype)?;
+            let var = Var::from_tensor(&t)?;
+            let weight = var.as_tensor().clone();
+            varmap
+                .data()
+                .lock()
+                .map_err(|_| CandleError::Msg("variable store poisoned".into()))?
+                .insert(format!("{name}.weight"), var);
+            let mask = match pad.filter(|&p| p < n) {
+                Some(p) => {
+                    let mut m = vec![1f32; n];
+                    m[p] = 0.0;
+                    Some(Tensor::from_vec(m, (n, 1), device)?.to_dtype(dtype)?)
+                }
+                None => None,
+            };
+            Extra::Embedding { weight, mask }
+        }
+        LayerKind::RNN {
+            input_size,
+            hidden_size,
+            num_layers,
+            bias,
+            batch_first,
+            bidirectional,
+        } => Extra::Recurrent(recurrent::build(
+            &recurrent::Args {
+                cell: recurrent::Cell::Rnn,
+                input_size: *input_size,
+                hidden_size: *hidden_size,
+                num_layers: *num_layers,
+                bias: *bias,
+                batch_first: *batch_first,
+                bidirectional: *bidirectional,
+            },
+            name,
+            varmap,
+            rng,
+            device,
+            dtype,
+        )?),
+        LayerKind::LSTM {
+            input_size,
+            hidden_size,
+            num_layers,
+            bias,
+            batch_first,
+            bidirectional,
+        } => Extra::Recurrent(recurrent::build(
+            &recurrent::Args {
+                cell: recurrent::Cell::Lstm,
+                input_size: *input_size,
+                hidden_size: *hidden_size,
+                num_layers: *num_layers,
+                bias: *bias,
+                batch_first: *batch_first,
+                bidirectional: *bidirectional,
+            },
+            name,
+            varmap,
+            rng,
+            device,
+            dtype,
+        )?),
+        LayerKind::GRU {
+            input_size,
+            hidden_size,
+            num_layers,
+            bias,
+            batch_first,
+            bidirectional,
+        } => Extra::Recurrent(recurrent::build(
+            &recurrent::Args {
+                cell: recurrent::Cell::Gru,
+                input_size: *input_size,
+                hidden_size: *hidden_size,
+                num_layers: *num_layers,
+                bias: *bias,
+                batch_first: *batch_first,
+                bidirectional: *bidirectional,
+            },
+            name,
+            varmap,
+            rng,
+            device,
+            dtype,
+        )?),
         LayerKind::Conv2d { .. }
         | LayerKind::Conv1d { .. }
         | LayerKind::ConvTranspose2d { .. }
@@ -208,6 +318,18 @@ pub(crate) fn build(
         | LayerKind::Module(_) => return Ok(None),
     };
     Ok(Some(layer))
+}
+
+/// `n` values of N(0, 1) (Box-Muller).
+fn normal(rng: &mut rand::rngs::StdRng, n: usize) -> Vec<f32> {
+    use rand::Rng;
+    (0..n)
+        .map(|_| {
+            let u: f64 = rng.random_range(f64::EPSILON..1.0);
+            let v: f64 = rng.random_range(0.0..1.0);
+            ((-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()) as f32
+        })
+        .collect()
 }
 
 /// `dim` of a tensor of rank `rank` (negative from the end), or candle's error.
@@ -250,6 +372,25 @@ fn scale_shift(
 }
 
 impl Extra {
+    /// The vocabulary, for an embedding (whose input is token ids).
+    pub(crate) fn vocabulary(&self) -> Option<usize> {
+        match self {
+            Extra::Embedding { weight, .. } => weight.dim(0).ok(),
+            Extra::BatchNorm(_)
+            | Extra::BatchStats { .. }
+            | Extra::LayerNorm { .. }
+            | Extra::GroupNorm { .. }
+            | Extra::Dropout2d(_)
+            | Extra::Flatten(..)
+            | Extra::LogSoftmax(_)
+            | Extra::Reduce { .. }
+            | Extra::Transpose(..)
+            | Extra::Permute(_)
+            | Extra::Select { .. }
+            | Extra::Recurrent(_) => None,
+        }
+    }
+
     /// Running statistics kept, as PyTorch counts its buffers (mean, variance and the
     /// `num_batches_tracked` counter, which candle does not keep).
     pub(crate) fn buffers(&self) -> u64 {
@@ -266,7 +407,9 @@ impl Extra {
             | Extra::Reduce { .. }
             | Extra::Transpose(..)
             | Extra::Permute(_)
-            | Extra::Select { .. } => 0,
+            | Extra::Select { .. }
+            | Extra::Embedding { .. }
+            | Extra::Recurrent(_) => 0,
         }
     }
 
@@ -301,7 +444,7 @@ impl Extra {
                 bias,
             } => {
                 let dims = x.dims();
-                if rank < 2 || *groups == 0 || dims[1] % groups != 0 {
+                if rank < 2 || *groups == 0 || !dims[1].is_multiple_of(*groups) {
                     candle_core::bail!("GroupNorm({groups}) on {:?}", x.shape());
                 }
                 let y = x.reshape((dims[0], *groups, ()))?;
@@ -349,6 +492,32 @@ impl Extra {
                     .map(|&d| resolve(d, rank))
                     .collect::<CandleResult<_>>()?;
                 x.permute(order)
+            }
+            Extra::Recurrent(r) => r.forward(x),
+            Extra::Embedding { weight, mask } => {
+                // The ids arrive as numbers of the input's type: whole, within the vocabulary.
+                let n = weight.dim(0)?;
+                let ids = x.flatten_all()?.to_dtype(DType::F64)?.to_vec1::<f64>()?;
+                let ids: Vec<u32> = ids
+                    .iter()
+                    .map(|&v| {
+                        if v >= 0.0 && v < n as f64 {
+                            Ok(v as u32)
+                        } else {
+                            Err(CandleError::Msg(format!(
+                                "token id {v} outside the vocabulary of {n}"
+                            )))
+                        }
+                    })
+                    .collect::<CandleResult<_>>()?;
+                let ids = Tensor::from_vec(ids, x.elem_count(), x.device())?;
+                let w = match mask {
+                    Some(m) => weight.broadcast_mul(m)?,
+                    None => weight.clone(),
+                };
+                let mut shape = x.dims().to_vec();
+                shape.push(w.dim(1)?);
+                w.embedding(&ids)?.reshape(shape)
             }
             Extra::Select { dim, index } => {
                 let d = resolve(*dim, rank)?;

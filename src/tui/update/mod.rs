@@ -422,7 +422,7 @@ impl State {
                 // arrows and Space; after a typed answer, the arrows scroll the feedback.
                 self.focus = match widget(&q) {
                     Widget::Field => Pane::Feedback,
-                    Widget::Choose | Widget::Order | Widget::Open => Pane::Answer,
+                    Widget::Choose | Widget::Order | Widget::Open | Widget::Match => Pane::Answer,
                 };
             }
         } else {
@@ -466,9 +466,12 @@ impl State {
             match self.questions[i].answer.clone() {
                 // Open answers are graded by the teacher: no score here.
                 Some(Answer::Open { .. }) => self.questions[i].score = None,
-                Some(a @ (Answer::Choice(_) | Answer::Typed(_) | Answer::Order(_))) => {
-                    effects.extend(self.grade_now(i, a))
-                }
+                Some(
+                    a @ (Answer::Choice(_)
+                    | Answer::Typed(_)
+                    | Answer::Order(_)
+                    | Answer::Matching(_)),
+                ) => effects.extend(self.grade_now(i, a)),
                 None => self.questions[i].score = Some(0.0),
             }
         }

@@ -123,6 +123,7 @@ fn move_cursor(s: &mut State, d: i32) {
     }
     let len = match w {
         Widget::Order => q.order.len(),
+        Widget::Match => q.matches.len(),
         Widget::Open if q.revealed => q.ticked.len(),
         Widget::Open | Widget::Choose | Widget::Field => q.options.len(),
     };
@@ -136,8 +137,13 @@ fn move_cursor(s: &mut State, d: i32) {
     };
 }
 
-/// Move the step under the cursor up or down (ordering questions).
+/// Move the step under the cursor up or down (ordering questions); for a matching
+/// question, K picks the previous right item.
 fn move_step(s: &mut State, d: i32) {
+    if widget(s.question()) == Widget::Match {
+        cycle_match(s, false);
+        return;
+    }
     let q = s.qs_mut();
     let i = q.cursor;
     let j = if d < 0 {
@@ -157,10 +163,18 @@ fn toggle(s: &mut State) {
     // One pick only: listed per kind, so that a new kind says whether it is single.
     let single = match &s.question().kind {
         Kind::Choice { multiple, .. } => !multiple,
-        Kind::Computed { .. } | Kind::Open { .. } | Kind::Numeric { .. } | Kind::Order { .. } => {
-            false
-        }
+        Kind::Computed { .. }
+        | Kind::Open { .. }
+        | Kind::Numeric { .. }
+        | Kind::Order { .. }
+        | Kind::ShortAnswer { .. }
+        | Kind::Matching { .. }
+        | Kind::Description => false,
     };
+    if widget(s.question()) == Widget::Match {
+        cycle_match(s, true);
+        return;
+    }
     let w = widget(s.question());
     // The cursor is a position on screen; the options are shown in the student's order.
     let shown = s.choice_order(s.current);
@@ -183,6 +197,27 @@ fn toggle(s: &mut State) {
                 *sel = !*sel;
             }
         }
-        Widget::Open | Widget::Order | Widget::Field => {}
+        Widget::Open | Widget::Order | Widget::Field | Widget::Match => {}
     }
+}
+
+/// Matching: the left item under the cursor takes the next (or previous) right item in
+/// the order shown; past the last, none.
+fn cycle_match(s: &mut State, forward: bool) {
+    let shown = s.choice_order(s.current);
+    let n = shown.len();
+    let q = s.qs_mut();
+    let Some(slot) = q.matches.get_mut(q.cursor) else {
+        return;
+    };
+    if n == 0 {
+        return;
+    }
+    let at = slot.and_then(|c| shown.iter().position(|x| *x == c));
+    *slot = match (at, forward) {
+        (None, true) => Some(shown[0]),
+        (None, false) => Some(shown[n - 1]),
+        (Some(p), true) => shown.get(p + 1).copied(),
+        (Some(p), false) => p.checked_sub(1).map(|p| shown[p]),
+    };
 }

@@ -39,9 +39,13 @@ fn params_shown(s: &State, ask: &Ask, graded: bool) -> bool {
 pub(super) fn model_text(s: &State, q: &Question, t: Theme) -> Text<'static> {
     let (model, ask) = match &q.kind {
         Kind::Computed { model, ask, .. } => (model, ask),
-        Kind::Open { .. } | Kind::Choice { .. } | Kind::Numeric { .. } | Kind::Order { .. } => {
-            return Text::default()
-        }
+        Kind::Open { .. }
+        | Kind::Choice { .. }
+        | Kind::Numeric { .. }
+        | Kind::Order { .. }
+        | Kind::ShortAnswer { .. }
+        | Kind::Matching { .. }
+        | Kind::Description => return Text::default(),
     };
     let l = s.lang;
     // An exam not yet submitted: the code the question gives is all the panel shows; no

@@ -19,9 +19,13 @@ use ratatui::Frame;
 pub(super) fn has_model_panel(kind: &Kind) -> bool {
     match kind {
         Kind::Computed { .. } => true,
-        Kind::Open { .. } | Kind::Choice { .. } | Kind::Numeric { .. } | Kind::Order { .. } => {
-            false
-        }
+        Kind::Open { .. }
+        | Kind::Choice { .. }
+        | Kind::Numeric { .. }
+        | Kind::Order { .. }
+        | Kind::ShortAnswer { .. }
+        | Kind::Matching { .. }
+        | Kind::Description => false,
     }
 }
 
@@ -86,9 +90,14 @@ fn cursor_line(s: &State, q: &Question) -> usize {
             answer + 3 + st.cursor
         }
         Kind::Open { .. } => 0,
-        Kind::Choice { .. } | Kind::Order { .. } | Kind::Computed { .. } | Kind::Numeric { .. } => {
-            st.cursor
-        }
+        Kind::Choice { .. }
+        | Kind::Order { .. }
+        | Kind::Computed { .. }
+        | Kind::Numeric { .. }
+        | Kind::ShortAnswer { .. }
+        | Kind::Description => st.cursor,
+        // The line that says how to choose, then one line per left item.
+        Kind::Matching { .. } => st.cursor + 1,
     }
 }
 
@@ -115,7 +124,10 @@ fn answer_lines(s: &State, q: &Question, t: Theme) -> Vec<Line<'static>> {
                 Kind::Computed { .. }
                 | Kind::Open { .. }
                 | Kind::Numeric { .. }
-                | Kind::Order { .. } => false,
+                | Kind::Order { .. }
+                | Kind::ShortAnswer { .. }
+                | Kind::Matching { .. }
+                | Kind::Description => false,
             };
             // Shown in the student's order; `selected` stays in the pack's indices.
             s.choice_order(s.current)
@@ -175,10 +187,37 @@ fn answer_lines(s: &State, q: &Question, t: Theme) -> Vec<Line<'static>> {
             }
             v
         }
-        // A choice with no options yet, a number, a computed answer: a one-line field.
-        Kind::Choice { .. } | Kind::Numeric { .. } | Kind::Computed { .. } => {
-            field_lines(s, st, &q.kind, t)
+        Kind::Matching { pairs } => {
+            let (lefts, _, _) = crate::core::grade::match_sides(pairs);
+            let width = lefts
+                .iter()
+                .map(|l| l.chars().count())
+                .max()
+                .unwrap_or(0)
+                .min(40);
+            let mut v = vec![Line::styled(tr!(s.lang, "moodle-tui-match-how"), t.dim())];
+            for (i, left) in lefts.iter().enumerate() {
+                let chosen = st
+                    .matches
+                    .get(i)
+                    .copied()
+                    .flatten()
+                    .and_then(|c| st.options.get(c))
+                    .map_or("…", String::as_str);
+                v.push(Line::styled(
+                    format!("{left:<width$}  →  [ {chosen} ]"),
+                    cursor_style(i),
+                ));
+            }
+            v
         }
+        Kind::Description => vec![Line::styled(tr!(s.lang, "moodle-tui-description"), t.dim())],
+        // A choice with no options yet, a number, a short answer, a computed answer: a
+        // one-line field.
+        Kind::Choice { .. }
+        | Kind::Numeric { .. }
+        | Kind::Computed { .. }
+        | Kind::ShortAnswer { .. } => field_lines(s, st, &q.kind, t),
     }
 }
 
@@ -207,7 +246,10 @@ fn field_lines(s: &State, st: &QuestionState, kind: &Kind, t: Theme) -> Vec<Line
         }
         | Kind::Choice { .. }
         | Kind::Open { .. }
-        | Kind::Order { .. } => None,
+        | Kind::Order { .. }
+        | Kind::ShortAnswer { .. }
+        | Kind::Matching { .. }
+        | Kind::Description => None,
     };
     if let Some(note) = note {
         v.push(Line::styled(note, t.dim()));

@@ -15,9 +15,13 @@ use ratatui::Frame;
 fn to_grade(kind: &Kind) -> bool {
     match kind {
         Kind::Open { .. } => true,
-        Kind::Choice { .. } | Kind::Numeric { .. } | Kind::Order { .. } | Kind::Computed { .. } => {
-            false
-        }
+        Kind::Choice { .. }
+        | Kind::Numeric { .. }
+        | Kind::Order { .. }
+        | Kind::Computed { .. }
+        | Kind::ShortAnswer { .. }
+        | Kind::Matching { .. }
+        | Kind::Description => false,
     }
 }
 
