@@ -216,6 +216,12 @@ pub enum Problem {
     Disagrees(Disagreement),
     /// The pack's variables, constraints or `{expr}` placeholders (issue 15).
     Variant(crate::core::variant::VariantError),
+    /// A section draws more questions than its category has (or none).
+    DrawTooLarge {
+        category: String,
+        count: usize,
+        available: usize,
+    },
     /// The pack's id is longer than a save file's name allows.
     PackIdTooLong {
         len: usize,
@@ -349,6 +355,17 @@ impl Problem {
             Problem::Compute(e) => e.render(lang),
             Problem::Disagrees(d) => d.render(lang),
             Problem::Variant(e) => e.render(lang),
+            Problem::DrawTooLarge {
+                category,
+                count,
+                available,
+            } => tr!(
+                lang,
+                "pack-draw-too-large",
+                category = category.as_str(),
+                count = *count as u64,
+                available = *available as u64
+            ),
         }
     }
 }

@@ -32,6 +32,11 @@ pub struct Pack {
     /// Conditions every drawn variant meets (`"c1 * 2 <= 24"`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub constraints: Vec<String>,
+    /// Exam sections drawn from the bank: `count` questions of a `category` per student,
+    /// with the student's variant number as the seed (the other questions of the category
+    /// are left out of that student's exam).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub draws: Vec<Draw>,
     /// SHA-256 of the pack's source text (lowercase hex), set by [`parse_pack`]: exam
     /// reports carry it so a teacher can tell which version of the pack was taken. For a
     /// pack with variables it is the hash of the file as written, whatever the variant.
@@ -296,6 +301,15 @@ pub fn parse_pack(text: &str) -> Result<Pack, PackError> {
     parse_pack_variant(text, None).map(|(p, _)| p)
 }
 
+/// An exam section drawn from a question bank: `count` questions of `category` (a
+/// question's category or one under it: `Week 1` holds `Week 1/CNN`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Draw {
+    pub category: String,
+    pub count: usize,
+}
+
 /// A pack's declarations, read before any variant is drawn.
 #[derive(Deserialize, Default)]
 struct Declarations {
@@ -303,16 +317,61 @@ struct Declarations {
     variables: BTreeMap<String, Domain>,
     #[serde(default)]
     constraints: Vec<String>,
+    #[serde(default)]
+    draws: Vec<Draw>,
+}
+
+fn in_category(q: &Question, category: &str) -> bool {
+    q.category == category
+        || q.category
+            .strip_prefix(category)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+impl Pack {
+    /// Keep, of each drawn category, the `count` questions variant `number` draws (in the
+    /// pack's order); every other question stays.
+    pub fn apply_draws(&mut self, number: u64) -> Result<(), Problem> {
+        let mut drop = vec![false; self.questions.len()];
+        for (k, d) in self.draws.iter().enumerate() {
+            let pool: Vec<usize> = (0..self.questions.len())
+                .filter(|&i| in_category(&self.questions[i], &d.category))
+                .collect();
+            if d.count == 0 || d.count > pool.len() {
+                return Err(Problem::DrawTooLarge {
+                    category: d.category.clone(),
+                    count: d.count,
+                    available: pool.len(),
+                });
+            }
+            // Each section its own stream, so adding a section leaves the others' draws.
+            let chosen = crate::core::variant::pick(number, k as u64, pool.len(), d.count);
+            for (j, &i) in pool.iter().enumerate() {
+                if !chosen.contains(&j) {
+                    drop[i] = true;
+                }
+            }
+        }
+        let mut i = 0;
+        self.questions.retain(|_| {
+            i += 1;
+            !drop[i - 1]
+        });
+        Ok(())
+    }
 }
 
 /// Whether `text` declares variables or uses `{expr}` placeholders: a pack with variants.
 pub fn has_variants(text: &str) -> bool {
+    if !declarations(text).draws.is_empty() {
+        return true;
+    }
     crate::core::variant::has_placeholders(text) || !declarations(text).variables.is_empty()
 }
 
 fn declarations(text: &str) -> Declarations {
-    // Cheap test first: a pack without the word has none.
-    if !text.contains("variables") {
+    // Cheap test first: a pack without the words has none.
+    if !text.contains("variables") && !text.contains("draws") {
         return Declarations::default();
     }
     ron_options()
@@ -356,6 +415,12 @@ pub fn parse_pack_variant(
     })?;
     let instance = crate::core::variant::instantiate(text, &drawn).map_err(|e| as_issue(e, &[]))?;
     let mut pack = parse_plain(&instance)?;
+    pack.apply_draws(number).map_err(|p| {
+        PackError::Invalid(vec![Issue::general(p).at_path(
+            &crate::core::variant::neutral(text),
+            &[Step::Field("draws")],
+        )])
+    })?;
     pack.source_hash = sha256_hex(text.as_bytes());
     pack.variant = Some(number);
     Ok((pack, Some(drawn)))

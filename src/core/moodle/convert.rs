@@ -350,6 +350,7 @@ pub fn bank_to_pack(bank: &Bank, id: &str, title: &str, lang: Lang) -> (Pack, Ve
         memory_budget_mib: None,
         variables: Default::default(),
         constraints: Vec::new(),
+        draws: Vec::new(),
         source_hash: String::new(),
         variant: None,
     };
