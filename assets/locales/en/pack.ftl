@@ -29,4 +29,7 @@ pack-models-no-such-model = no model `{ $id }` in { $path }: { $count ->
 pack-summary-buffers-column = Buffers
 pack-summary-buffers-total = Buffers (not parameters):
 pack-summary-buffers-what = { $n } (BatchNorm's running_mean, running_var, num_batches_tracked)
-pack-draw-too-large = the section drawing from “{ $category }” asks for { $count } { $count -> [one] question *[other] questions }, and the category has { $available }: draw at least 1 and at most { $available }
+pack-draw-too-large = the section drawing from “{ $category }” asks for { $count } { $count ->
+        [one] question
+       *[other] questions
+    }, and the category has { $available }: draw at least 1 and at most { $available }

@@ -29,4 +29,7 @@ pack-models-no-such-model = aucun modèle `{ $id }` dans { $path } : { $count -
 pack-summary-buffers-column = Buffers
 pack-summary-buffers-total = Buffers (pas des paramètres) :
 pack-summary-buffers-what = { $n } (running_mean, running_var et num_batches_tracked de BatchNorm)
-pack-draw-too-large = la section tirée de « { $category } » demande { $count } { $count -> [one] question *[other] questions }, et la catégorie en a { $available } : tirez-en au moins 1 et au plus { $available }
+pack-draw-too-large = la section tirée de « { $category } » demande { $count } { $count ->
+        [one] question
+       *[other] questions
+    }, et la catégorie en a { $available } : tirez-en au moins 1 et au plus { $available }
