@@ -444,14 +444,19 @@ pub fn import(
             _ => return Err(PyError::new(class.pos, PyProblem::NeedInput)),
         },
     };
+    let spec = ModelSpec {
+        id: class.name.to_lowercase(),
+        class_name: class.name.clone(),
+        input,
+        modules: reader.classes,
+        layers: chain,
+    };
+    // What the model language refuses as a whole (indexing the batch, a graph's loose
+    // end) is said at the class.
+    spec.validate()
+        .map_err(|e| PyError::new(class.pos, PyProblem::Spec(e.to_string())))?;
     Ok(Imported {
-        spec: ModelSpec {
-            id: class.name.to_lowercase(),
-            class_name: class.name.clone(),
-            input,
-            modules: reader.classes,
-            layers: chain,
-        },
+        spec,
         notes: reader.notes,
     })
 }
@@ -1642,7 +1647,9 @@ mod tests {
             None,
         )
         .unwrap_err();
-        assert_eq!(e.problem, PyProblem::NotRead);
+        // `y[0]` indexes the batch: the model language refuses it, at the class.
+        assert!(matches!(e.problem, PyProblem::Spec(_)), "{e}");
+        assert_eq!(e.pos.line, 5);
         let e = import(
             &wrap(
                 "        self.fc = nn.Bilinear(4, 4, 2)\n",
@@ -1655,7 +1662,7 @@ mod tests {
         assert!(matches!(e.problem, PyProblem::UnknownLayer(_)));
         let e = import(
             &wrap(
-                "        self.bn = nn.BatchNorm2d(4, affine=False)\n",
+                "        self.bn = nn.BatchNorm2d(4, eps=1e-3)\n",
                 "        return self.bn(x)\n",
             ),
             None,
