@@ -17,7 +17,11 @@ fn main() {
         let t = Instant::now();
         let out = Command::new(bin).args(args).output().expect("run mltutor");
         let dt = t.elapsed().as_secs_f64() * 1e3;
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         // 448 + 2,320 + 4,640 + 9,248 + 18,496 + 36,928 + 262,400 + 32,896 + 1,290
         assert!(String::from_utf8_lossy(&out.stdout).contains("368,666"));
         times.push(dt);

@@ -331,18 +331,18 @@ fn in_category(q: &Question, category: &str) -> bool {
 impl Pack {
     /// Keep, of each drawn category, the `count` questions variant `number` draws (in the
     /// pack's order); every other question stays.
-    pub fn apply_draws(&mut self, number: u64) -> Result<(), Problem> {
+    pub fn apply_draws(&mut self, number: u64) -> Result<(), Box<Problem>> {
         let mut drop = vec![false; self.questions.len()];
         for (k, d) in self.draws.iter().enumerate() {
             let pool: Vec<usize> = (0..self.questions.len())
                 .filter(|&i| in_category(&self.questions[i], &d.category))
                 .collect();
             if d.count == 0 || d.count > pool.len() {
-                return Err(Problem::DrawTooLarge {
+                return Err(Box::new(Problem::DrawTooLarge {
                     category: d.category.clone(),
                     count: d.count,
                     available: pool.len(),
-                });
+                }));
             }
             // Each section its own stream, so adding a section leaves the others' draws.
             let chosen = crate::core::variant::pick(number, k as u64, pool.len(), d.count);
@@ -416,7 +416,7 @@ pub fn parse_pack_variant(
     let instance = crate::core::variant::instantiate(text, &drawn).map_err(|e| as_issue(e, &[]))?;
     let mut pack = parse_plain(&instance)?;
     pack.apply_draws(number).map_err(|p| {
-        PackError::Invalid(vec![Issue::general(p).at_path(
+        PackError::Invalid(vec![Issue::general(*p).at_path(
             &crate::core::variant::neutral(text),
             &[Step::Field("draws")],
         )])

@@ -238,7 +238,7 @@ impl SplitMix {
 /// `count` distinct indices below `n`, drawn for variant `number` in stream `stream`
 /// (a partial Fisher–Yates shuffle on SplitMix64: the same in every later version).
 pub fn pick(number: u64, stream: u64, n: usize, count: usize) -> Vec<usize> {
-    let mut rng = SplitMix(number ^ stream.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ 0x0062_616E_6B);
+    let mut rng = SplitMix(number ^ stream.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ 0x6261_6E6B);
     let mut idx: Vec<usize> = (0..n).collect();
     for i in 0..count.min(n) {
         let j = i + rng.below((n - i) as u64) as usize;
