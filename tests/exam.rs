@@ -718,3 +718,38 @@ fn the_live_trace_follows_the_typed_input() {
         "{screen}"
     );
 }
+
+#[test]
+fn an_unreadable_exam_answer_is_said_at_once_and_not_saved() {
+    let mut s = exam(Lang::en(), 600);
+    open(&mut s, "q4a");
+    s.update(key(KeyCode::Enter));
+    press(&mut s, "53k\n");
+    let i = index(&s, "q4a");
+    assert_eq!(s.questions[i].answer, None, "not saved");
+    let said = s.status.clone().unwrap_or_default();
+    assert!(said.contains("53k"), "{said}");
+    // Only the form is judged: nothing says whether a readable answer is right.
+    for _ in 0..3 {
+        s.update(key(KeyCode::Backspace));
+    }
+    press(&mut s, "99999\n");
+    assert_eq!(s.questions[i].answer, Some(Answer::Typed("99999".into())));
+    assert_eq!(s.questions[i].score, None);
+    // An unreadable shape on the input-shape question, too.
+    open(&mut s, "q4c");
+    s.update(key(KeyCode::Enter));
+    press(&mut s, "3xx40\n");
+    assert_eq!(s.questions[index(&s, "q4c")].answer, None);
+}
+
+#[test]
+fn an_empty_open_answer_is_not_revealed_upon() {
+    let mut s = state(Lang::en(), Mode::SelfCheck);
+    open(&mut s, "q3");
+    press(&mut s, "r");
+    let i = index(&s, "q3");
+    assert_eq!(s.questions[i].answer, None);
+    assert!(!s.questions[i].revealed);
+    assert_eq!(s.status.as_deref(), Some("Type an answer first."));
+}

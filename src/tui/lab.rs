@@ -502,7 +502,7 @@ impl LabState {
                 lr = t.trim()
             )
         } else {
-            *t = usual.to_string();
+            *t = decimal(usual, self.lang);
             tr!(
                 self.lang,
                 "lab-lr-proposed",
@@ -698,17 +698,32 @@ pub fn field_name(f: Field, lang: Lang) -> String {
     lang.tr(id)
 }
 
+/// A setting's decimal as the interface's language writes it (`0,05` in French); the
+/// field reads either mark back.
+fn decimal(v: f64, lang: Lang) -> String {
+    if v.fract() == 0.0 {
+        v.to_string()
+    } else {
+        lang.real(v)
+    }
+}
+
+/// An f32 setting through its shortest decimal (0.15, not 0.15000000596).
+fn decimal32(v: f32, lang: Lang) -> String {
+    decimal(v.to_string().parse().unwrap_or(f64::from(v)), lang)
+}
+
 fn field_text(c: &TrainConfig, f: Field, lang: Lang) -> String {
     match f {
         Field::Epochs => c.epochs.to_string(),
         Field::Batch => c.batch.to_string(),
-        Field::Lr => c.lr.to_string(),
+        Field::Lr => decimal(c.lr, lang),
         Field::Optimizer => c.optimizer.to_string(),
         Field::TrainSize => c.data.train_size.to_string(),
-        Field::PixelNoise => c.data.pixel_noise.to_string(),
-        Field::LabelNoise => c.data.label_noise.to_string(),
-        Field::Imbalance => c.data.imbalance.to_string(),
-        Field::Duplication => c.data.duplication.to_string(),
+        Field::PixelNoise => decimal32(c.data.pixel_noise, lang),
+        Field::LabelNoise => decimal32(c.data.label_noise, lang),
+        Field::Imbalance => decimal32(c.data.imbalance, lang),
+        Field::Duplication => decimal32(c.data.duplication, lang),
         Field::Device => c.device.to_string(),
         Field::Speed => c.speed.name(lang),
     }

@@ -86,7 +86,7 @@ view-lab-batch-gauge = lot · { $rate } éch./s
 view-lab-eta = ETA { $time }
 view-lab-speedup = Accélération GPU : ×{ $ratio }
 view-lab-no-cuda = Cette version n'a pas CUDA : seul le CPU est mesuré. Sur GPU, les produits matriciels des convolutions tournent sur des milliers de cœurs : pour un ResNet, comptez 10 à 100 fois plus d'échantillons par seconde (question 6) ; pour un modèle aussi petit, moins, car l'échantillonnage des lots et le lancement des noyaux prennent leur part.
-view-lab-run-best = meilleure époque { $epoch } · préc. { $accuracy }
+view-lab-run-best = meilleure époque { $epoch } · exact. { $accuracy }
 # $stopped : yes quand l’entraînement a été arrêté avant sa fin.
 view-lab-run-speed = { $seconds } s · { $rate } éch./s{ $stopped ->
         [yes] {" "}(arrêté)
@@ -100,7 +100,7 @@ view-chart-loss = Perte
 view-chart-loss-log = Perte (échelle log)
 view-chart-epoch = époque
 view-chart-empty = Appuyez sur s pour lancer un entraînement : les courbes apparaissent ici.
-view-chart-accuracy = Précision en validation (%)
+view-chart-accuracy = Exactitude en validation (%)
 view-chart-train = { $run } entr.
 view-chart-val = { $run } val
-view-chart-val-acc = { $run } préc. val
+view-chart-val-acc = { $run } exact. val

@@ -426,6 +426,13 @@ impl State {
                 };
             }
         } else {
+            // An exam reveals nothing before submission, but an answer that cannot be read
+            // (its form, never its value) is said at once, as in self-check, and not saved.
+            if let Some(why) = self.unreadable_in_exam(&q, &answer) {
+                self.status = Some(why);
+                self.editing = true;
+                return Vec::new();
+            }
             self.exam.history[i].push(answer.clone());
             let s = &mut self.questions[i];
             s.answer = Some(answer);
@@ -434,6 +441,39 @@ impl State {
         }
         effects.push(self.save());
         effects
+    }
+
+    /// Why a typed exam answer cannot be read, from its form alone: a number or a shape
+    /// that does not parse, or an ambiguous number. Nothing about its value is computed.
+    fn unreadable_in_exam(
+        &self,
+        q: &crate::core::pack::Question,
+        answer: &Answer,
+    ) -> Option<String> {
+        use crate::core::grade::Unreadable;
+        let Answer::Typed(text) = answer else {
+            return None;
+        };
+        let f = if is_input_shape(q) {
+            match crate::core::shape::parse_shape(text) {
+                Ok(_) => return None,
+                Err(e) => Feedback::Unreadable(Unreadable::Shape(e)),
+            }
+        } else {
+            let g = grade(q, answer, &self.facts);
+            match g.feedback.into_iter().next() {
+                Some(
+                    f @ Feedback::Unreadable(
+                        Unreadable::Number(_)
+                        | Unreadable::Shape(_)
+                        | Unreadable::Ambiguous { .. }
+                        | Unreadable::NoText,
+                    ),
+                ) => f,
+                _ => return None,
+            }
+        };
+        Some(crate::core::feedback::feedback_lines(&f, self.lang).join(" "))
     }
 
     fn saved_text(&self) -> String {

@@ -36,6 +36,12 @@ pub(super) fn on(s: &mut State, a: QuestionAction, k: KeyEvent) -> Vec<Effect> {
             }
         }
         QuestionAction::Reveal => {
+            // The reference is compared with an answer: an empty one is not revealed upon
+            // (nor counted as answered).
+            if s.qs().answer.is_none() && s.qs().input.text().trim().is_empty() {
+                s.status = Some(crate::tr!(s.lang, "tui-type-first"));
+                return Vec::new();
+            }
             let q = s.qs_mut();
             q.revealed = true;
             if q.answer.is_none() {
