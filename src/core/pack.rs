@@ -363,10 +363,14 @@ impl Pack {
 
 /// Whether `text` declares variables or uses `{expr}` placeholders: a pack with variants.
 pub fn has_variants(text: &str) -> bool {
-    if !declarations(text).draws.is_empty() {
-        return true;
+    crate::core::variant::has_placeholders(text) || declarations(text).declares_any()
+}
+
+impl Declarations {
+    /// Variables or drawn sections: what makes one student's pack differ from another's.
+    fn declares_any(&self) -> bool {
+        !self.variables.is_empty() || !self.draws.is_empty()
     }
-    crate::core::variant::has_placeholders(text) || !declarations(text).variables.is_empty()
 }
 
 fn declarations(text: &str) -> Declarations {
@@ -387,10 +391,11 @@ pub fn parse_pack_variant(
     text: &str,
     variant: Option<u64>,
 ) -> Result<(Pack, Option<Variant>), PackError> {
-    if !has_variants(text) {
+    // The declarations are read once: they decide whether the pack has variants at all.
+    let d = declarations(text);
+    if !crate::core::variant::has_placeholders(text) && !d.declares_any() {
         return parse_plain(text).map(|p| (p, None));
     }
-    let d = declarations(text);
     let as_issue = |e: crate::core::variant::VariantError, at: &[Step]| {
         PackError::Invalid(vec![
             Issue::general(Problem::Variant(e)).at_path(&crate::core::variant::neutral(text), at)
