@@ -281,3 +281,16 @@ fn memory_limits_are_honoured_and_named() {
     ]);
     assert_eq!(code, 0, "{out}");
 }
+
+#[test]
+fn a_shape_error_inside_a_block_is_placed_at_the_block() {
+    // By hand: the stem gives 6 channels, `layer1.conv1` (leaf 4) wants 8; leaf 4 belongs to
+    // the top-level layer `layer1`, written on line 32 column 9 of the file.
+    let (code, _, err) = mltutor(&["--lang", "en", "check", "tests/packs/graph_mismatch.ron"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with("tests/packs/graph_mismatch.ron:32:9:"),
+        "{err}"
+    );
+    assert!(err.contains("layer1.conv1"), "{err}");
+}

@@ -222,8 +222,13 @@ pub fn validate_text(
         } else if let Err(why) = plan(m, &Shape(m.input.clone()), 2, budget) {
             // A shape that does not fit: the layer it reaches; over the limit: the model.
             let at = match &why {
+                // The position counts leaf layers; the text has top-level ones.
                 PlanError::Mismatch(mm) => {
-                    model_path(&[Field("layers"), Index(mm.position.saturating_sub(1))])
+                    let top = crate::core::spec::lower_or_chain(m)
+                        .nodes
+                        .get(mm.position.saturating_sub(1))
+                        .map_or(0, |n| n.top);
+                    model_path(&[Field("layers"), Index(top)])
                 }
                 PlanError::OverBudget { .. } => model_path(&[Field("id")]),
             };

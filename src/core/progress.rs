@@ -192,9 +192,17 @@ pub fn answer_fits(answer: &Answer, kind: &Kind, pack: &Pack) -> bool {
                 ..
             },
             Answer::Choice(picked),
-        ) => pack
-            .model(model)
-            .is_some_and(|m| picked.len() <= m.layers.len() && all_below(picked, m.layers.len())),
+        ) => pack.model(model).is_some_and(|m| {
+            // The options are the distinct labels of the leaf layers (sub-modules unfolded),
+            // as the summary lists them: more than the top-level layers for a graph.
+            let mut labels: Vec<String> = Vec::new();
+            for n in crate::core::spec::lower_or_chain(m).nodes {
+                if !labels.contains(&n.label) {
+                    labels.push(n.label);
+                }
+            }
+            picked.len() <= labels.len() && all_below(picked, labels.len())
+        }),
         (
             Kind::Computed {
                 ask: Ask::ParameterCount { .. } | Ask::OutputShape { .. } | Ask::InputShape,
@@ -764,5 +772,32 @@ mod tests {
         assert_eq!(fit.first_tries.len(), 1);
         assert_eq!(fit.first_tries["q4a"], t(0.5, 2));
         assert_eq!(repairs.len(), 3, "{repairs:?}");
+    }
+}
+
+#[cfg(test)]
+mod graph_options {
+    use super::*;
+
+    /// A parameter-free question on a model with a sub-module lists its leaf layers: by hand,
+    /// the top-level `conv`, then the block's `blk.conv` and `F.relu` — three labels for two
+    /// top-level layers. A saved pick of the third is kept, a fourth (no such option) is not.
+    #[test]
+    fn a_saved_pick_among_a_graphs_leaf_layers_fits() {
+        let text = r#"(
+    version: 1,
+    meta: (id: "t", title: "T", language: "en"),
+    models: [(id: "m", input: [4], modules: [
+        (class_name: "Block", layers: [(name: "conv", layer: Linear(in: 4, out: 4)), (layer: ReLU)]),
+    ], layers: [
+        (name: "conv", layer: Linear(in: 4, out: 4)),
+        (name: "blk", layer: Module("Block")),
+    ])],
+    questions: [(id: "q", statement: "s", kind: Computed(model: "m", ask: ParameterFree))],
+)"#;
+        let pack = crate::core::pack::parse_pack(text).expect("pack");
+        let kind = &pack.questions[0].kind;
+        assert!(answer_fits(&Answer::Choice(vec![2]), kind, &pack));
+        assert!(!answer_fits(&Answer::Choice(vec![3]), kind, &pack));
     }
 }

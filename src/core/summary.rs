@@ -147,8 +147,17 @@ pub fn render_text(s: &Summary, lang: Lang) -> String {
             String::new()
         }
     };
+    // Columns as wide as their longest cell (at least torchinfo-like minimums), so a long
+    // graph label or type name never pushes a row out of line.
+    let widest = |min: usize, cells: &mut dyn Iterator<Item = usize>| cells.fold(min, usize::max);
+    let lw = widest(18, &mut s.rows.iter().map(|r| r.label.chars().count()));
+    let tw = widest(12, &mut s.rows.iter().map(|r| r.type_name.chars().count()));
+    let sw = widest(
+        16,
+        &mut s.rows.iter().map(|r| r.output.to_string().chars().count()),
+    );
     let header = format!(
-        "{:>3}  {:<18} {:<12} {:<16} {:>12}{} {:>14}",
+        "{:>3}  {:<lw$} {:<tw$} {:<sw$} {:>12}{} {:>14}",
         "#",
         tr!(lang, "core-summary-layer"),
         tr!(lang, "core-summary-type"),
@@ -176,7 +185,7 @@ pub fn render_text(s: &Summary, lang: Lang) -> String {
         };
         let _ = writeln!(
             out,
-            "{:>3}  {:<18} {:<12} {:<16} {:>12}{} {:>14}",
+            "{:>3}  {:<lw$} {:<tw$} {:<sw$} {:>12}{} {:>14}",
             r.position,
             r.label,
             r.type_name,

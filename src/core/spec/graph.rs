@@ -85,6 +85,9 @@ pub struct Node<'a> {
     pub kind: &'a LayerKind,
     /// The values read: 0 is the model's input, node `i` writes value `i + 1`.
     pub inputs: Vec<usize>,
+    /// The top-level layer (0-based, in the spec's `layers`) it was lowered from: where a
+    /// problem found in this node is placed in the pack's text.
+    pub top: usize,
 }
 
 /// A model's forward as leaf layers in the order they run.
@@ -607,7 +610,8 @@ fn in_sequential(kind: &LayerKind) -> bool {
         | LayerKind::Sum { .. }
         | LayerKind::Transpose { .. }
         | LayerKind::Permute { .. }
-        | LayerKind::Select { .. } => false,
+        | LayerKind::Select { .. }
+        | LayerKind::MultiheadAttention { .. } => false,
         LayerKind::Conv2d { .. }
         | LayerKind::Conv1d { .. }
         | LayerKind::ConvTranspose2d { .. }
@@ -639,6 +643,8 @@ fn in_sequential(kind: &LayerKind) -> bool {
         | LayerKind::RNN { .. }
         | LayerKind::LSTM { .. }
         | LayerKind::GRU { .. }
+        | LayerKind::TransformerEncoderLayer { .. }
+        | LayerKind::TransformerEncoder { .. }
         | LayerKind::Identity
         | LayerKind::Sequential(_)
         | LayerKind::Module(_) => true,
@@ -697,6 +703,7 @@ pub fn lower(spec: &ModelSpec) -> Result<Graph<'_>, SpecError> {
         spec,
         classes,
         nodes: Vec::new(),
+        top: 0,
     };
     let output = g.forward(&spec.layers, 0, "", &spec.class_name, spec.modules.len())?;
     let graph = Graph {
@@ -729,6 +736,8 @@ struct Lowering<'a> {
     spec: &'a ModelSpec,
     classes: HashMap<&'a str, usize>,
     nodes: Vec<Node<'a>>,
+    /// The top-level layer being lowered.
+    top: usize,
 }
 
 impl<'a> Lowering<'a> {
@@ -773,6 +782,9 @@ impl<'a> Lowering<'a> {
         let mut current: &'a str = "x";
         for (i, l) in layers.iter().enumerate() {
             let position = i + 1;
+            if prefix.is_empty() {
+                self.top = i;
+            }
             let from: Vec<&'a str> = match &l.from {
                 Some(Inputs(v)) => v.iter().map(String::as_str).collect(),
                 None => vec![current],
@@ -909,6 +921,7 @@ impl<'a> Lowering<'a> {
                     path: None,
                     kind,
                     inputs,
+                    top: self.top,
                 })
             }
             _ => {
@@ -918,6 +931,7 @@ impl<'a> Lowering<'a> {
                     path,
                     kind,
                     inputs,
+                    top: self.top,
                 })
             }
         }
@@ -987,6 +1001,7 @@ pub fn lower_or_chain(spec: &ModelSpec) -> Graph<'_> {
                 path: l.name.clone(),
                 kind: &l.layer,
                 inputs: vec![i],
+                top: i,
             })
             .collect(),
         output: spec.layers.len(),
