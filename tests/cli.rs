@@ -294,3 +294,20 @@ fn a_shape_error_inside_a_block_is_placed_at_the_block() {
     );
     assert!(err.contains("layer1.conv1"), "{err}");
 }
+
+#[test]
+fn import_refuses_an_input_the_class_cannot_take() {
+    // conv_gru.py's first layer is nn.Conv1d(in_channels=8, ...): by hand, 4 channels cannot
+    // feed it, 8 can.
+    let file = "tests/fixtures/pytorch/conv_gru.py";
+    let (code, out, err) = mltutor(&["--lang", "en", "import", file, "--input", "4x100"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.contains("4x100") && err.contains("8 input channels"),
+        "{err}"
+    );
+    let (code, out, _) = mltutor(&["--lang", "en", "import", file, "--input", "8x100"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("input: [8, 100]"), "{out}");
+}

@@ -215,6 +215,23 @@ fn split_top(s: &str) -> Vec<String> {
 pub fn run(a: ImportArgs, lang: Lang) -> ExitCode {
     match read_source(&a.file, a.class.as_deref(), a.input.as_deref(), lang) {
         Ok(spec) => {
+            // A spec that does not run on its own input would only fail later, in `check`:
+            // said now, with the shapes (a limit on memory is not this command's concern).
+            let input = crate::core::shape::Shape(spec.input.clone());
+            if let Err(why @ crate::core::plan::PlanError::Mismatch(_)) =
+                crate::core::plan::plan(&spec, &input, 1, u64::MAX)
+            {
+                error(
+                    lang,
+                    &tr!(
+                        lang,
+                        "cli-import-does-not-run",
+                        input = input.to_string(),
+                        why = why.render(lang)
+                    ),
+                );
+                return ExitCode::from(1);
+            }
             print!("{}", spec_ron(&spec));
             ExitCode::SUCCESS
         }

@@ -44,3 +44,5 @@ cli-bench-profile-title = per training step, batch { $batch } ({ $model }):
 cli-bench-run = run { $run }: { $rate } samples/s
 cli-bench-model-on = model { $model } on { $device }
 cli-import-note = note: { $note }
+cli-import-does-not-run = the class does not run on the input { $input }: { $why }
+    Give the shape of one sample with --input.

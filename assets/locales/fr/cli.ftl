@@ -44,3 +44,5 @@ cli-bench-profile-title = par étape d'entraînement, lot de { $batch } ({ $mode
 cli-bench-run = essai { $run } : { $rate } éch./s
 cli-bench-model-on = modèle { $model } sur { $device }
 cli-import-note = remarque : { $note }
+cli-import-does-not-run = la classe ne tourne pas sur l’entrée { $input } : { $why }
+    Donnez la forme d’un échantillon avec --input.
