@@ -468,3 +468,66 @@ fn recurrent_layers() {
         );
     }
 }
+
+/// Final states (`h[-2]`, `h[-1]` of a two-layer bidirectional LSTM with a projection, the
+/// `torch.cat((h[-2], h[-1]), dim=1)` of a bidirectional GRU, `h.squeeze(0)` of a ReLU RNN,
+/// an LSTM's `c_n`) against finite differences: every weight that reaches them moves.
+#[test]
+fn recurrent_final_states_and_arguments() {
+    check(
+        r#"(id: "lstm_h", input: [4, 3], layers: [
+            (name: "r", layer: LSTM(input_size: 3, hidden_size: 3, num_layers: 2, batch_first: true, bidirectional: true, proj_size: 2, returns: "h_n"), to: "h"),
+            (layer: FinalState(index: -2), from: "h", to: "a"),
+            (layer: FinalState(index: -1), from: "h", to: "b"),
+            (layer: Cat(dim: 1), from: ["a", "b"], to: "x"),
+            (name: "fc", layer: Linear(in: 4, out: 2)),
+        ])"#,
+        true,
+    );
+    check(
+        r#"(id: "gru_cat", input: [4, 3], layers: [
+            (name: "r", layer: GRU(input_size: 3, hidden_size: 2, batch_first: true, bidirectional: true, returns: "h_n"), to: "h"),
+            (layer: FinalState(index: -2), from: "h", to: "a"),
+            (layer: FinalState(index: -1), from: "h", to: "b"),
+            (layer: Cat(dim: 1), from: ["a", "b"], to: "x"),
+            (name: "fc", layer: Linear(in: 4, out: 2)),
+        ])"#,
+        true,
+    );
+    check(
+        r#"(id: "rnn_relu", input: [4, 3], layers: [
+            (name: "r", layer: RNN(input_size: 3, hidden_size: 3, nonlinearity: "relu", batch_first: true, returns: "h_n"), to: "h"),
+            (layer: FinalStateSqueeze, from: "h", to: "x"),
+            (name: "fc", layer: Linear(in: 3, out: 2)),
+        ])"#,
+        true,
+    );
+    check(
+        r#"(id: "lstm_c", input: [3, 2], layers: [
+            (name: "r", layer: LSTM(input_size: 2, hidden_size: 3, batch_first: true, returns: "c_n"), to: "c"),
+            (layer: FinalState(index: 0), from: "c", to: "x"),
+            (name: "fc", layer: Linear(in: 3, out: 2)),
+        ])"#,
+        true,
+    );
+}
+
+/// Self-attention, the encoder layer (post-norm with ReLU, pre-norm with GELU and no bias,
+/// batch first or not) and a two-layer encoder against finite differences, dropout off.
+#[test]
+fn attention_layers() {
+    for layer in [
+        "MultiheadAttention(embed_dim: 4, num_heads: 2)",
+        "MultiheadAttention(embed_dim: 4, num_heads: 1, bias: false, batch_first: true)",
+        "TransformerEncoderLayer(d_model: 4, nhead: 2, dim_feedforward: 6, dropout: 0.0)",
+        r#"TransformerEncoderLayer(d_model: 4, nhead: 2, dim_feedforward: 5, dropout: 0.0, activation: "gelu", batch_first: true, norm_first: true, bias: false)"#,
+        "TransformerEncoder(layer: (d_model: 4, nhead: 2, dim_feedforward: 3, dropout: 0.0, batch_first: true), num_layers: 2)",
+    ] {
+        check(
+            &format!(
+                r#"(id: "attention", input: [3, 4], layers: [(name: "a", layer: {layer}), (layer: Mean(dim: 1)), (name: "fc", layer: Linear(in: 4, out: 2))])"#
+            ),
+            true,
+        );
+    }
+}

@@ -291,3 +291,99 @@ fn a_run_that_blows_up_says_to_lower_the_learning_rate() {
     );
     assert_eq!(s.lab.runs[0].error.as_deref(), Some(status.as_str()));
 }
+
+/// The lab of a model that reads token ids or a sequence: it says what the data is and
+/// what tells the classes apart, names the noise after the data, and starts with AdamW
+/// at 0.003 (SGD at 0.05 stays near chance on these runs: `InputFamily::usual_optimizer`).
+#[test]
+fn the_lab_of_a_sequence_model_speaks_of_its_data() {
+    use mltutor::tui::lab::LabState;
+    let lstm = mltutor::core::spec::parse_model(
+        r#"(id: "lstm", input: [50], layers: [
+            (name: "embedding", layer: Embedding(num_embeddings: 1000, embedding_dim: 32)),
+            (name: "lstm", layer: LSTM(input_size: 32, hidden_size: 64, batch_first: true), to: "out"),
+            (layer: Select(dim: 1, index: -1)),
+            (name: "fc", layer: Linear(in: 64, out: 2), inline: true)])"#,
+    )
+    .unwrap();
+    let gru = mltutor::core::spec::parse_model(
+        r#"(id: "convgru", input: [8, 100], layers: [
+            (name: "conv", layer: Conv1d(in: 8, out: 16, kernel: 3, padding: 1)),
+            (layer: ReLU, inline: true),
+            (layer: Transpose(dim0: 1, dim1: 2)),
+            (name: "gru", layer: GRU(input_size: 16, hidden_size: 32, batch_first: true), to: "out"),
+            (layer: Select(dim: 1, index: -1)),
+            (name: "fc", layer: Linear(in: 32, out: 4), inline: true)])"#,
+    )
+    .unwrap();
+    let lab_of = |model: &mltutor::core::spec::ModelSpec, lang: Lang| {
+        let mut pack = mltutor::core::pack::builtin_pack("en");
+        pack.models = vec![model.clone()];
+        let mut lab = LabState {
+            lang,
+            ..LabState::default()
+        };
+        lab.prepare(None, &pack);
+        lab
+    };
+    let noise = FIELDS.iter().position(|f| *f == Field::PixelNoise).unwrap();
+    let at = |f: Field| FIELDS.iter().position(|g| *g == f).unwrap();
+
+    let lab = lab_of(&lstm, Lang::en());
+    assert_eq!(
+        lab.data_lines(usize::MAX),
+        vec![
+            "data: 50 ids among 1,000",
+            "classes: 2 token pairs"
+        ]
+    );
+    assert_eq!(lab.field_label(Field::PixelNoise), "token swaps");
+    assert_eq!(lab.field_label(Field::LabelNoise), "label noise");
+    assert_eq!(lab.texts[at(Field::Optimizer)], "adamw");
+    assert_eq!(lab.texts[at(Field::Lr)], "0.003");
+    // A wrong value is refused under the name the student sees.
+    let mut bad = lab.clone();
+    bad.texts[noise] = "7".into();
+    let e = bad.parsed().unwrap_err();
+    assert_eq!(
+        e.render_for(Lang::en(), bad.family.as_ref()),
+        "token swaps must be a number from 0 to 5"
+    );
+    bad.revalidate();
+    assert_eq!(
+        bad.error.as_deref(),
+        Some("token swaps must be a number from 0 to 5")
+    );
+
+    let lab = lab_of(&gru, Lang::en());
+    assert_eq!(
+        lab.data_lines(usize::MAX),
+        vec![
+            "data: 8 channels, 100 steps",
+            "classes: burst, step, spike, ramp"
+        ]
+    );
+    assert_eq!(lab.field_label(Field::PixelNoise), "noise");
+    // Where the names would wrap in a small pane, their number.
+    assert_eq!(lab.data_lines(28)[1], "classes: 4 motifs");
+    let fr = lab_of(&gru, Lang::fr());
+    assert_eq!(
+        fr.data_lines(usize::MAX),
+        vec![
+            "données\u{a0}: 8 canaux, 100 pas",
+            "classes\u{a0}: salve, marche, pic, rampe"
+        ]
+    );
+    assert_eq!(fr.texts[at(Field::Lr)], "0,003");
+    let fr = lab_of(&lstm, Lang::fr());
+    assert_eq!(fr.field_label(Field::PixelNoise), "substitutions");
+    assert_eq!(fr.data_lines(usize::MAX)[0], "données\u{a0}: 50 ids parmi 1\u{202f}000");
+
+    // The exam's CNN: images, as before (no data line, pixel noise, SGD).
+    let pack = mltutor::core::pack::builtin_pack("en");
+    let mut lab = LabState::default();
+    lab.prepare(None, &pack);
+    assert!(lab.data_lines(usize::MAX).is_empty());
+    assert_eq!(lab.field_label(Field::PixelNoise), "pixel noise");
+    assert_eq!(lab.texts[at(Field::Optimizer)], "sgd");
+}

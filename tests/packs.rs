@@ -349,3 +349,333 @@ fn a_pack_sets_its_memory_limit_within_the_ceiling() {
         other => panic!("{other:?}"),
     }
 }
+
+/// The course pack's models come from the PyTorch files in `questions/models/`. Figures
+/// from PyTorch 2.x (`/tmp/torch-ref`): `sum(p.numel() for p in net.parameters())`,
+/// `sum(b.numel() for b in net.buffers())` and forward hooks' output shapes, with the
+/// inputs the pack gives (LeNet 1x28x28, ResNet 3x32x32, 50 tokens, 8x20); also by hand
+/// in each question's correction.
+#[test]
+fn the_course_pack_reads_its_models_from_python_files_as_pytorch_counts_them() {
+    use mltutor::core::shape::Shape;
+    for p in [
+        "questions/course-models.en.ron",
+        "questions/course-models.fr.ron",
+    ] {
+        let pack = load_pack(Path::new(p), BUDGET, &mltutor::engine::CandleRunner)
+            .unwrap_or_else(|e| panic!("{}", e.render(p)));
+        let facts = mltutor::engine::facts(&pack, BUDGET);
+        let summary = |id: &str| facts.models[id].1.clone();
+        // (model, parameters, buffers, final output of one sample)
+        for (id, params, buffers, out) in [
+            ("lenet", 44_426, 0, vec![10]),
+            ("resnet", 9_978, 165, vec![10]),
+            ("lstm", 57_218, 0, vec![2]),
+            ("convgru", 5_332, 0, vec![4]),
+        ] {
+            let s = summary(id);
+            assert_eq!(s.total_params(), params, "{p} {id}");
+            assert_eq!(s.buffers(), buffers, "{p} {id}");
+            assert_eq!(s.output().dims()[1..], out[..], "{p} {id}");
+        }
+        // Per layer and after a layer, as PyTorch's hooks give them.
+        let row = |id: &str, label: &str| {
+            summary(id)
+                .rows
+                .iter()
+                .find(|r| r.label == label)
+                .unwrap_or_else(|| panic!("{id} {label}"))
+                .clone()
+        };
+        for (id, label, params, shape) in [
+            ("lenet", "conv1", 156, vec![6, 24, 24]),
+            ("lenet", "conv2", 2_416, vec![16, 8, 8]),
+            ("lenet", "fc1", 30_840, vec![120]),
+            ("resnet", "layer1.conv1", 2_304, vec![16, 32, 32]),
+            ("resnet", "avgpool", 0, vec![16, 1, 1]),
+            ("lstm", "embedding", 32_000, vec![50, 32]),
+            ("lstm", "lstm", 25_088, vec![50, 64]),
+            ("convgru", "conv", 400, vec![16, 20]),
+            ("convgru", "gru", 4_800, vec![20, 32]),
+        ] {
+            let r = row(id, label);
+            assert_eq!(r.counts.trainable, params, "{id} {label}");
+            assert_eq!(r.output, Shape([vec![1], shape].concat()), "{id} {label}");
+        }
+        // The class name is the file's, the id the pack's.
+        assert_eq!(pack.model("resnet").unwrap().class_name, "SmallResNet");
+    }
+}
+
+/// A temporary pack folder holding `pack` and the Python files `files` (path, text).
+fn pack_folder(pack: &str, files: &[(&str, &str)]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let p = dir.path().join("pack.ron");
+    std::fs::write(&p, pack).unwrap();
+    (dir, p)
+}
+
+fn sourced_pack(entry: &str) -> String {
+    format!(
+        "(\n    version: 1,\n    meta: (id: \"s\", title: \"S\", language: \"en\"),\n    models: [\n        {entry},\n    ],\n    questions: [(id: \"q\", statement: \"How many?\", kind: Computed(model: \"m\", ask: ParameterCount()))],\n)\n"
+    )
+}
+
+const TINY_PY: &str = "import torch.nn as nn\n\nclass Tiny(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 3)\n\n    def forward(self, x):\n        return self.fc(x)\n";
+
+#[test]
+fn a_source_path_leaving_the_pack_folder_is_refused() {
+    for source in ["../tiny.py", "models/../../tiny.py", "/etc/tiny.py"] {
+        let text = sourced_pack(&format!("(id: \"m\", source: \"{source}\")"));
+        let (_dir, p) = pack_folder(&text, &[("models/tiny.py", TINY_PY)]);
+        match load_pack(&p, BUDGET, &mltutor::engine::CandleRunner) {
+            Err(e @ PackError::Invalid(_)) => {
+                let shown = e.render("pack.ron");
+                // Placed at the source's value: line 5, `(id: "m", source: ` ends at column 26.
+                assert!(shown.starts_with("pack.ron:5:27: model `m`:"), "{shown}");
+                assert!(shown.contains("stays inside it"), "{shown}");
+            }
+            other => panic!("{source}: {other:?}"),
+        }
+    }
+    // Inside the folder, `..` that stays in it included: read and counted (4·3 + 3 = 15).
+    let text = sourced_pack("(id: \"m\", source: \"models/../models/tiny.py\")");
+    let (_dir, p) = pack_folder(&text, &[("models/tiny.py", TINY_PY)]);
+    let pack = load_pack(&p, BUDGET, &mltutor::engine::CandleRunner).unwrap();
+    let facts = mltutor::engine::facts(&pack, BUDGET);
+    assert_eq!(facts.models["m"].1.total_params(), 15);
+}
+
+#[test]
+fn an_error_inside_the_python_file_is_reported_at_its_place_and_at_the_entry() {
+    let bad = TINY_PY.replace(
+        "        return self.fc(x)\n",
+        "        for i in range(3):\n            x = self.fc(x)\n        return x\n",
+    );
+    let text = sourced_pack("(id: \"m\", source: \"models/tiny.py\", class: \"Tiny\")");
+    let (_dir, p) = pack_folder(&text, &[("models/tiny.py", &bad)]);
+    let e = load_pack(&p, BUDGET, &mltutor::engine::CandleRunner).unwrap_err();
+    let shown = e.render("pack.ron");
+    // The file's place (line 9, the `for`, column 9) with its line and caret, then the
+    // pack entry's own line.
+    assert!(shown.starts_with("pack.ron:5:27: model `m`:"), "{shown}");
+    assert!(shown.contains("models/tiny.py:9:9:"), "{shown}");
+    assert!(shown.contains("for i in range(3):\n"), "{shown}");
+    assert!(shown.contains("        ^"), "{shown}");
+    assert!(shown.contains("source: \"models/tiny.py\""), "{shown}");
+    // French too.
+    let fr = e.render_in("pack.ron", mltutor::core::i18n::Lang::fr());
+    assert!(fr.contains("models/tiny.py:9:9:"), "{fr}");
+    assert!(fr.contains("ne peut pas être importé"), "{fr}");
+}
+
+#[test]
+fn missing_files_folders_and_mixed_entries_are_named() {
+    let entry = |e: &str| sourced_pack(e);
+    let shown = |text: &str| {
+        let (_dir, p) = pack_folder(text, &[("models/tiny.py", TINY_PY)]);
+        match load_pack(&p, BUDGET, &mltutor::engine::CandleRunner) {
+            Err(e) => e.render("pack.ron"),
+            Ok(_) => panic!("loaded: {text}"),
+        }
+    };
+    // A missing file: the path looked for.
+    let s = shown(&entry("(id: \"m\", source: \"models/lenet.py\")"));
+    assert!(
+        s.contains("cannot read") && s.contains("models/lenet.py"),
+        "{s}"
+    );
+    // A folder is not a file.
+    let s = shown(&entry("(id: \"m\", source: \"models\")"));
+    assert!(s.contains("not a regular file"), "{s}");
+    // A class the file does not have: its classes listed.
+    let s = shown(&entry(
+        "(id: \"m\", source: \"models/tiny.py\", class: \"Big\")",
+    ));
+    assert!(s.contains("Tiny"), "{s}");
+    // `layers` beside `source`: one or the other, said at the field.
+    let s = shown(&entry(
+        "(id: \"m\", source: \"models/tiny.py\", layers: [])",
+    ));
+    assert!(s.starts_with("pack.ron:5:"), "{s}");
+    assert!(s.contains("takes its `layers` from the file"), "{s}");
+    // A written model without layers.
+    let s = shown(&entry("(id: \"m\", input: [4])"));
+    assert!(s.contains("has no `layers`"), "{s}");
+    // A misspelt field still gets its did-you-mean, `source` among the names.
+    let s = shown(&entry("(id: \"m\", sorce: \"models/tiny.py\")"));
+    assert!(s.contains("did you mean `source`"), "{s}");
+}
+
+#[test]
+fn a_pack_read_from_text_alone_refuses_a_source() {
+    let text = sourced_pack("(id: \"m\", source: \"models/tiny.py\")");
+    match parse_pack(&text) {
+        Err(PackError::Invalid(v)) => {
+            assert_eq!(v.len(), 1, "{v:?}");
+            assert!(
+                v[0].problem.to_string().contains("not read from a folder"),
+                "{v:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn french_and_english_course_packs_agree() {
+    let load = |p: &str| load_pack(Path::new(p), BUDGET, &mltutor::engine::CandleRunner).unwrap();
+    let (en, fr) = (
+        load("questions/course-models.en.ron"),
+        load("questions/course-models.fr.ron"),
+    );
+    let kinds = |p: &mltutor::core::pack::Pack| {
+        p.questions
+            .iter()
+            .map(|q| {
+                (
+                    q.id.clone(),
+                    q.number.clone(),
+                    std::mem::discriminant(&q.kind),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(kinds(&en), kinds(&fr));
+    assert_eq!(en.models, fr.models);
+    for (a, b) in en.questions.iter().zip(&fr.questions) {
+        if let (
+            mltutor::core::pack::Kind::Computed {
+                model: ma,
+                ask: aa,
+                expected: ea,
+            },
+            mltutor::core::pack::Kind::Computed {
+                model: mb,
+                ask: ab,
+                expected: eb,
+            },
+        ) = (&a.kind, &b.kind)
+        {
+            assert_eq!((ma, aa, ea), (mb, ab, eb), "{}", a.id);
+        }
+    }
+}
+
+fn mltutor_bin(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mltutor"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn commands_take_a_python_file_or_a_pack_with_sourced_models() {
+    // `--pack FILE.py --model CLASS --input SHAPE`: the class imported.
+    let (code, out, err) = mltutor_bin(&[
+        "--lang",
+        "en",
+        "inspect",
+        "--pack",
+        "questions/models/lenet.py",
+        "--model",
+        "LeNet",
+        "--input",
+        "1x28x28",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("44,426"), "{out}");
+    // A pack whose models come from .py files, through `inspect`, `answers`, `check`.
+    let (code, out, err) = mltutor_bin(&[
+        "--lang",
+        "en",
+        "inspect",
+        "--pack",
+        "questions/course-models.en.ron",
+        "--model",
+        "lstm",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("57,218"), "{out}");
+    let (code, out, err) = mltutor_bin(&[
+        "--lang",
+        "en",
+        "answers",
+        "--pack",
+        "questions/course-models.en.ron",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("5,332") && out.contains("50x64"), "{out}");
+    let (code, _, err) = mltutor_bin(&["--lang", "en", "check", "questions/course-models.fr.ron"]);
+    assert_eq!(code, 0, "{err}");
+    // Without an input, a convolutional class cannot be sized: said, exit 2.
+    let (code, _, err) = mltutor_bin(&[
+        "--lang",
+        "en",
+        "train",
+        "--pack",
+        "questions/models/lenet.py",
+        "--epochs",
+        "1",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("lenet.py:"), "{err}");
+    // `--input` for train means a .py model's input; a pack's model has its own.
+    let (code, _, err) = mltutor_bin(&[
+        "--lang",
+        "en",
+        "train",
+        "--pack",
+        "questions/course-models.en.ron",
+        "--model",
+        "lenet",
+        "--input",
+        "1x28x28",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains(".py"), "{err}");
+}
+
+#[test]
+fn placeholders_reach_a_sourced_models_input() {
+    // The input side is drawn per student; the file is read as it is. LeNet's fc1 needs
+    // 16x4x4, which 28 and 29 both give (the poolings round down); 32 would not.
+    let text = "(\n    version: 1,\n    meta: (id: \"v\", title: \"V\", language: \"en\"),\n    variables: {\"n\": Choice([28, 29])},\n    models: [(id: \"lenet\", source: \"models/lenet.py\", input: [1, {n}, {n}])],\n    questions: [(id: \"q\", statement: \"Shape?\", kind: Computed(model: \"lenet\", ask: InputShape, expected: Shape(\"1x{n}x{n}\")))],\n)\n";
+    let lenet = std::fs::read_to_string("questions/models/lenet.py").unwrap();
+    let (dir, p) = pack_folder(text, &[("models/lenet.py", &lenet)]);
+    let mut sides = std::collections::BTreeSet::new();
+    for n in 0..8 {
+        let (pack, drawn, _) = mltutor::core::check::load_text_variant_in(
+            text,
+            Some(dir.path()),
+            None,
+            &mltutor::engine::CandleRunner,
+            Some(n),
+        )
+        .unwrap();
+        let side = drawn.unwrap().values["n"] as usize;
+        assert_eq!(pack.model("lenet").unwrap().input, vec![1, side, side]);
+        sides.insert(side);
+    }
+    assert_eq!(sides.len(), 2);
+    // Every sampled variant loads, as `check` samples them.
+    assert!(mltutor::core::check::sample_variants_in(
+        text,
+        Some(dir.path()),
+        None,
+        &mltutor::engine::CandleRunner,
+        &mltutor::core::check::sampled_variants(),
+    )
+    .is_empty());
+    let _ = p;
+}

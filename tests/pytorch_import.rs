@@ -221,13 +221,85 @@ fn sequence_models_as_tutorials_write_them() {
     }
 }
 
+/// A one-layer Transformer encoder text classifier as tutorials write it (the encoder layer
+/// in a local variable of `__init__`). PyTorch 2.15 + torchinfo 1.8 on a 2x50 batch of ids
+/// gave 97,602 parameters, a 2x2 output and 161,924 mult-adds: embedding 1000·64 = 64,000;
+/// encoder 4·64² + 4·64 = 16,640 (attention) + 64·128+128 + 128·64+64 + 4·64 = 33,472;
+/// fc 130. Batch 1: 64,000 + (33,472 − 16,640) + 130 = 80,962 mult-adds (torchinfo counts
+/// none for the attention).
 #[test]
-fn a_final_state_read_is_refused_with_the_way_out() {
+fn a_transformer_encoder_classifier_as_tutorials_write_it() {
+    let (code, out, err) = mltutor(&[
+        "--lang",
+        "en",
+        "inspect",
+        "--pytorch",
+        "tests/fixtures/pytorch/transformer.py",
+        "--input",
+        "50",
+        "--code",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    for figure in [
+        "64,000",
+        "33,472",
+        "97,602",
+        "80,962",
+        "1x50x64",
+        "1x2",
+        "nn.TransformerEncoder(nn.TransformerEncoderLayer(d_model=64, nhead=4, dim_feedforward=128, batch_first=True), num_layers=1)",
+    ] {
+        assert!(out.contains(figure), "{figure} missing:\n{out}");
+    }
+}
+
+/// Final states as courses read them. Figures from PyTorch 2.15 and torchinfo (batch 1):
+/// `lstm_hidden.py` (2-layer LSTM, `_, (h, _) = self.lstm(x)`, `self.fc(h[-1])`): h_n is
+/// (2, 1, 64); embedding 32,000, LSTM 4·64·(32+64) + 8·64 = 25,088 plus 4·64·(64+64) + 8·64
+/// = 33,280: 58,368; fc 130; 90,498 in all; mult-adds 32,000 + 50·58,368 + 130 = 2,950,530.
+/// `bigru_cat.py` (bidirectional GRU, `torch.cat((h[-2], h[-1]), dim=1)`): h_n is (2, 1, 16);
+/// GRU 2·(3·16·(8+16) + 6·16) = 2,496, fc 32·3+3 = 99: 2,595; mult-adds 10·2,496 + 99 = 25,059.
+#[test]
+fn final_states_are_read_as_pytorch_reads_them() {
+    let run = |file: &str, input: &str| {
+        let (code, out, err) = mltutor(&[
+            "--lang",
+            "en",
+            "inspect",
+            "--pytorch",
+            file,
+            "--input",
+            input,
+            "--code",
+        ]);
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let out = run("tests/fixtures/pytorch/lstm_hidden.py", "50");
+    for figure in ["58,368", "90,498", "2,950,530", "2x1x64", "1x64", "1x2"] {
+        assert!(out.contains(figure), "{figure} missing:\n{out}");
+    }
+    assert!(out.contains("_, (h, _) = self.lstm(x)"), "{out}");
+    assert!(out.contains("dropout=0.2"), "{out}");
+    let out = run("tests/fixtures/pytorch/bigru_cat.py", "10x8");
+    for figure in ["2,496", "2,595", "25,059", "2x1x16", "1x32", "1x3"] {
+        assert!(out.contains(figure), "{figure} missing:\n{out}");
+    }
+    assert!(
+        out.contains("_, h = self.gru(x)\n        h = torch.cat([h[-2], h[-1]], dim=1)\n"),
+        "{out}"
+    );
+}
+
+/// What is still not followed is refused with its place: two results of one recurrent
+/// layer read (`out` and `h`), a final state without `batch_first=True`.
+#[test]
+fn a_final_state_read_not_followed_is_refused_with_its_place() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("h.py");
     let src = std::fs::read_to_string("tests/fixtures/pytorch/lstm_text.py")
         .unwrap()
-        .replace("self.fc(out[:, -1, :])", "self.fc(h[-1])");
+        .replace("self.fc(out[:, -1, :])", "self.fc(out[:, -1, :] + h[-1])");
     std::fs::write(&file, src).unwrap();
     let (code, _, err) = mltutor(&[
         "--lang",
@@ -239,7 +311,21 @@ fn a_final_state_read_is_refused_with_the_way_out() {
         "50",
     ]);
     assert_eq!(code, 1, "{err}");
-    // Line 15: `        return self.fc(h[-1])`, `h` at column 24.
-    assert!(err.contains("h.py:15:24:"), "{err}");
-    assert!(err.contains("out[:, -1]"), "{err}");
+    // Line 15: `        return self.fc(out[:, -1, :] + h[-1])`, `h` at column 40.
+    assert!(err.contains("h.py:15:40:"), "{err}");
+    let src = std::fs::read_to_string("tests/fixtures/pytorch/lstm_hidden.py")
+        .unwrap()
+        .replace(", batch_first=True", "");
+    std::fs::write(&file, src).unwrap();
+    let (code, _, err) = mltutor(&[
+        "--lang",
+        "en",
+        "inspect",
+        "--pytorch",
+        file.to_str().unwrap(),
+        "--input",
+        "50",
+    ]);
+    assert_ne!(code, 0, "{err}");
+    assert!(err.contains("batch_first=True"), "{err}");
 }

@@ -34,7 +34,12 @@ pub fn run(files: &[PathBuf], lang: Lang, flag_mib: Option<u64>) -> ExitCode {
                 // Variant 0 drawn but broken: every sampled variant is listed, 0 with them.
                 let drawn = crate::core::check::read_pack_text(f).is_ok_and(|text| {
                     crate::core::pack::has_variants(&text)
-                        && crate::core::pack::parse_pack_variant(&text, Some(0)).is_ok()
+                        && crate::core::pack::parse_pack_variant_in(
+                            &text,
+                            Some(crate::core::check::folder_of(f)),
+                            Some(0),
+                        )
+                        .is_ok()
                 });
                 if drawn {
                     sample(f, &name, flag, lang);
@@ -74,8 +79,13 @@ fn sample(
         }
     };
     let numbers = crate::core::check::sampled_variants();
-    let bad =
-        crate::core::check::sample_variants(&text, limit, &crate::engine::CandleRunner, &numbers);
+    let bad = crate::core::check::sample_variants_in(
+        &text,
+        Some(crate::core::check::folder_of(path)),
+        limit,
+        &crate::engine::CandleRunner,
+        &numbers,
+    );
     let file = crate::core::pack::terminal_safe(name).into_owned();
     for b in &bad {
         let values = b

@@ -35,7 +35,7 @@ pub struct GradeArgs {
 pub(crate) struct Regrader {
     given: Option<(Pack, Facts)>,
     /// The text of `--pack`, to draw the variant each report records.
-    given_text: Option<String>,
+    given_text: Option<(String, std::path::PathBuf)>,
     /// The other variants of `--pack` reports were taken on, loaded once each.
     variants: HashMap<u64, (Pack, Facts)>,
     /// Variants of `--pack` that do not load, and why.
@@ -64,9 +64,9 @@ impl Regrader {
             }
         };
         let given_text = match (pack, &given) {
-            (Some(p), Some((g, _))) if g.variant.is_some() => {
-                crate::core::check::read_pack_text(p).ok()
-            }
+            (Some(p), Some((g, _))) if g.variant.is_some() => crate::core::check::read_pack_text(p)
+                .ok()
+                .map(|t| (t, crate::core::check::folder_of(p).to_path_buf())),
             _ => None,
         };
         let grades = match grades {
@@ -99,10 +99,11 @@ impl Regrader {
             .is_some_and(|(g, _)| g.variant.is_some_and(|v| v != wanted));
         if other_variant {
             if !self.variants.contains_key(&wanted) && !self.variant_errors.contains_key(&wanted) {
-                if let Some(text) = &self.given_text {
+                if let Some((text, dir)) = &self.given_text {
                     let limit = crate::core::pack::MemoryLimit::given(self.budget);
-                    match crate::core::check::load_text_variant(
+                    match crate::core::check::load_text_variant_in(
                         text,
+                        Some(dir),
                         Some(limit),
                         &crate::engine::CandleRunner,
                         Some(wanted),

@@ -14,9 +14,6 @@ use std::process::ExitCode;
 pub struct InspectArgs {
     #[command(flatten)]
     pub which: ModelArgs,
-    /// Shape of one sample, e.g. 3x40x40 or "(3, 40, 40)" (default: the model's own).
-    #[arg(long, value_name = "SHAPE")]
-    pub input: Option<String>,
     /// Samples per batch for the forward pass.
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub batch: usize,
@@ -34,12 +31,17 @@ pub struct InspectArgs {
 pub fn run(a: InspectArgs, lang: Lang, flag_mib: Option<u64>) -> ExitCode {
     let resolved = match &a.pytorch {
         Some(file) => {
-            match super::import::read_source(file, a.class.as_deref(), a.input.as_deref(), lang) {
+            match super::import::read_source(
+                file,
+                a.class.as_deref(),
+                a.which.input.as_deref(),
+                lang,
+            ) {
                 Ok(spec) => Ok((spec, crate::core::pack::MemoryLimit::choose(flag_mib, None))),
                 Err(code) => return code,
             }
         }
-        None => a.which.resolve_limited(flag_mib),
+        None => a.which.resolve_inspect(flag_mib),
     };
     let (spec, limit) = match resolved {
         Ok(s) => s,
@@ -48,7 +50,7 @@ pub fn run(a: InspectArgs, lang: Lang, flag_mib: Option<u64>) -> ExitCode {
             return ExitCode::from(USAGE);
         }
     };
-    let input: Option<Shape> = match a.input.as_deref().map(parse_shape) {
+    let input: Option<Shape> = match a.which.input.as_deref().map(parse_shape) {
         None => None,
         Some(Ok(s)) => Some(s),
         Some(Err(e)) => {

@@ -150,6 +150,10 @@ pub fn run(cli: Cli) -> ExitCode {
                 student: cli.student,
                 variant: cli.variant,
                 source: pack_source(cli.pack.as_deref(), lang),
+                source_dir: cli
+                    .pack
+                    .as_deref()
+                    .map(|p| crate::core::check::folder_of(p).to_path_buf()),
             };
             match crate::tui::run(opts) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -219,8 +223,9 @@ pub(crate) fn pack_or_builtin_variant(
             };
             crate::core::check::read_pack_text(p)
                 .and_then(|text| {
-                    crate::core::check::load_text_variant(
+                    crate::core::check::load_text_variant_in(
                         &text,
+                        Some(crate::core::check::folder_of(p)),
                         Some(limit),
                         &crate::engine::CandleRunner,
                         variant,

@@ -1,8 +1,9 @@
 //! Which model a command works on: `--pack FILE --model ID`, or the built-in ones.
 
 use crate::core::i18n::Lang;
+use crate::core::model_source::SourceError;
 use crate::core::pack::{
-    parse_pack, syntax_error, Issue, MemoryLimit, PackError, Problem, MAX_BUDGET_MIB,
+    parse_pack_in, syntax_error, Issue, MemoryLimit, PackError, Problem, MAX_BUDGET_MIB,
 };
 use crate::core::source_pos::{has_top_field, Step};
 use crate::core::spec::{builtin_models, parse_model, ModelSpec};
@@ -13,12 +14,18 @@ use std::path::{Path, PathBuf};
 /// Which model a command works on.
 #[derive(Debug, Args)]
 pub struct ModelArgs {
-    /// A pack or model-spec RON file; default: the exam's built-in models.
+    /// A pack or model-spec RON file, or a Python file (its nn.Module class is imported);
+    /// default: the exam's built-in models.
     #[arg(long, value_name = "FILE")]
     pub pack: Option<PathBuf>,
-    /// Which model of the file (default: the exam's CNN, or the file's first).
+    /// Which model of the file (default: the exam's CNN, or the file's first); for a .py
+    /// file, the class (needed when the file has several).
     #[arg(long, value_name = "ID")]
     pub model: Option<String>,
+    /// Shape of one sample, e.g. 3x40x40 or "(3, 40, 40)": the input of a model read from
+    /// a .py file (needed unless it starts with nn.Linear); inspect also runs any model on it.
+    #[arg(long, value_name = "SHAPE")]
+    pub input: Option<String>,
 }
 
 /// Why the model asked for could not be had.
@@ -37,6 +44,12 @@ pub enum ModelsError {
     Empty,
     /// No model has this id.
     NoSuchModel { id: String, available: Vec<String> },
+    /// `--input` that does not read as a shape.
+    BadInput(crate::core::shape::ShapeParseError),
+    /// `--input` for train or bench with a model that has its own input.
+    InputNeedsPy,
+    /// A Python file that could not be read or imported.
+    Source(SourceError),
 }
 
 impl ModelsError {
@@ -68,6 +81,11 @@ impl ModelsError {
                 id = id.as_str(),
                 available = available.join(", ")
             ),
+            ModelsError::BadInput(e) => format!("--input: {}", e.render(lang)),
+            ModelsError::InputNeedsPy => tr!(lang, "pack-models-py-input-needs-py"),
+            ModelsError::Source(e) => {
+                crate::core::pack::terminal_safe(&e.render(lang)).into_owned()
+            }
         }
     }
 }
@@ -94,6 +112,27 @@ impl ModelArgs {
         &self,
         flag_mib: Option<u64>,
     ) -> Result<(ModelSpec, MemoryLimit), ModelsError> {
+        if self.input.is_some() && !self.pack.as_deref().is_some_and(is_python) {
+            return Err(ModelsError::InputNeedsPy);
+        }
+        self.resolve_inspect(flag_mib)
+    }
+
+    /// [`ModelArgs::resolve_limited`] for `inspect`, which runs a pack's model on `--input`
+    /// itself: `--input` is only read here for a .py file.
+    pub fn resolve_inspect(
+        &self,
+        flag_mib: Option<u64>,
+    ) -> Result<(ModelSpec, MemoryLimit), ModelsError> {
+        if let Some(file) = self.pack.as_deref().filter(|p| is_python(p)) {
+            let input = match self.input.as_deref().map(crate::core::shape::parse_shape) {
+                None => None,
+                Some(Ok(s)) => Some(s.0),
+                Some(Err(e)) => return Err(ModelsError::BadInput(e)),
+            };
+            let spec = read_python(file, self.model.as_deref(), input)?;
+            return Ok((spec, MemoryLimit::choose(flag_mib, None)));
+        }
         let pack = self.pack.as_deref();
         let id = self.model.as_deref().or(if pack.is_none() {
             Some("exam_cnn")
@@ -104,6 +143,31 @@ impl ModelArgs {
         let limit = MemoryLimit::choose(flag_mib, pack_mib);
         Ok((pick_model(models, id)?, limit))
     }
+}
+
+/// Whether `path` names a Python file (`.py`): its model is imported.
+pub fn is_python(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("py"))
+}
+
+/// Class `class` of the Python file `file` (its only `nn.Module` class when `None`), for
+/// inputs of shape `input`.
+pub fn read_python(
+    file: &Path,
+    class: Option<&str>,
+    input: Option<Vec<usize>>,
+) -> Result<ModelSpec, ModelsError> {
+    let text = crate::core::model_source::read_py(file).map_err(ModelsError::Source)?;
+    crate::core::pysrc::model::import(&text, class, input)
+        .map(|i| i.spec)
+        .map_err(|error| {
+            ModelsError::Source(SourceError::Import {
+                source: file.display().to_string(),
+                error: Box::new(error),
+                text: std::sync::Arc::from(text.as_str()),
+            })
+        })
 }
 
 /// Models from a file (a pack or a model spec), or the built-in ones.
@@ -120,6 +184,9 @@ pub fn load_models_limited(
     let Some(p) = path else {
         return Ok((builtin_models(), None));
     };
+    if is_python(p) {
+        return Ok((vec![read_python(p, None, None)?], None));
+    }
     let text =
         crate::core::pack::read_text_file(p, crate::core::pack::MAX_PACK_BYTES).map_err(|e| {
             ModelsError::Read {
@@ -132,7 +199,7 @@ pub fn load_models_limited(
         error: Box::new(error),
     };
     if has_top_field(&text, &["version", "questions"]) {
-        let pack = parse_pack(&text).map_err(file)?;
+        let pack = parse_pack_in(&text, Some(crate::core::check::folder_of(p))).map_err(file)?;
         if let Some(mib) = pack.memory_budget_mib {
             if mib > MAX_BUDGET_MIB {
                 return Err(file(PackError::Invalid(vec![Issue::general(

@@ -3,8 +3,9 @@
 use super::models::ModelArgs;
 use super::{error, USAGE};
 use crate::core::i18n::Lang;
-use crate::engine::data::DataConfig;
+use crate::engine::data::{output_classes, DataConfig, InputFamily};
 use crate::engine::train::{TrainConfig, TrainEvent};
+use crate::engine::OptimizerKind;
 use crate::tr;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -22,11 +23,13 @@ pub struct TrainArgs {
     pub epochs: usize,
     #[arg(long, default_value_t = 64, value_name = "N")]
     pub batch: usize,
-    /// The learning rate; by default the optimizer's usual one (sgd 0.05, adamw 0.001).
+    /// The learning rate; by default the optimizer's usual one (sgd 0.05, adamw 0.001;
+    /// 0.003 for adamw on sequences and token ids).
     #[arg(long, value_name = "X")]
     pub lr: Option<f64>,
-    #[arg(long, default_value = "sgd", value_name = "sgd|adamw")]
-    pub optimizer: crate::engine::OptimizerKind,
+    /// By default sgd, or adamw for a model that reads sequences or token ids.
+    #[arg(long, value_name = "sgd|adamw")]
+    pub optimizer: Option<crate::engine::OptimizerKind>,
     /// SGD momentum.
     #[arg(long, default_value_t = 0.9, value_name = "X")]
     pub momentum: f64,
@@ -34,8 +37,15 @@ pub struct TrainArgs {
     pub train_size: usize,
     #[arg(long, default_value_t = 500, value_name = "N")]
     pub val_size: usize,
-    /// Data-set flaws: pixel noise (std), label noise (share), balance (1 = balanced), duplication (share).
-    #[arg(long, default_value_t = 0.15, value_name = "X")]
+    /// Data-set flaws: noise (pixels' and values' std; for token ids, the share of ids
+    /// replaced by random ones), label noise (share), balance (1 = balanced), duplication
+    /// (share).
+    #[arg(
+        long,
+        visible_alias = "noise",
+        default_value_t = 0.15,
+        value_name = "X"
+    )]
     pub pixel_noise: f32,
     #[arg(long, default_value_t = 0.0, value_name = "X")]
     pub label_noise: f32,
@@ -64,12 +74,22 @@ pub fn run(a: TrainArgs, lang: Lang, flag_mib: Option<u64>) -> ExitCode {
             return ExitCode::from(USAGE);
         }
     };
+    // The optimizer and learning rate this data usually trains with, unless given.
+    let (usual, usual_lr) = InputFamily::of(&spec)
+        .map(|f| f.usual_optimizer())
+        .unwrap_or((OptimizerKind::Sgd, OptimizerKind::Sgd.usual_lr()));
+    let optimizer = a.optimizer.unwrap_or(usual);
+    let lr = a.lr.unwrap_or(if optimizer == usual {
+        usual_lr
+    } else {
+        optimizer.usual_lr()
+    });
     let cfg = TrainConfig {
         device: a.device,
         epochs: a.epochs,
         batch: a.batch,
-        lr: a.lr.unwrap_or(a.optimizer.usual_lr()),
-        optimizer: a.optimizer,
+        lr,
+        optimizer,
         momentum: a.momentum,
         data: DataConfig {
             train_size: a.train_size,
@@ -155,6 +175,14 @@ pub fn run(a: TrainArgs, lang: Lang, flag_mib: Option<u64>) -> ExitCode {
                 epochs = epochs,
                 steps = steps_per_epoch
             ));
+            // What the generated data is and what tells its classes apart.
+            if let (None, Ok(family)) = (&cfg.data_dir, InputFamily::of(&cfg.model)) {
+                let mut line = family.describe(lang);
+                if let Some(k) = output_classes(&cfg.model) {
+                    line = format!("{line} · {}", family.classes_line(k, usize::MAX, lang));
+                }
+                say(line);
+            }
         }
         TrainEvent::Step {
             loss,

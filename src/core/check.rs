@@ -4,7 +4,7 @@
 use crate::core::grade::{computed_answer, disagreement};
 use crate::core::issue::{ComputeError, Disagreement};
 use crate::core::pack::{
-    parse_pack_variant, Evidence, Issue, Kind, NumericTarget, Pack, PackError, Problem,
+    parse_pack_variant_in, Evidence, Issue, Kind, NumericTarget, Pack, PackError, Problem,
 };
 use crate::core::pack::{Ask, Expected};
 use crate::core::pack::{MemoryLimit, MAX_BUDGET_MIB};
@@ -30,7 +30,16 @@ pub fn load_pack_limited(
     runner: &dyn ModelRunner,
 ) -> Result<(Pack, MemoryLimit), PackError> {
     let text = read_pack_text(path)?;
-    load_text_variant(&text, limit, runner, None).map(|(pack, _, limit)| (pack, limit))
+    load_text_variant_in(&text, Some(folder_of(path)), limit, runner, None)
+        .map(|(pack, _, limit)| (pack, limit))
+}
+
+/// The folder a pack file is in: its models' `source:` paths are relative to it.
+pub fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
 }
 
 /// A pack file's text, bounded.
@@ -49,19 +58,39 @@ pub fn load_pack_variant(
     variant: Option<u64>,
 ) -> Result<(Pack, Option<Variant>), PackError> {
     let text = read_pack_text(path)?;
-    load_text_variant(&text, Some(MemoryLimit::given(budget)), runner, variant)
-        .map(|(pack, v, _)| (pack, v))
+    load_text_variant_in(
+        &text,
+        Some(folder_of(path)),
+        Some(MemoryLimit::given(budget)),
+        runner,
+        variant,
+    )
+    .map(|(pack, v, _)| (pack, v))
 }
 
 /// Load and validate variant `variant` of a pack's text: [`load_pack_limited`] for one
-/// variant. The memory limit used is returned with the pack.
+/// variant. The memory limit used is returned with the pack. A pack read from text
+/// alone: a model read from a Python file (`source:`) is refused, see
+/// [`load_text_variant_in`].
 pub fn load_text_variant(
     text: &str,
     limit: Option<MemoryLimit>,
     runner: &dyn ModelRunner,
     variant: Option<u64>,
 ) -> Result<(Pack, Option<Variant>, MemoryLimit), PackError> {
-    let (pack, drawn) = parse_pack_variant(text, variant)?;
+    load_text_variant_in(text, None, limit, runner, variant)
+}
+
+/// [`load_text_variant`] for a pack read from folder `dir`: its models' `source:` paths
+/// are relative to it.
+pub fn load_text_variant_in(
+    text: &str,
+    dir: Option<&Path>,
+    limit: Option<MemoryLimit>,
+    runner: &dyn ModelRunner,
+    variant: Option<u64>,
+) -> Result<(Pack, Option<Variant>, MemoryLimit), PackError> {
+    let (pack, drawn) = parse_pack_variant_in(text, dir, variant)?;
     let limit = limit.unwrap_or_else(|| MemoryLimit::choose(None, pack.memory_budget_mib));
     // Issues are placed in the text that was read: the variant's.
     let shown = match &drawn {
@@ -110,6 +139,17 @@ pub fn sample_variants(
     runner: &dyn ModelRunner,
     numbers: &[u64],
 ) -> Vec<BadVariant> {
+    sample_variants_in(text, None, limit, runner, numbers)
+}
+
+/// [`sample_variants`] for a pack read from folder `dir` (`source:` paths are relative to it).
+pub fn sample_variants_in(
+    text: &str,
+    dir: Option<&Path>,
+    limit: Option<MemoryLimit>,
+    runner: &dyn ModelRunner,
+    numbers: &[u64],
+) -> Vec<BadVariant> {
     if !crate::core::pack::has_variants(text) {
         return Vec::new();
     }
@@ -119,14 +159,16 @@ pub fn sample_variants(
     > = std::collections::HashMap::new();
     let mut bad = Vec::new();
     for &n in numbers {
-        let d = parse_pack_variant(text, Some(n));
+        let d = parse_pack_variant_in(text, dir, Some(n));
         let (values, error) = match d {
             Err(e) => (None, Some(e)),
             Ok((_, None)) => (None, None),
             Ok((_, Some(v))) => {
                 let error = seen
                     .entry(v.values.clone())
-                    .or_insert_with(|| load_text_variant(text, limit, runner, Some(n)).err())
+                    .or_insert_with(|| {
+                        load_text_variant_in(text, dir, limit, runner, Some(n)).err()
+                    })
                     .clone();
                 (Some(v), error)
             }

@@ -296,6 +296,11 @@ pub fn count_slips(
             | LayerKind::RNN { .. }
             | LayerKind::LSTM { .. }
             | LayerKind::GRU { .. }
+            | LayerKind::FinalState { .. }
+            | LayerKind::FinalStateSqueeze
+            | LayerKind::MultiheadAttention { .. }
+            | LayerKind::TransformerEncoderLayer { .. }
+            | LayerKind::TransformerEncoder { .. }
             | LayerKind::ReLU
             | LayerKind::Sigmoid
             | LayerKind::Tanh
@@ -501,9 +506,16 @@ pub fn computed_answer(
                 layer: after.clone(),
                 model: spec.id.clone(),
             })?;
-            Ok(ComputedAnswer::Shape(Shape(
-                row.output.dims()[1..].to_vec(),
-            )))
+            // Without the batch, wherever PyTorch puts it (a final state: dimension 1).
+            let at = crate::core::spec::lower_or_chain(spec)
+                .nodes
+                .get(row.position.saturating_sub(1))
+                .map_or(0, |n| n.kind.batch_dim());
+            let mut dims = row.output.dims().to_vec();
+            if at < dims.len() {
+                dims.remove(at);
+            }
+            Ok(ComputedAnswer::Shape(Shape(dims)))
         }
         Ask::InputShape => Ok(ComputedAnswer::Input(Shape(spec.input.clone()))),
     }

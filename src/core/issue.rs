@@ -235,6 +235,11 @@ pub enum Problem {
     CostlyEscapes {
         line: usize,
     },
+    /// A model's `source:` (a Python file beside the pack) that could not be read.
+    ModelSource {
+        model: String,
+        error: crate::core::model_source::SourceError,
+    },
 }
 
 /// ` (known: a, b)`, or that the pack has no models.
@@ -276,6 +281,12 @@ impl Problem {
             Problem::CostlyEscapes { line } => {
                 tr!(lang, "hard-costly-escapes", line = *line)
             }
+            Problem::ModelSource { model, error } => tr!(
+                lang,
+                "pack-source-model",
+                model = model.as_str(),
+                problem = error.render(lang)
+            ),
             Problem::ModelIdTwice { id } => {
                 tr!(lang, "core-check-model-id-twice", id = id.as_str())
             }

@@ -13,6 +13,7 @@ pub mod grading_file;
 pub mod i18n;
 pub mod issue;
 pub mod limit;
+pub mod model_source;
 pub mod moodle;
 pub mod number;
 pub mod numfmt;

@@ -1,7 +1,7 @@
 //! Question packs: the RON files teachers write, their loading and validation.
 
 use crate::core::plan::DEFAULT_BUDGET_BYTES;
-use crate::core::spec::{ron_options, ModelSpec};
+use crate::core::spec::{ron_options, LayerSpec, ModelSpec, ModuleSpec};
 use crate::core::variant::{Domain, Variant};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -9,17 +9,20 @@ use std::collections::BTreeMap;
 /// The pack format this build reads.
 pub const PACK_VERSION: u32 = 1;
 
+/// A pack. Its `models` are [`ModelSpec`]s once read: an entry written as a spec, or read
+/// from a Python file beside the pack (`source:`, see [`ModelEntry`]), or built in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Pack {
+pub struct Pack<M = ModelSpec> {
     pub version: u32,
     pub meta: Meta,
     /// Models built into mltutor that the pack uses by id (`exam_cnn`, `perceptron`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub builtin_models: Vec<String>,
-    /// Models defined in the pack itself.
-    #[serde(default)]
-    pub models: Vec<ModelSpec>,
+    /// Models defined in the pack itself (read from a Python file or written out), then
+    /// the built-in ones it names.
+    #[serde(default = "Vec::new")]
+    pub models: Vec<M>,
     pub questions: Vec<Question>,
     /// The memory limit of every model and input of this pack, in MiB (default: 512;
     /// at most [`MAX_BUDGET_MIB`]); `--memory-budget` on the command line overrides it.
@@ -296,10 +299,91 @@ struct VersionProbe {
 }
 
 /// Parse a pack's text (no semantic validation). A pack with variables is read as its
-/// variant 0.
+/// variant 0. A pack read without its folder: a model with `source:` is refused.
 pub fn parse_pack(text: &str) -> Result<Pack, PackError> {
-    parse_pack_variant(text, None).map(|(p, _)| p)
+    parse_pack_in(text, None)
 }
+
+/// [`parse_pack`] for a pack read from folder `dir`: `source:` paths are relative to it.
+pub fn parse_pack_in(text: &str, dir: Option<&Path>) -> Result<Pack, PackError> {
+    parse_pack_variant_in(text, dir, None).map(|(p, _)| p)
+}
+
+/// A `models` entry as written: a model spec (`input`, `layers`, …), or a class of a
+/// Python file beside the pack, `(id: "lenet", source: "models/lenet.py", class: "LeNet",
+/// input: [1, 28, 28])` (`class` may be left out when the file has one `nn.Module` class;
+/// `input` when the model starts with `nn.Linear`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename = "ModelSpec")]
+pub struct ModelEntry {
+    pub id: String,
+    #[serde(default)]
+    pub class_name: Option<String>,
+    #[serde(default)]
+    pub input: Option<Vec<usize>>,
+    #[serde(default)]
+    pub modules: Option<Vec<ModuleSpec>>,
+    #[serde(default)]
+    pub layers: Option<Vec<LayerSpec>>,
+    /// A Python file, relative to the pack's folder.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// The `nn.Module` class of `source`.
+    #[serde(default)]
+    pub class: Option<String>,
+}
+
+impl ModelEntry {
+    /// The model this entry gives: written out, or imported from its Python file (`dir`:
+    /// the pack's folder, `None` for a pack read from text alone). Errors with the field
+    /// they are about.
+    pub fn resolve(self, dir: Option<&Path>) -> Result<ModelSpec, (SourceError, &'static str)> {
+        let ModelEntry {
+            id,
+            class_name,
+            input,
+            modules,
+            layers,
+            source,
+            class,
+        } = self;
+        let Some(source) = source else {
+            if class.is_some() {
+                return Err((SourceError::Missing { field: "source" }, "class"));
+            }
+            let input = input.ok_or((SourceError::Missing { field: "input" }, "id"))?;
+            let layers = layers.ok_or((SourceError::Missing { field: "layers" }, "id"))?;
+            return Ok(ModelSpec {
+                id,
+                class_name: class_name.unwrap_or_else(|| "Net".to_string()),
+                input,
+                modules: modules.unwrap_or_default(),
+                layers,
+            });
+        };
+        for (given, field) in [
+            (layers.is_some(), "layers"),
+            (modules.is_some(), "modules"),
+            (class_name.is_some(), "class_name"),
+        ] {
+            if given {
+                return Err((SourceError::SourceWithSpec { field }, field));
+            }
+        }
+        let Some(dir) = dir else {
+            return Err((SourceError::NoFolder { source }, "source"));
+        };
+        let imported = crate::core::model_source::read_model(dir, &source, class.as_deref(), input)
+            .map_err(|e| (e, "source"))?;
+        Ok(ModelSpec {
+            id,
+            ..imported.spec
+        })
+    }
+}
+
+use crate::core::model_source::SourceError;
+use std::path::Path;
 
 /// An exam section drawn from a question bank: `count` questions of `category` (a
 /// question's category or one under it: `Week 1` holds `Week 1/CNN`).
@@ -391,10 +475,20 @@ pub fn parse_pack_variant(
     text: &str,
     variant: Option<u64>,
 ) -> Result<(Pack, Option<Variant>), PackError> {
+    parse_pack_variant_in(text, None, variant)
+}
+
+/// [`parse_pack_variant`] for a pack read from folder `dir` (`source:` paths are relative
+/// to it; `None`: a pack read from text alone, whose `source:` entries are refused).
+pub fn parse_pack_variant_in(
+    text: &str,
+    dir: Option<&Path>,
+    variant: Option<u64>,
+) -> Result<(Pack, Option<Variant>), PackError> {
     // The declarations are read once: they decide whether the pack has variants at all.
     let d = declarations(text);
     if !crate::core::variant::has_placeholders(text) && !d.declares_any() {
-        return parse_plain(text).map(|p| (p, None));
+        return parse_plain(text, dir).map(|p| (p, None));
     }
     let as_issue = |e: crate::core::variant::VariantError, at: &[Step]| {
         PackError::Invalid(vec![
@@ -419,7 +513,7 @@ pub fn parse_pack_variant(
         as_issue(e, &at)
     })?;
     let instance = crate::core::variant::instantiate(text, &drawn).map_err(|e| as_issue(e, &[]))?;
-    let mut pack = parse_plain(&instance)?;
+    let mut pack = parse_plain(&instance, dir)?;
     pack.apply_draws(number).map_err(|p| {
         PackError::Invalid(vec![Issue::general(*p).at_path(
             &crate::core::variant::neutral(text),
@@ -431,8 +525,9 @@ pub fn parse_pack_variant(
     Ok((pack, Some(drawn)))
 }
 
-/// Parse a pack's text as it is (no placeholders).
-fn parse_plain(text: &str) -> Result<Pack, PackError> {
+/// Parse a pack's text as it is (no placeholders); models with `source:` are read from
+/// folder `dir`.
+fn parse_plain(text: &str, dir: Option<&Path>) -> Result<Pack, PackError> {
     // ron 0.10 rescans a string's tail after each escape: quadratic time. Refuse before
     // parsing what would take it too long.
     if let Err(line) = escape_cost(text, MAX_ESCAPE_SCAN) {
@@ -464,11 +559,24 @@ fn parse_plain(text: &str) -> Result<Pack, PackError> {
             }
         }
     }
-    let mut pack = ron_options()
-        .from_str::<Pack>(text)
+    let written = ron_options()
+        .from_str::<Pack<ModelEntry>>(text)
         .map_err(|e| syntax_error(text, &e))?;
-    let builtins = crate::core::spec::builtin_models();
     let mut unknown = Vec::new();
+    let (mut pack, entries) = written.without_models();
+    for (k, entry) in entries.into_iter().enumerate() {
+        let id = entry.id.clone();
+        match entry.resolve(dir) {
+            Ok(m) => pack.models.push(m),
+            Err((error, field)) => unknown.push(
+                Issue::general(Problem::ModelSource { model: id, error }).at_path(
+                    text,
+                    &[Step::Field("models"), Step::Index(k), Step::Field(field)],
+                ),
+            ),
+        }
+    }
+    let builtins = crate::core::spec::builtin_models();
     for (k, id) in pack.builtin_models.iter().enumerate() {
         match builtins.iter().find(|m| &m.id == id) {
             Some(m) => pack.models.push(m.clone()),
@@ -768,6 +876,39 @@ pub const EXAM_FR: &str = include_str!("../../questions/ml-test1.fr.ron");
 pub fn builtin_pack(lang: &str) -> Pack {
     let text = if lang == "fr" { EXAM_FR } else { EXAM_EN };
     parse_pack(text).expect("built-in packs parse (tested)")
+}
+
+impl<M> Pack<M> {
+    /// The pack with its models taken out (to be read), and the models.
+    fn without_models(self) -> (Pack, Vec<M>) {
+        let Pack {
+            version,
+            meta,
+            builtin_models,
+            models,
+            questions,
+            memory_budget_mib,
+            variables,
+            constraints,
+            draws,
+            source_hash,
+            variant,
+        } = self;
+        let pack = Pack {
+            version,
+            meta,
+            builtin_models,
+            models: Vec::new(),
+            questions,
+            memory_budget_mib,
+            variables,
+            constraints,
+            draws,
+            source_hash,
+            variant,
+        };
+        (pack, models)
+    }
 }
 
 impl Pack {

@@ -255,6 +255,7 @@ impl Mismatch {
             Need::Zoo(z) => z.render(lang, x),
             Need::Graph(g) => g.render(lang, x),
             Need::Layers(l) => l.render(lang, x),
+            Need::Attention(a) => a.render(lang, x),
         };
         let position = self.position.to_string();
         let mut out = if self.origin.is_empty() {
@@ -562,11 +563,14 @@ pub fn trace(spec: &ModelSpec, input: &Shape, budget: u64) -> ShapeTrace {
     if whole.is_err() && input.dims().len() == spec.input.len() + 1 {
         let (n, sample) = (input.dims()[0], Shape(input.dims()[1..].to_vec()));
         if plan(spec, &sample, n, budget).is_ok() {
+            // The batch where PyTorch puts it (a recurrent layer's final state: dimension 1).
+            let graph = lower_or_chain(spec);
             let steps = walk(spec, &sample)
                 .into_iter()
-                .map(|(label, s)| {
-                    let mut dims = vec![n];
-                    dims.extend(s.dims());
+                .zip(&graph.nodes)
+                .map(|((label, s), node)| {
+                    let mut dims = s.dims().to_vec();
+                    dims.insert(node.kind.batch_dim().min(dims.len()), n);
                     (label, Shape(dims))
                 })
                 .collect();

@@ -1,9 +1,19 @@
 //! Data sets generated in Rust, deterministic from a seed: no download, ever.
 //!
-//! For an image input (C x H x W) the classes are kinds of shapes and patterns drawn at a
-//! random position, size and colour over noise; for a vector input they are Gaussian
-//! clusters. Size, pixel noise, label noise, class imbalance and duplication are parameters,
-//! so the data-quality lab can compare a clean set with a flawed one.
+//! What is generated follows the model's input ([`InputFamily`], decided from the spec in
+//! one place). For an image input (C x H x W) the classes are kinds of shapes and patterns
+//! drawn at a random position, size and colour over noise; for a vector input they are
+//! Gaussian clusters; for a sequence of values (2-D) a motif per class at a random time
+//! ([`sequence`]); for token ids read by an Embedding, which marker pair appears among
+//! filler tokens ([`tokens`]). Size, noise (pixels, values, or token substitutions), label
+//! noise, class imbalance and duplication are parameters, so the data-quality lab can
+//! compare a clean set with a flawed one.
+
+mod family;
+pub mod sequence;
+pub mod tokens;
+
+pub use family::{output_classes, InputFamily};
 
 use crate::core::i18n::Lang;
 use crate::core::shape::Shape;
@@ -108,6 +118,31 @@ pub enum DataError {
     TooFewSamples {
         count: usize,
     },
+    /// An input of a rank no generator makes (4-D and more, or none).
+    UnsupportedInput {
+        shape: Shape,
+    },
+    /// An Embedding reads the input, which is not a sequence of ids (one dimension).
+    TokensRank {
+        shape: Shape,
+    },
+    /// More classes than the sequence generator has motifs.
+    TooManySequenceClasses {
+        kinds: usize,
+        classes: usize,
+    },
+    /// A token sequence too short to hold a marker pair.
+    TokensTooShort {
+        length: usize,
+    },
+    /// Too few ids for a marker pair per class and filler.
+    VocabularyTooSmall {
+        vocabulary: usize,
+        classes: usize,
+        needed: usize,
+    },
+    /// `--data DIR` for a model that reads token ids: local files are images.
+    TokensFromFiles,
 }
 
 impl DataError {
@@ -174,6 +209,36 @@ impl DataError {
             DataError::TooFewSamples { count } => {
                 tr!(lang, "hard-data-too-few", count = *count)
             }
+            DataError::UnsupportedInput { shape } => tr!(
+                lang,
+                "data-unsupported-input",
+                shape = shape.to_string(),
+                rank = shape.0.len()
+            ),
+            DataError::TokensRank { shape } => {
+                tr!(lang, "data-tokens-rank", shape = shape.to_string())
+            }
+            DataError::TooManySequenceClasses { kinds, classes } => tr!(
+                lang,
+                "data-too-many-sequence-classes",
+                kinds = *kinds,
+                classes = *classes
+            ),
+            DataError::TokensTooShort { length } => {
+                tr!(lang, "data-tokens-too-short", length = *length)
+            }
+            DataError::VocabularyTooSmall {
+                vocabulary,
+                classes,
+                needed,
+            } => tr!(
+                lang,
+                "data-vocabulary-too-small",
+                vocabulary = lang.num(*vocabulary as u64),
+                classes = *classes,
+                needed = lang.num(*needed as u64)
+            ),
+            DataError::TokensFromFiles => tr!(lang, "data-tokens-from-files"),
         }
     }
 }
@@ -246,13 +311,44 @@ pub const SHAPE_CLASSES: [&str; 10] = [
     "checker",
 ];
 
-/// Generate the training and validation sets for samples of `shape` and `classes` classes.
-/// Validation data is always clean (no label noise, balanced, no duplicates), so it
-/// measures what the model learned rather than the flaws of the training set.
+/// The image classes' names as messages (`SHAPE_CLASSES` in the reader's language).
+pub const SHAPE_CLASS_IDS: [&str; 10] = [
+    "data-shape-square",
+    "data-shape-frame",
+    "data-shape-disc",
+    "data-shape-ring",
+    "data-shape-h-stripes",
+    "data-shape-v-stripes",
+    "data-shape-diagonal",
+    "data-shape-plus",
+    "data-shape-cross",
+    "data-shape-checker",
+];
+
+/// Generate the training and validation sets for a model's input and `classes` classes,
+/// within the default memory budget.
 pub fn generate(
-    shape: &[usize],
+    family: &InputFamily,
     classes: usize,
     cfg: &DataConfig,
+) -> Result<(Dataset, Dataset), DataError> {
+    generate_within(
+        family,
+        classes,
+        cfg,
+        crate::core::plan::DEFAULT_BUDGET_BYTES,
+    )
+}
+
+/// Generate the training and validation sets for a model's input and `classes` classes;
+/// the sets' size is checked against `budget` bytes before anything is allocated.
+/// Validation data is always clean (no label noise, balanced, no duplicates), so it
+/// measures what the model learned rather than the flaws of the training set.
+pub fn generate_within(
+    family: &InputFamily,
+    classes: usize,
+    cfg: &DataConfig,
+    budget: u64,
 ) -> Result<(Dataset, Dataset), DataError> {
     if classes < 2 {
         return Err(DataError::TooFewOutputs { classes });
@@ -260,26 +356,93 @@ pub fn generate(
     if cfg.train_size == 0 || cfg.val_size == 0 {
         return Err(DataError::EmptySets);
     }
-    let image = shape.len() == 3;
-    if image && classes > SHAPE_CLASSES.len() {
-        return Err(DataError::TooManyImageClasses {
-            kinds: SHAPE_CLASSES.len(),
-            classes,
-        });
+    let shape = family.shape();
+    match *family {
+        InputFamily::Image { .. } if classes > SHAPE_CLASSES.len() => {
+            return Err(DataError::TooManyImageClasses {
+                kinds: SHAPE_CLASSES.len(),
+                classes,
+            })
+        }
+        InputFamily::Sequence { .. } if classes > sequence::MOTIF_IDS.len() => {
+            return Err(DataError::TooManySequenceClasses {
+                kinds: sequence::MOTIF_IDS.len(),
+                classes,
+            })
+        }
+        InputFamily::Tokens { length, .. } if length < 2 => {
+            return Err(DataError::TokensTooShort { length })
+        }
+        InputFamily::Tokens { vocabulary, .. }
+            if vocabulary.min(tokens::MAX_DRAWN_ID) < tokens::ids_needed(classes) =>
+        {
+            return Err(DataError::VocabularyTooSmall {
+                vocabulary,
+                classes,
+                needed: tokens::ids_needed(classes),
+            })
+        }
+        InputFamily::Image { .. }
+        | InputFamily::Vector { .. }
+        | InputFamily::Sequence { .. }
+        | InputFamily::Tokens { .. } => {}
+    }
+    // Both sets' values and labels, before anything is allocated.
+    let samples = cfg.train_size.saturating_add(cfg.val_size) as u64;
+    let values = shape
+        .iter()
+        .try_fold(samples, |n, &d| n.checked_mul(d as u64));
+    let needed = values
+        .and_then(|v| v.checked_add(samples))
+        .and_then(|v| v.checked_mul(4))
+        .unwrap_or(u64::MAX);
+    if needed > budget {
+        return Err(DataError::OverBudget { needed, budget });
     }
     let mut rng = StdRng::seed_from_u64(cfg.seed);
-    // Cluster centres for vector data are part of the task: drawn from a fixed stream.
-    let centres = if image {
-        Vec::new()
-    } else {
-        cluster_centres(shape[0], classes, cfg.seed)
+    // Cluster centres for vector data and marker pairs for tokens are part of the task:
+    // drawn from a fixed stream.
+    let centres = match *family {
+        InputFamily::Vector { features } => cluster_centres(features, classes, cfg.seed),
+        InputFamily::Image { .. } | InputFamily::Sequence { .. } | InputFamily::Tokens { .. } => {
+            Vec::new()
+        }
+    };
+    let markers = match *family {
+        InputFamily::Tokens { vocabulary, .. } => {
+            Some(tokens::Markers::new(vocabulary, classes, cfg.seed))
+        }
+        InputFamily::Image { .. } | InputFamily::Vector { .. } | InputFamily::Sequence { .. } => {
+            None
+        }
     };
     let make = |rng: &mut StdRng, y: usize| -> Vec<f32> {
-        if image {
-            draw_shape(rng, shape[0], shape[1], shape[2], y, cfg.pixel_noise)
-        } else {
-            let noise = Normal::new(0.0f32, 1.0 + cfg.pixel_noise).expect("positive sigma");
-            centres[y].iter().map(|c| c + noise.sample(rng)).collect()
+        match (*family, &markers) {
+            (
+                InputFamily::Image {
+                    channels,
+                    height,
+                    width,
+                },
+                _,
+            ) => draw_shape(rng, channels, height, width, y, cfg.pixel_noise),
+            (InputFamily::Vector { .. }, _) => {
+                let noise = Normal::new(0.0f32, 1.0 + cfg.pixel_noise).expect("positive sigma");
+                centres[y].iter().map(|c| c + noise.sample(rng)).collect()
+            }
+            (
+                InputFamily::Sequence {
+                    steps,
+                    features,
+                    time_last,
+                },
+                _,
+            ) => sequence::draw(rng, steps, features, time_last, y, cfg.pixel_noise),
+            (InputFamily::Tokens { length, .. }, Some(m)) => {
+                tokens::draw(rng, length, m, y, cfg.pixel_noise)
+            }
+            // Markers are drawn above for every token input.
+            (InputFamily::Tokens { length, .. }, None) => vec![0.0; length],
         }
     };
     let weights: Vec<f64> = (0..classes)
@@ -297,9 +460,9 @@ pub fn generate(
         classes - 1
     };
     let mut train = Dataset {
-        x: Vec::new(),
-        y: Vec::new(),
-        sample_shape: shape.to_vec(),
+        x: Vec::with_capacity(cfg.train_size.saturating_mul(shape.iter().product())),
+        y: Vec::with_capacity(cfg.train_size),
+        sample_shape: shape.clone(),
         classes,
     };
     let n = train.sample_len();
@@ -326,9 +489,9 @@ pub fn generate(
         }
     }
     let mut val = Dataset {
-        x: Vec::new(),
-        y: Vec::new(),
-        sample_shape: shape.to_vec(),
+        x: Vec::with_capacity(cfg.val_size.saturating_mul(shape.iter().product())),
+        y: Vec::with_capacity(cfg.val_size),
+        sample_shape: shape,
         classes,
     };
     let mut vrng = StdRng::seed_from_u64(cfg.seed ^ 0x005e_ed0f_7a11);
@@ -735,6 +898,13 @@ pub fn split(data: Dataset, val_share: f32, seed: u64) -> (Dataset, Dataset) {
 mod tests {
     use super::*;
 
+    const IMAGE: InputFamily = InputFamily::Image {
+        channels: 3,
+        height: 40,
+        width: 40,
+    };
+    const VECTOR: InputFamily = InputFamily::Vector { features: 4 };
+
     #[test]
     fn deterministic_and_shaped() {
         let cfg = DataConfig {
@@ -742,14 +912,14 @@ mod tests {
             val_size: 20,
             ..Default::default()
         };
-        let (a, va) = generate(&[3, 40, 40], 10, &cfg).unwrap();
-        let (b, _) = generate(&[3, 40, 40], 10, &cfg).unwrap();
+        let (a, va) = generate(&IMAGE, 10, &cfg).unwrap();
+        let (b, _) = generate(&IMAGE, 10, &cfg).unwrap();
         assert_eq!(a, b);
         assert_eq!(a.x.len(), 50 * 3 * 40 * 40);
         assert_eq!(va.len(), 20);
         assert!(a.y.iter().all(|y| *y < 10));
         let c = DataConfig { seed: 2, ..cfg };
-        assert_ne!(generate(&[3, 40, 40], 10, &c).unwrap().0, a);
+        assert_ne!(generate(&IMAGE, 10, &c).unwrap().0, a);
     }
 
     #[test]
@@ -762,7 +932,7 @@ mod tests {
         };
         // Imbalance: the last class far rarer than the first.
         let (t, _) = generate(
-            &[4],
+            &VECTOR,
             5,
             &DataConfig {
                 imbalance: 0.05,
@@ -774,7 +944,7 @@ mod tests {
         assert!(counts[0] > 8 * counts[4], "{counts:?}");
         // Duplication: half of the samples repeat others.
         let (t, _) = generate(
-            &[4],
+            &VECTOR,
             5,
             &DataConfig {
                 duplication: 0.5,
@@ -790,9 +960,9 @@ mod tests {
         rows.dedup();
         assert_eq!(rows.len(), 1000);
         // Label noise changes labels but not inputs.
-        let (clean, _) = generate(&[4], 5, &base).unwrap();
+        let (clean, _) = generate(&VECTOR, 5, &base).unwrap();
         let (noisy, _) = generate(
-            &[4],
+            &VECTOR,
             5,
             &DataConfig {
                 label_noise: 0.3,
@@ -807,7 +977,21 @@ mod tests {
 
     #[test]
     fn refuses_what_it_cannot_make() {
-        assert!(generate(&[22], 1, &DataConfig::default()).is_err());
-        assert!(generate(&[3, 8, 8], 11, &DataConfig::default()).is_err());
+        assert!(generate(
+            &InputFamily::Vector { features: 22 },
+            1,
+            &DataConfig::default()
+        )
+        .is_err());
+        assert!(generate(
+            &InputFamily::Image {
+                channels: 3,
+                height: 8,
+                width: 8
+            },
+            11,
+            &DataConfig::default()
+        )
+        .is_err());
     }
 }

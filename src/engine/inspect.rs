@@ -39,6 +39,21 @@ pub fn inspect(
     // One row per leaf layer of the graph (sub-modules and `nn.Sequential` unfolded, rows
     // dotted as torchinfo names them: `layer1.conv1`, `features.0`).
     let graph = lower(spec)?;
+    // Each node's first input, batch first (value 0 is the input), for the counts that
+    // need it (a recurrent layer's steps).
+    let mut batched = vec![batch];
+    batched.extend(input.dims());
+    let inputs: Vec<Shape> = graph
+        .nodes
+        .iter()
+        .map(|n| match n.inputs.first().copied().unwrap_or(0) {
+            0 => Shape(batched.clone()),
+            v => shapes
+                .get(v - 1)
+                .cloned()
+                .unwrap_or_else(|| Shape(Vec::new())),
+        })
+        .collect();
     let rows = graph
         .nodes
         .iter()
@@ -48,7 +63,7 @@ pub fn inspect(
         .map(|(i, ((n, counts), output))| {
             // As torchinfo counts them: from the parameters read from the tensors (weights
             // and biases; buffers are not parameters).
-            let mult_adds = n.kind.mult_adds(counts.trainable, &output);
+            let mult_adds = n.kind.mult_adds_from(counts.trainable, &inputs[i], &output);
             LayerRow {
                 position: i + 1,
                 label: n.label.clone(),

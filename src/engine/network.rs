@@ -319,6 +319,8 @@ impl Network {
                 }
                 LayerKind::BatchNorm2d {
                     features,
+                    eps,
+                    momentum: Some(momentum),
                     affine: true,
                     track_running_stats: true,
                 } => {
@@ -342,7 +344,9 @@ impl Network {
                     // Running statistics are buffers, as in PyTorch: not in the trainable map.
                     let mean = Tensor::zeros(c, dtype, device)?;
                     let var_ = Tensor::ones(c, dtype, device)?;
-                    Layer::BatchNorm(candle_nn::BatchNorm::new(c, mean, var_, w, b, 1e-5)?)
+                    Layer::BatchNorm(candle_nn::BatchNorm::new_with_momentum(
+                        c, mean, var_, w, b, *eps, *momentum,
+                    )?)
                 }
                 LayerKind::ReLU => Layer::ReLU,
                 LayerKind::Sigmoid => Layer::Sigmoid,
@@ -441,7 +445,12 @@ impl Network {
                 | LayerKind::Embedding { .. }
                 | LayerKind::RNN { .. }
                 | LayerKind::LSTM { .. }
-                | LayerKind::GRU { .. } => {
+                | LayerKind::GRU { .. }
+                | LayerKind::FinalState { .. }
+                | LayerKind::FinalStateSqueeze
+                | LayerKind::MultiheadAttention { .. }
+                | LayerKind::TransformerEncoderLayer { .. }
+                | LayerKind::TransformerEncoder { .. } => {
                     match super::layers::build(n.kind, &name, &varmap, &mut rng, device, dtype)? {
                         Some(e) => Layer::Extra(e),
                         None => candle_core::bail!("{}: no candle layer", n.label),

@@ -5,7 +5,7 @@ use crate::core::i18n::Lang;
 use crate::core::plan::PlanError;
 use crate::core::spec::ModelSpec;
 use crate::core::summary::InspectError;
-use crate::engine::data::{generate, DataConfig, DataError, Dataset};
+use crate::engine::data::{generate_within, DataConfig, DataError, Dataset, InputFamily};
 use crate::engine::{open_device, DeviceChoice, OptimSettings, OptimizerKind, TrainSession};
 use crate::tr;
 use rand::seq::SliceRandom;
@@ -523,8 +523,13 @@ pub fn run(
         .last()
         .copied()
         .unwrap_or(0);
+    let family = InputFamily::of(&cfg.model)?;
     let (train, val) = match &cfg.data_dir {
-        None => generate(&cfg.model.input, classes, &cfg.data)?,
+        None => generate_within(&family, classes, &cfg.data, budget)?,
+        // Local files are images: a model that reads token ids trains on generated data.
+        Some(_) if matches!(family, InputFamily::Tokens { .. }) => {
+            return Err(TrainError::Data(DataError::TokensFromFiles))
+        }
         Some(dir) => {
             let data = crate::engine::data::load_local(dir, &cfg.model.input)?;
             if data.classes > classes {

@@ -4,6 +4,7 @@
 use super::msg::Effect;
 use crate::core::i18n::Lang;
 use crate::core::pack::{LabPreset, Pack, Question};
+use crate::engine::data::{output_classes, InputFamily};
 use crate::engine::train::{
     EpochMetrics, RunSummary, Setting, SettingRange, SettingsError, Speed, TrainConfig, TrainEvent,
 };
@@ -159,6 +160,10 @@ pub struct LabState {
     pub origin: Option<String>,
     /// The student typed the learning rate: switching the optimizer keeps it.
     pub lr_typed: bool,
+    /// What the model reads (so what data is generated), when the lab can say.
+    pub family: Option<InputFamily>,
+    /// How many classes the model tells apart, when the lab can say.
+    pub classes: Option<usize>,
 }
 
 impl LabState {
@@ -190,6 +195,8 @@ impl LabState {
         self.texts.clear();
         self.preset = preset;
         self.origin = origin;
+        self.family = None;
+        self.classes = None;
         let model = from
             .and_then(|q| q.lab_model(pack))
             .or_else(|| pack.models.iter().find(|m| m.id == "exam_cnn"))
@@ -199,6 +206,8 @@ impl LabState {
             self.error = Some(tr!(self.lang, "tui-lab-no-model"));
             return;
         };
+        self.family = InputFamily::of(&model).ok();
+        self.classes = output_classes(&model);
         let mut cfg = TrainConfig::new(model);
         // Paced so that a student can watch the curves grow (10 to 30 s a run).
         cfg.speed = Speed::Normal;
@@ -219,6 +228,10 @@ impl LabState {
                 cfg.data.label_noise = 0.3;
             }
             LabPreset::Train => {}
+        }
+        // Sequences and token ids learn with AdamW (SGD stays near chance for these runs).
+        if let Some(family) = self.family {
+            (cfg.optimizer, cfg.lr) = family.usual_optimizer();
         }
         self.texts = FIELDS
             .iter()
@@ -285,7 +298,41 @@ impl LabState {
 
     /// The settings' error as shown, in the lab's language.
     fn parse_error(&self) -> Option<String> {
-        self.parsed().err().map(|e| e.render(self.lang))
+        self.parsed()
+            .err()
+            .map(|e| e.render_for(self.lang, self.family.as_ref()))
+    }
+
+    /// A setting's name as this lab lists it: the noise is named after the data (pixel
+    /// noise for images, noise for values, token swaps for token ids).
+    pub fn field_label(&self, f: Field) -> String {
+        field_label(f, self.family.as_ref(), self.lang)
+    }
+
+    /// The data in a line or two, for data other than images (whose lab is the exam's):
+    /// what a sample is and what tells the classes apart — their names (four at most)
+    /// when they take `max_chars` characters at most, else their number.
+    pub fn data_lines(&self, max_chars: usize) -> Vec<String> {
+        let Some(family) = self.family else {
+            return Vec::new();
+        };
+        match family {
+            InputFamily::Image { .. } => Vec::new(),
+            InputFamily::Vector { .. }
+            | InputFamily::Sequence { .. }
+            | InputFamily::Tokens { .. } => {
+                let mut v = vec![family.describe(self.lang)];
+                if let Some(k) = self.classes {
+                    let named = family.classes_line(k, 4, self.lang);
+                    v.push(if named.chars().count() <= max_chars {
+                        named
+                    } else {
+                        family.classes_line(k, 0, self.lang)
+                    });
+                }
+                v
+            }
+        }
     }
 
     /// The runs a preset starts: one, or a clean and a flawed one side by side.
@@ -390,7 +437,10 @@ impl LabState {
             }
             Err(errors) => {
                 // Named in the settings pane and on the status line, every wrong one.
-                let all: Vec<String> = errors.iter().map(|e| e.render(self.lang)).collect();
+                let all: Vec<String> = errors
+                    .iter()
+                    .map(|e| e.render_for(self.lang, self.family.as_ref()))
+                    .collect();
                 self.error = all.first().cloned();
                 self.status = Some(tr!(self.lang, "lab-not-started", errors = all.join(" · ")));
                 Vec::new()
@@ -598,11 +648,16 @@ pub enum LabError {
 impl LabError {
     /// The message, in `lang` ("field: why", with French typography's space before the colon).
     pub fn render(&self, lang: Lang) -> String {
+        self.render_for(lang, None)
+    }
+
+    /// The message, naming the fields as the lab of a model reading `family` lists them.
+    pub fn render_for(&self, lang: Lang, family: Option<&InputFamily>) -> String {
         let wrong = |field: Field, why: String| {
             tr!(
                 lang,
                 "tui-lab-field-error",
-                field = field_name(field, lang),
+                field = field_label(field, family, lang),
                 why = why
             )
         };
@@ -611,7 +666,7 @@ impl LabError {
             LabError::NotANumber { field, error } => wrong(*field, error.render(lang)),
             // The message `train` gives, with the setting named as the lab lists it.
             LabError::OutOfRange { field, error, .. } => {
-                error.render_named(&field_name(*field, lang), lang)
+                error.render_named(&field_label(*field, family, lang), lang)
             }
             LabError::Optimizer(t) => wrong(
                 Field::Optimizer,
@@ -696,6 +751,27 @@ pub fn field_name(f: Field, lang: Lang) -> String {
         Field::Speed => "lab-field-speed",
     };
     lang.tr(id)
+}
+
+/// A setting's name for a model reading `family`: the noise named after the data.
+pub fn field_label(f: Field, family: Option<&InputFamily>, lang: Lang) -> String {
+    match (f, family) {
+        (Field::PixelNoise, Some(family)) => family.noise_name(lang),
+        (Field::PixelNoise, None)
+        | (
+            Field::Epochs
+            | Field::Batch
+            | Field::Lr
+            | Field::Optimizer
+            | Field::TrainSize
+            | Field::LabelNoise
+            | Field::Imbalance
+            | Field::Duplication
+            | Field::Device
+            | Field::Speed,
+            _,
+        ) => field_name(f, lang),
+    }
 }
 
 /// A setting's decimal as the interface's language writes it (`0,05` in French); the

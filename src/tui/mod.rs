@@ -36,6 +36,8 @@ pub struct TuiOptions {
     /// The text the pack was read from, to draw the student's own variant of a pack with
     /// variables (`None`: the pack is used as given).
     pub source: Option<Arc<str>>,
+    /// The folder the pack was read from: its models' `source:` paths are relative to it.
+    pub source_dir: Option<PathBuf>,
 }
 
 /// Which variant of a pack with variables to open: `--variant`, else the one the save
@@ -84,8 +86,9 @@ fn variant_of(opts: &TuiOptions, number: u64) -> (Pack, Option<String>) {
         return (opts.pack.clone(), None);
     };
     let limit = crate::core::pack::MemoryLimit::given(opts.budget);
-    match crate::core::check::load_text_variant(
+    match crate::core::check::load_text_variant_in(
         source,
+        opts.source_dir.as_deref(),
         Some(limit),
         &crate::engine::CandleRunner,
         Some(number),
@@ -153,6 +156,7 @@ pub fn prepare(opts: &TuiOptions, tx: Sender<Msg>) -> (State, runtime::Runtime, 
         if let Some(source) = &opts.source {
             rt.pending_variant = Some(runtime::PendingVariant {
                 source: source.clone(),
+                dir: opts.source_dir.clone(),
                 budget: opts.budget,
             });
         }

@@ -42,6 +42,8 @@ pub struct Runtime {
 /// What drawing a student's variant needs: the pack's text and the memory limit.
 pub struct PendingVariant {
     pub source: Arc<str>,
+    /// The folder the pack was read from (`source:` paths are relative to it).
+    pub dir: Option<std::path::PathBuf>,
     pub budget: u64,
 }
 
@@ -82,8 +84,9 @@ impl Runtime {
             return;
         }
         let limit = crate::core::pack::MemoryLimit::given(pending.budget);
-        match crate::core::check::load_text_variant(
+        match crate::core::check::load_text_variant_in(
             &pending.source,
+            pending.dir.as_deref(),
             Some(limit),
             &crate::engine::CandleRunner,
             Some(number),

@@ -1066,6 +1066,320 @@ def token_cases(rng, n=24):
     return out
 
 
+# ---------------------------------------------------------------- final states of recurrent
+# layers (`_, (h, _) = self.lstm(x)`, `h[-1]`, `h.squeeze(0)`, `torch.cat((h[-2], h[-1]),
+# dim=1)`), PyTorch's remaining recurrent and norm arguments, and Linear on a sequence:
+# drawn from generators of their own, so that the draws above stay as they were.
+
+
+def recurrent_args(rng, kind, f, state):
+    """A recurrent layer's spec arguments and PyTorch keywords, every argument drawn."""
+    h = rng.randint(2, 10)
+    args = {"input_size": f, "hidden_size": h}
+    kw = {}
+    draws = [("num_layers", 0.4, rng.choice([2, 3])), ("bias", 0.2, False),
+             ("batch_first", 1.0 if state else 0.6, True), ("bidirectional", 0.4, True)]
+    if kind == "RNN":
+        draws.append(("nonlinearity", 0.5, "relu"))
+    if kind == "LSTM" and h > 2:
+        draws.append(("proj_size", 0.3, rng.randint(1, h - 1)))
+    for key, p, value in draws:
+        if rng.random() < p:
+            args[key] = value
+            kw[key] = value
+    if kw.get("num_layers", 1) > 1 and rng.random() < 0.5:
+        args["dropout"] = kw["dropout"] = rng.choice([0.1, 0.25])
+    return args, kw
+
+
+class StateNet(nn.Module):
+    """`[emb] -> rnn -> read of h_n or c_n -> fc`, as courses write it."""
+
+    def __init__(self, emb, rnn, kind, which, read, fc):
+        super().__init__()
+        if emb is not None:
+            self.emb = emb
+        self.rnn = rnn
+        self.fc = fc
+        self.kind, self.which, self.read = kind, which, read
+
+    def forward(self, x):
+        if hasattr(self, "emb"):
+            x = self.emb(x)
+        if self.kind == "LSTM":
+            _, (h, c) = self.rnn(x)
+            s = h if self.which == "h_n" else c
+        else:
+            _, s = self.rnn(x)
+        r = self.read
+        if r[0] == "index":
+            z = s[r[1]]
+        elif r[0] == "squeeze":
+            z = s.squeeze(0)
+        else:
+            z = torch.cat((s[-2], s[-1]), dim=1)
+        return self.fc(z)
+
+
+def state_case(rng, k):
+    tokens = rng.random() < 0.4
+    kind = rng.choice(["RNN", "LSTM", "GRU"])
+    layers, vocab = [], None
+    if tokens:
+        vocab = rng.randint(2, 40)
+        shape = [rng.randint(1, 20)]
+        emb = embedding(rng, vocab)
+        f = emb.spec["Embedding"]["embedding_dim"]
+        layers.append({"name": "emb", "layer": emb.spec})
+    else:
+        shape = [rng.randint(1, 12), rng.randint(1, 8)]
+        emb, f = None, shape[1]
+    args, kw = recurrent_args(rng, kind, f, True)
+    which = "c_n" if kind == "LSTM" and rng.random() < 0.25 else "h_n"
+    args["returns"] = which
+    rnn = getattr(nn, kind)(f, args["hidden_size"], **kw)
+    d = 2 if kw.get("bidirectional") else 1
+    n = d * kw.get("num_layers", 1)
+    size = args["hidden_size"] if which == "c_n" or not kw.get("proj_size") else kw["proj_size"]
+    layers.append({"name": "rnn", "layer": {kind: args}, "to": "h"})
+    if d == 2 and rng.random() < 0.6:
+        read = ("cat",)
+        layers += [{"layer": {"FinalState": {"index": -2}}, "from": "h", "to": "a"},
+                   {"layer": {"FinalState": {"index": -1}}, "from": "h", "to": "b"},
+                   {"layer": {"Cat": {"dim": 1}}, "from": ["a", "b"], "to": "x"}]
+        feats = 2 * size
+    elif n == 1 and rng.random() < 0.5:
+        read = ("squeeze",)
+        layers.append({"layer": "FinalStateSqueeze", "from": "h", "to": "x"})
+        feats = size
+    else:
+        index = -1 if rng.random() < 0.7 else rng.randint(-n, n - 1)
+        read = ("index", index)
+        layers.append({"layer": {"FinalState": {"index": index}}, "from": "h", "to": "x"})
+        feats = size
+    out = rng.randint(1, 6)
+    fc = nn.Linear(feats, out)
+    layers.append({"name": "fc", "layer": {"Linear": {"in": feats, "out": out}}})
+    model = StateNet(emb.module if emb else None, rnn, kind, which, read, fc).eval()
+    make = ((lambda s: torch.randint(0, vocab, (BATCH, *s))) if tokens
+            else (lambda s: torch.randn(BATCH, *s)))
+    return model_figures(f"state_{k}", shape, layers, model, make)
+
+
+def model_figures(name, shape, layers, model, make):
+    """PyTorch's figures for `model` (spec `layers`), its inputs drawn by `make(shape)`."""
+    x = make(shape)
+    info = summary(model, input_data=[x], verbose=0, device="cpu")
+    with torch.no_grad():
+        y = model(x)
+    inputs = []
+    for s in variants(random.Random(zlib.crc32(name.encode())), shape):
+        try:
+            with torch.no_grad():
+                z = model(make(s))
+            inputs.append({"input": s, "output": list(z.shape) if z.shape[0] == BATCH else None})
+        except Exception:
+            inputs.append({"input": s, "output": None})
+    return {
+        "spec": {"id": name, "input": shape, "layers": layers},
+        "batch": BATCH,
+        "params": sum(p.numel() for p in model.parameters()),
+        "trainable": sum(p.numel() for p in model.parameters() if p.requires_grad),
+        "buffers": sum(b.numel() for b in model.buffers()),
+        "mult_adds": int(info.total_mult_adds),
+        "output": list(y.shape),
+        "inputs": inputs,
+    }
+
+
+def recurrent_full(rng, shape):
+    """`x, _ = self.rnn(x)` with any of PyTorch's arguments."""
+    if len(shape) != 2:
+        return None
+    kind = rng.choice(["RNN", "LSTM", "GRU"])
+    args, kw = recurrent_args(rng, kind, shape[-1], False)
+    return Layer({kind: args}, Out(getattr(nn, kind)(shape[-1], args["hidden_size"], **kw)), True)
+
+
+def norm_eps(rng, args, kw, momentum):
+    if rng.random() < 0.5:
+        eps = rng.choice([1e-3, 1e-6, 0.01, 1e-05])
+        args["eps"] = kw["eps"] = eps
+    if momentum and rng.random() < 0.5:
+        m = rng.choice([None, 0.01, 0.3, 0.1])
+        args["momentum"] = kw["momentum"] = m
+
+
+def norm_args(rng, shape):
+    """BatchNorm1d, LayerNorm or GroupNorm with `eps` (and `momentum`) drawn."""
+    c = shape[0]
+    r = rng.random()
+    args, kw = {}, {}
+    if r < 0.4 and len(shape) == 2:
+        args["features"] = c
+        norm_eps(rng, args, kw, True)
+        return Layer({"BatchNorm1d": args}, nn.BatchNorm1d(c, **kw), True)
+    if r < 0.7:
+        args["normalized_shape"] = shape[-1]
+        norm_eps(rng, args, kw, False)
+        return Layer({"LayerNorm": args}, nn.LayerNorm(shape[-1], **kw), True)
+    g = rng.choice([g for g in range(1, c + 1) if c % g == 0])
+    args.update({"num_groups": g, "num_channels": c})
+    norm_eps(rng, args, kw, False)
+    return Layer({"GroupNorm": args}, nn.GroupNorm(g, c, **kw), True)
+
+
+def seq_linear(rng, shape):
+    """Linear on every step of an L x F sequence: torchinfo counts batch x params."""
+    if len(shape) != 2:
+        return None
+    return linear(rng, shape)
+
+
+ARGS_TABLE = [(recurrent_full, 4), (norm_args, 2), (seq_linear, 3), (activation, 1)]
+
+
+def recurrent_state_cases(rng, n=40):
+    out = [state_case(rng, k) for k in range(n)]
+    # Chains over feature sequences: every recurrent and norm argument, Linear per step.
+    for k in range(n):
+        shape = [rng.randint(1, 12), rng.randint(1, 8)]
+        layers, cur, tries = [], list(shape), 0
+        depth = rng.randint(1, 4)
+        while len(layers) < depth and tries < 40:
+            tries += 1
+            layer = draw(rng, ARGS_TABLE)(rng, cur)
+            if layer is None:
+                continue
+            try:
+                nxt = out_shape([layer.module], cur)
+            except Exception:
+                continue
+            if len(nxt) == 0 or math.prod(nxt) == 0 or math.prod(nxt) > MAX_ELEMS:
+                continue
+            layers.append(layer)
+            cur = nxt
+        if layers:
+            out.append(figures(f"recurrent_args_{k}", shape, layers))
+    return out
+
+
+# ---------------------------------------------------------------- attention (MultiheadAttention,
+# TransformerEncoderLayer, TransformerEncoder)
+
+
+class SelfAttention(nn.Module):
+    """`x, _ = self.attn(x, x, x)`: self-attention's output, its weights dropped."""
+
+    def __init__(self, m):
+        super().__init__()
+        self.m = m
+
+    def forward(self, x):
+        return self.m(x, x, x)[0]
+
+
+def heads_of(rng, e):
+    return rng.choice([h for h in range(1, min(e, 4) + 1) if e % h == 0])
+
+
+def multihead_attention(rng, shape):
+    if len(shape) != 2:
+        return None
+    e = shape[-1]
+    h = heads_of(rng, e)
+    args = {"embed_dim": e, "num_heads": h}
+    kw = {}
+    for key, p, value in [("dropout", 0.2, 0.1), ("bias", 0.3, False),
+                          ("batch_first", 0.5, True)]:
+        if rng.random() < p:
+            args[key] = value
+            kw[key] = value
+    return Layer({"MultiheadAttention": args}, SelfAttention(nn.MultiheadAttention(e, h, **kw)),
+                 True)
+
+
+def encoder_layer_args(rng, e):
+    h = heads_of(rng, e)
+    ff = rng.randint(1, 24)
+    args = {"d_model": e, "nhead": h, "dim_feedforward": ff}
+    kw = {"dim_feedforward": ff}
+    for key, p, value in [("dropout", 0.3, 0.0), ("activation", 0.4, "gelu"),
+                          ("layer_norm_eps", 0.2, 1e-6), ("batch_first", 0.5, True),
+                          ("norm_first", 0.4, True), ("bias", 0.3, False)]:
+        if rng.random() < p:
+            args[key] = value
+            kw[key] = value
+    return args, (e, h), kw
+
+
+def transformer_encoder_layer(rng, shape):
+    if len(shape) != 2:
+        return None
+    args, (e, h), kw = encoder_layer_args(rng, shape[-1])
+    return Layer({"TransformerEncoderLayer": args}, nn.TransformerEncoderLayer(e, h, **kw), True)
+
+
+def transformer_encoder(rng, shape):
+    if len(shape) != 2:
+        return None
+    args, (e, h), kw = encoder_layer_args(rng, shape[-1])
+    n = rng.randint(1, 3)
+    layer = nn.TransformerEncoderLayer(e, h, **kw)
+    m = nn.TransformerEncoder(layer, num_layers=n, enable_nested_tensor=False)
+    return Layer({"TransformerEncoder": {"layer": args, "num_layers": n}}, m, True)
+
+
+A_TABLE = [(multihead_attention, 3), (transformer_encoder_layer, 3), (transformer_encoder, 2),
+           (layer_norm, 1), (activation, 1)]
+
+
+def attention_cases(rng, n=16):
+    """Sequences of feature vectors, and token sequences through an embedding, attended."""
+    out = []
+    for k in range(n):
+        shape = [rng.randint(1, 10), rng.choice([2, 4, 6, 8, 12])]
+        layers, cur, tries = [], list(shape), 0
+        depth = rng.randint(1, 3)
+        while len(layers) < depth and tries < 40:
+            tries += 1
+            layer = draw(rng, A_TABLE)(rng, cur)
+            if layer is None:
+                continue
+            layers.append(layer)
+        if rng.random() < 0.6:
+            layers.append(reduce(rng, cur) if rng.random() < 0.5 else select(rng, cur))
+            cur = out_shape([layers[-1].module], cur)
+            if len(cur) == 1:
+                layers.append(linear(rng, cur))
+        out.append(figures(f"attention_{k}", shape, layers))
+    for k in range(n // 2):
+        vocab = rng.randint(2, 40)
+        shape = [rng.randint(1, 16)]
+        emb = embedding(rng, vocab)
+        d = emb.spec["Embedding"]["embedding_dim"]
+        layers = [emb, draw(rng, A_TABLE[:3])(rng, shape + [d])]
+        layers.append(Layer({"Mean": {"dim": 1}}, Tr(lambda x: x.mean(dim=1)), False))
+        layers.append(linear(rng, [d]))
+        out.append(token_figures(f"attention_tokens_{k}", shape, layers, vocab))
+    # PyTorch refuses a model dimension its heads do not divide.
+    for i, (spec, make) in enumerate([
+        ({"MultiheadAttention": {"embed_dim": 10, "num_heads": 3}},
+         lambda: nn.MultiheadAttention(10, 3)),
+        ({"TransformerEncoderLayer": {"d_model": 6, "nhead": 4}},
+         lambda: nn.TransformerEncoderLayer(6, 4)),
+    ]):
+        try:
+            make()
+            refused = False
+        except Exception:
+            refused = True
+        assert refused, spec
+        out.append({"spec": {"id": f"invalid_attention_{i}", "input": [4, 6],
+                             "layers": [{"name": "l1", "layer": spec}]}, "invalid": True})
+    return out
+
+
 # ---------------------------------------------------------------- arguments PyTorch refuses
 
 INVALID = [
@@ -1127,6 +1441,8 @@ def main():
     corpus.extend(graph_cases(random.Random(SEED + 1)))
     corpus.extend(layers_cases(random.Random(SEED + 2)))
     corpus.extend(token_cases(random.Random(SEED + 3)))
+    corpus.extend(attention_cases(random.Random(SEED + 4)))
+    corpus.extend(recurrent_state_cases(random.Random(SEED + 5)))
     corpus.extend(invalid_cases())
     kinds = {}
     for c in corpus:

@@ -33,3 +33,14 @@ pack-draw-too-large = the section drawing from “{ $category }” asks for { $c
         [one] question
        *[other] questions
     }, and the category has { $available }: draw at least 1 and at most { $available }
+
+## Models read from a Python file beside the pack (`source:`)
+pack-source-model = model `{ $model }`: { $problem }
+pack-source-no-folder = `source: "{ $source }"` reads a file beside the pack, and this pack was not read from a folder (a built-in pack): write the model's `layers` instead (`mltutor import FILE.py` prints them)
+pack-source-escapes = `source: "{ $source }"` must be a path relative to the pack's folder that stays inside it (no absolute path, no `..` or link leading out of it)
+pack-source-cannot-read = cannot read { $path }: { $why }
+pack-source-refused = { $source } cannot be imported:
+    { $error }
+pack-source-with-spec = a model read from a Python file (`source:`) takes its `{ $field }` from the file: leave the field out
+pack-model-missing = the model has no `{ $field }`: a model is written with `input` and `layers`, or read from a Python file with `source`, `class` and `input`
+pack-models-py-input-needs-py = --input gives the input of a model read from a .py file (--pack FILE.py): this command takes a pack's model with its own input

@@ -31,5 +31,5 @@ py-view-form = only x.view(-1, N) and x.view(x.size(0), -1) are read
 py-note-init = `def init` read as `def __init__` (the underscores look lost in a copy)
 py-note-view-flatten = x.view(x.size(0), -1) read as torch.flatten(x, 1), the same reshape
 py-note-free-module = `self.{ $name }` is called more than once: it has no weights, so each call is read as its function
-py-final-state = “{ $name }” is a recurrent layer's final state, which the model language does not give: read the output sequence instead (out[:, -1] is the last step)
+py-final-state = “{ $name }” is not followed here: mltutor reads one of a recurrent layer's results (out, h or c), the state right after the call, as h[-1], h[-1, :, :], h.squeeze(0) or torch.cat((h[-2], h[-1]), dim=1)
 py-channels-unknown = { $name } does not say how many channels it normalises: write the module (nn.BatchNorm2d(C, affine=False), nn.GroupNorm(g, C, affine=False)) in __init__

@@ -33,3 +33,14 @@ pack-draw-too-large = la section tirée de « { $category } » demande { $co
         [one] question
        *[other] questions
     }, et la catégorie en a { $available } : tirez-en au moins 1 et au plus { $available }
+
+## Modèles lus dans un fichier Python à côté du pack (`source:`)
+pack-source-model = modèle `{ $model }` : { $problem }
+pack-source-no-folder = `{ $source }` (champ `source`) lit un fichier à côté du pack, et ce pack n'a pas été lu dans un dossier (un pack intégré) : écrivez plutôt les `layers` du modèle (`mltutor import FICHIER.py` les affiche)
+pack-source-escapes = `{ $source }` (champ `source`) doit être un chemin relatif au dossier du pack qui reste dedans (pas de chemin absolu, ni de `..` ou de lien qui en sort)
+pack-source-cannot-read = impossible de lire { $path } : { $why }
+pack-source-refused = { $source } ne peut pas être importé :
+    { $error }
+pack-source-with-spec = un modèle lu dans un fichier Python (champ `source`) prend son champ `{ $field }` dans le fichier : omettez-le
+pack-model-missing = le modèle n'a pas de champ `{ $field }` : un modèle s'écrit avec `input` et `layers`, ou se lit dans un fichier Python avec `source`, `class` et `input`
+pack-models-py-input-needs-py = --input donne l'entrée d'un modèle lu dans un fichier .py (--pack FICHIER.py) : cette commande prend le modèle d'un pack avec sa propre entrée

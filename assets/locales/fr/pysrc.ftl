@@ -31,5 +31,5 @@ py-view-form = seuls x.view(-1, N) et x.view(x.size(0), -1) sont lus
 py-note-init = `def init` lu comme `def __init__` (les tirets bas semblent perdus dans une copie)
 py-note-view-flatten = x.view(x.size(0), -1) lu comme torch.flatten(x, 1), le même remodelage
 py-note-free-module = `self.{ $name }` est appelé plusieurs fois : sans poids, chaque appel est lu comme sa fonction
-py-final-state = « { $name } » est l’état final d’une couche récurrente, que le langage des modèles ne donne pas : lisez plutôt la séquence de sortie (out[:, -1] est le dernier pas)
+py-final-state = « { $name } » n’est pas suivi ici : mltutor lit un seul des résultats d’une couche récurrente (out, h ou c), l’état juste après l’appel, comme h[-1], h.squeeze(0) ou torch.cat((h[-2], h[-1]), dim=1)
 py-channels-unknown = { $name } ne dit pas combien de canaux il normalise : écrivez le module (nn.BatchNorm2d(C, affine=False), nn.GroupNorm(g, C, affine=False)) dans __init__

@@ -114,6 +114,20 @@ pub enum PyProblem {
     FinalState(String),
     /// `F.batch_norm(x, None, None)`, `F.group_norm(x, g)`: the channel count is not in the call.
     ChannelsUnknown(String),
+    /// `self.attn(...)` other than self-attention read as `x, _ = self.attn(x, x, x)` or
+    /// `self.attn(x, x, x)[0]` (the layer's name).
+    Attention(AttentionUse, String),
+}
+
+/// How a `nn.MultiheadAttention` call is not read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AttentionUse {
+    /// Its result, a tuple (output, weights), used as a tensor.
+    Tuple,
+    /// Query, key and value not the same tensor, or a mask.
+    NotSelf,
+    /// The attention weights read.
+    Weights,
 }
 
 impl PyProblem {
@@ -176,6 +190,15 @@ impl PyProblem {
             PyProblem::FinalState(n) => tr!(lang, "py-final-state", name = n.as_str()),
             PyProblem::ChannelsUnknown(n) => {
                 tr!(lang, "py-channels-unknown", name = n.as_str())
+            }
+            PyProblem::Attention(AttentionUse::Tuple, n) => {
+                tr!(lang, "attention-py-tuple", name = n.as_str())
+            }
+            PyProblem::Attention(AttentionUse::NotSelf, n) => {
+                tr!(lang, "attention-py-not-self", name = n.as_str())
+            }
+            PyProblem::Attention(AttentionUse::Weights, n) => {
+                tr!(lang, "attention-py-weights", name = n.as_str())
             }
         }
     }

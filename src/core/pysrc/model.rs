@@ -6,8 +6,11 @@
 //! is refused where the Python names it, never dropped.
 
 use super::parse::{Arg, BinOp, ClassDef, Expr, ExprKind, FuncDef, Module, StmtKind};
-use super::{parse, Pos, PyError, PyProblem};
-use crate::core::spec::{ron_options, Inputs, LayerKind, LayerSpec, ModelSpec, ModuleSpec};
+use super::{parse, AttentionUse, Pos, PyError, PyProblem};
+use crate::core::spec::{
+    returns_of, ron_options, Inputs, LayerKind, LayerSpec, ModelSpec, ModuleSpec,
+    RecurrentCell as Cell, Returns,
+};
 use std::collections::BTreeMap;
 
 /// A constant the reader can evaluate: what layer arguments are made of.
@@ -50,6 +53,9 @@ impl Value {
 enum Field {
     /// The spec's field of that name.
     To(&'static str),
+    /// The spec's field of that name, where `None` is a value of its own (BatchNorm's
+    /// `momentum=None`), not the default.
+    Nullable(&'static str),
     /// An argument that changes no fact mltutor computes (`inplace`).
     NoEffect,
     /// An argument the model language only has at PyTorch's default, written as Python.
@@ -68,7 +74,7 @@ struct Sig {
     extra: &'static str,
 }
 
-use Field::{DefaultOnly, Input, NoEffect, To};
+use Field::{DefaultOnly, Input, NoEffect, Nullable, To};
 
 /// `nn.X(...)` constructors, by PyTorch's signatures (argument order as PyTorch's).
 fn module_sig(name: &str) -> Option<Sig> {
@@ -185,8 +191,8 @@ fn module_sig(name: &str) -> Option<Sig> {
             },
             &[
                 ("num_features", To("features")),
-                ("eps", DefaultOnly("1e-05")),
-                ("momentum", DefaultOnly("0.1")),
+                ("eps", To("eps")),
+                ("momentum", Nullable("momentum")),
                 ("affine", To("affine")),
                 ("track_running_stats", To("track_running_stats")),
             ],
@@ -195,7 +201,7 @@ fn module_sig(name: &str) -> Option<Sig> {
             "LayerNorm",
             &[
                 ("normalized_shape", To("normalized_shape")),
-                ("eps", DefaultOnly("1e-05")),
+                ("eps", To("eps")),
                 ("elementwise_affine", To("elementwise_affine")),
                 ("bias", To("bias")),
             ],
@@ -205,7 +211,7 @@ fn module_sig(name: &str) -> Option<Sig> {
             &[
                 ("num_groups", To("num_groups")),
                 ("num_channels", To("num_channels")),
-                ("eps", DefaultOnly("1e-05")),
+                ("eps", To("eps")),
                 ("affine", To("affine")),
             ],
         ),
@@ -216,27 +222,73 @@ fn module_sig(name: &str) -> Option<Sig> {
                 ("input_size", To("input_size")),
                 ("hidden_size", To("hidden_size")),
                 ("num_layers", To("num_layers")),
-                ("nonlinearity", DefaultOnly("'tanh'")),
+                ("nonlinearity", To("nonlinearity")),
                 ("bias", To("bias")),
                 ("batch_first", To("batch_first")),
-                ("dropout", DefaultOnly("0.0")),
+                ("dropout", To("dropout")),
                 ("bidirectional", To("bidirectional")),
             ],
         ),
-        "LSTM" | "GRU" => s(
-            if name == "LSTM" { "LSTM" } else { "GRU" },
+        "LSTM" => s(
+            "LSTM",
             &[
                 ("input_size", To("input_size")),
                 ("hidden_size", To("hidden_size")),
                 ("num_layers", To("num_layers")),
                 ("bias", To("bias")),
                 ("batch_first", To("batch_first")),
-                ("dropout", DefaultOnly("0.0")),
+                ("dropout", To("dropout")),
+                ("bidirectional", To("bidirectional")),
+                ("proj_size", To("proj_size")),
+            ],
+        ),
+        // PyTorch refuses proj_size on a GRU.
+        "GRU" => s(
+            "GRU",
+            &[
+                ("input_size", To("input_size")),
+                ("hidden_size", To("hidden_size")),
+                ("num_layers", To("num_layers")),
+                ("bias", To("bias")),
+                ("batch_first", To("batch_first")),
+                ("dropout", To("dropout")),
                 ("bidirectional", To("bidirectional")),
                 ("proj_size", DefaultOnly("0")),
             ],
         ),
         "LogSoftmax" => s("LogSoftmax", &[("dim", To("dim"))]),
+        "MultiheadAttention" => s(
+            "MultiheadAttention",
+            &[
+                ("embed_dim", To("embed_dim")),
+                ("num_heads", To("num_heads")),
+                ("dropout", To("dropout")),
+                ("bias", To("bias")),
+                ("add_bias_kv", DefaultOnly("False")),
+                ("add_zero_attn", DefaultOnly("False")),
+                ("kdim", DefaultOnly("None")),
+                ("vdim", DefaultOnly("None")),
+                ("batch_first", To("batch_first")),
+                ("device", NoEffect),
+                ("dtype", DefaultOnly("None")),
+            ],
+        ),
+        "TransformerEncoderLayer" => s(
+            "TransformerEncoderLayer",
+            &[
+                ("d_model", To("d_model")),
+                ("nhead", To("nhead")),
+                ("dim_feedforward", To("dim_feedforward")),
+                ("dropout", To("dropout")),
+                ("activation", To("activation")),
+                ("layer_norm_eps", To("layer_norm_eps")),
+                ("batch_first", To("batch_first")),
+                ("norm_first", To("norm_first")),
+                ("bias", To("bias")),
+                ("device", NoEffect),
+                ("dtype", DefaultOnly("None")),
+            ],
+        ),
         "Embedding" => s(
             "Embedding",
             &[
@@ -371,7 +423,7 @@ fn functional_sig(name: &str) -> Option<Sig> {
                 ("normalized_shape", To("normalized_shape")),
                 ("weight", DefaultOnly("None")),
                 ("bias", DefaultOnly("None")),
-                ("eps", DefaultOnly("1e-05")),
+                ("eps", To("eps")),
             ],
             "elementwise_affine: false",
         ),
@@ -434,6 +486,8 @@ pub fn import(
         module: &module,
         classes: Vec::new(),
         depth: 0,
+        local_layers: BTreeMap::new(),
+        attention_tuple: false,
     };
     reader.module_constants()?;
     let chain = reader.class_layers(class, &[])?;
@@ -529,6 +583,12 @@ struct Reader<'m> {
     classes: Vec<ModuleSpec>,
     /// Sub-modules inside sub-modules: bounded.
     depth: usize,
+    /// Layers held by local variables of the `__init__` being read
+    /// (`layer = nn.TransformerEncoderLayer(...)`, passed to `nn.TransformerEncoder`).
+    local_layers: BTreeMap<String, LayerKind>,
+    /// Whether the call being read is unpacked or indexed (`x, _ = self.attn(x, x, x)`,
+    /// `self.attn(x, x, x)[0]`), as a `nn.MultiheadAttention` call must be.
+    attention_tuple: bool,
 }
 
 /// How deep sub-module classes may nest.
@@ -775,6 +835,9 @@ impl Reader<'_> {
             }
             return Ok(LayerKind::Sequential(items));
         }
+        if full == "torch.nn.TransformerEncoder" {
+            return self.transformer_encoder(args, value.pos);
+        }
         if let Some(kind) = full.strip_prefix("torch.nn.") {
             let sig = module_sig(kind)
                 .ok_or_else(|| PyError::new(func.pos, PyProblem::UnknownLayer(full.clone())))?;
@@ -787,7 +850,104 @@ impl Reader<'_> {
         Err(PyError::new(func.pos, PyProblem::UnknownLayer(full)))
     }
 
+    /// `nn.TransformerEncoder(encoder_layer, num_layers, norm=None, ...)`: the layer written
+    /// in the call or held by a local variable of `__init__`.
+    fn transformer_encoder(&mut self, args: &[Arg], pos: Pos) -> Result<LayerKind, PyError> {
+        const PARAMS: [&str; 5] = [
+            "encoder_layer",
+            "num_layers",
+            "norm",
+            "enable_nested_tensor",
+            "mask_check",
+        ];
+        let mut bound: [Option<&Arg>; 5] = [None; 5];
+        let mut positional = 0;
+        for a in args {
+            let slot = match &a.keyword {
+                None => {
+                    positional += 1;
+                    positional - 1
+                }
+                Some(k) => PARAMS
+                    .iter()
+                    .position(|p| p == k)
+                    .ok_or_else(|| PyError::new(a.pos, PyProblem::UnknownArg(k.clone(), None)))?,
+            };
+            let Some(cell) = bound.get_mut(slot) else {
+                return Err(PyError::new(a.value.pos, PyProblem::TooManyArgs));
+            };
+            if cell.replace(a).is_some() {
+                return Err(PyError::new(
+                    a.value.pos,
+                    PyProblem::TwiceArg(PARAMS[slot].to_string()),
+                ));
+            }
+        }
+        if let Some(norm) = bound[2] {
+            if !matches!(norm.value.kind, ExprKind::None) {
+                return Err(PyError::new(
+                    norm.value.pos,
+                    PyProblem::OnlyDefault("norm".into(), "None".into()),
+                ));
+            }
+        }
+        let layer_arg = bound[0]
+            .ok_or_else(|| PyError::new(pos, PyProblem::MissingArg("encoder_layer".into())))?;
+        let layer = match &layer_arg.value.kind {
+            ExprKind::Name(n) => self
+                .local_layers
+                .get(n)
+                .cloned()
+                .ok_or_else(|| PyError::new(layer_arg.value.pos, PyProblem::NotRead))?,
+            _ => self.module_value(&layer_arg.value)?,
+        };
+        let layer = match layer {
+            LayerKind::TransformerEncoderLayer {
+                d_model,
+                nhead,
+                dim_feedforward,
+                dropout,
+                activation,
+                layer_norm_eps,
+                batch_first,
+                norm_first,
+                bias,
+            } => crate::core::spec::EncoderLayer {
+                d_model,
+                nhead,
+                dim_feedforward,
+                dropout,
+                activation,
+                layer_norm_eps,
+                batch_first,
+                norm_first,
+                bias,
+            },
+            _ => return Err(PyError::new(layer_arg.value.pos, PyProblem::NotRead)),
+        };
+        let n_arg = bound[1]
+            .ok_or_else(|| PyError::new(pos, PyProblem::MissingArg("num_layers".into())))?;
+        let n = self.eval(&n_arg.value)?;
+        let layer_ron = ron::to_string(&layer)
+            .map_err(|e| PyError::new(layer_arg.value.pos, PyProblem::Spec(e.to_string())))?;
+        let text = format!(
+            "TransformerEncoder(layer: {layer_ron}, num_layers: {})",
+            n.ron()
+        );
+        ron_options()
+            .from_str::<LayerKind>(&text)
+            .map_err(|e| PyError::new(n_arg.value.pos, PyProblem::Spec(e.code.to_string())))
+    }
+
     fn init(&mut self, class: &ClassDef, init: &FuncDef) -> Result<Layers, PyError> {
+        // Each `__init__` has its own local layers.
+        let outer = std::mem::take(&mut self.local_layers);
+        let result = self.init_body(class, init);
+        self.local_layers = outer;
+        result
+    }
+
+    fn init_body(&mut self, class: &ClassDef, init: &FuncDef) -> Result<Layers, PyError> {
         let mut layers = Layers::new();
         for s in &init.body {
             match &s.kind {
@@ -803,8 +963,18 @@ impl Reader<'_> {
                     let ExprKind::Attr(base, attr) = &target.kind else {
                         // A local constant of __init__ (`n = 16 * 5 * 5`).
                         if let ExprKind::Name(n) = &target.kind {
-                            let v = self.eval(value)?;
-                            self.consts.insert(n.clone(), v);
+                            match self.eval(value) {
+                                Ok(v) => {
+                                    self.consts.insert(n.clone(), v);
+                                }
+                                // `layer = nn.TransformerEncoderLayer(...)`, for the
+                                // `nn.TransformerEncoder` that follows.
+                                Err(_) if matches!(value.kind, ExprKind::Call { .. }) => {
+                                    let layer = self.module_value(value)?;
+                                    self.local_layers.insert(n.clone(), layer);
+                                }
+                                Err(e) => return Err(e),
+                            }
                             continue;
                         }
                         return Err(PyError::new(target.pos, PyProblem::NotRead));
@@ -914,6 +1084,10 @@ impl Reader<'_> {
                         fields.push((f.to_string(), v.ron(), value.pos));
                     }
                 }
+                Nullable(f) => {
+                    let v = self.eval(value)?;
+                    fields.push((f.to_string(), v.ron(), value.pos));
+                }
             }
         }
         // torch.flatten(x) and x.flatten() start at the batch dimension: PyTorch's default
@@ -977,6 +1151,7 @@ impl Reader<'_> {
             written: ["x".to_string()].into(),
             used: Vec::new(),
             states: Vec::new(),
+            unpacked: Vec::new(),
             temps: 0,
         };
         for s in &f.body {
@@ -986,33 +1161,12 @@ impl Reader<'_> {
                         kind: ExprKind::Name(target),
                         ..
                     }] => self.statement(&mut g, target, value, layers)?,
-                    // `out, (h, c) = self.lstm(x)`: a recurrent layer's output sequence; its
-                    // final states are not in the model language, so reading them is refused.
+                    // `out, (h, c) = self.lstm(x)`, `_, h = self.gru(x)`: a recurrent layer's
+                    // results, of which `forward` may read one (the first read decides).
                     [Expr {
                         kind: ExprKind::Tuple(items),
                         ..
-                    }] if matches!(
-                        items.first(),
-                        Some(Expr {
-                            kind: ExprKind::Name(_),
-                            ..
-                        })
-                    ) =>
-                    {
-                        let Some(Expr {
-                            kind: ExprKind::Name(target),
-                            ..
-                        }) = items.first()
-                        else {
-                            unreachable!("matched above")
-                        };
-                        let mut rest = Vec::new();
-                        for item in &items[1..] {
-                            collect_names(item, &mut rest);
-                        }
-                        self.statement(&mut g, target, value, layers)?;
-                        g.states.extend(rest.into_iter().filter(|n| n != "_"));
-                    }
+                    }] => self.unpack(&mut g, items, value, s.pos, layers)?,
                     _ => return Err(PyError::new(s.pos, PyProblem::Graph)),
                 },
                 StmtKind::AugAssign {
@@ -1083,9 +1237,106 @@ impl Reader<'_> {
         if let Some(last) = g.out.last_mut() {
             last.to = Some(target.clone());
         }
+        g.rebind(&target);
         g.written.insert(target);
         g.settle(start);
         Ok(())
+    }
+
+    /// `out, (h, c) = self.lstm(x)` (LSTM), `out, h = self.gru(x)` (RNN, GRU); `_` for
+    /// what is not read. The layer writes `out` until `h` or `c` is read, right after it.
+    fn unpack(
+        &mut self,
+        g: &mut Flow,
+        items: &[Expr],
+        value: &Expr,
+        pos: Pos,
+        layers: &Layers,
+    ) -> Result<(), PyError> {
+        let name = |e: &Expr| match &e.kind {
+            ExprKind::Name(n) => Some(n.clone()),
+            _ => None,
+        };
+        let [first, second] = items else {
+            return Err(PyError::new(pos, PyProblem::Graph));
+        };
+        let out = name(first).ok_or_else(|| PyError::new(first.pos, PyProblem::Graph))?;
+        let start = g.out.len();
+        let target = if out == "_" { g.temp() } else { out.clone() };
+        // `x, _ = self.attn(x, x, x)`: self-attention's output, its weights dropped.
+        if self.is_attention_call(value, layers) {
+            self.attention_tuple = true;
+            let read = self.statement(g, &target, value, layers);
+            self.attention_tuple = false;
+            read?;
+            return match &second.kind {
+                ExprKind::Name(w) if w == "_" => Ok(()),
+                _ => Err(PyError::new(
+                    second.pos,
+                    PyProblem::Attention(AttentionUse::Weights, self.call_name(value)),
+                )),
+            };
+        }
+        self.statement(g, &target, value, layers)?;
+        let index = g.out.len().saturating_sub(1);
+        let cell = match g.out.get(index).and_then(|l| returns_of(&l.layer)) {
+            Some((cell, _, _)) if g.out.len() > start => cell,
+            _ => return Err(PyError::new(pos, PyProblem::Graph)),
+        };
+        let real = |n: Option<String>| n.filter(|n| n != "_");
+        let (h, c) = match (&second.kind, cell) {
+            (ExprKind::Tuple(hc), Cell::Lstm) => match hc.as_slice() {
+                [h, c] => (
+                    real(Some(
+                        name(h).ok_or_else(|| PyError::new(h.pos, PyProblem::Graph))?,
+                    )),
+                    real(Some(
+                        name(c).ok_or_else(|| PyError::new(c.pos, PyProblem::Graph))?,
+                    )),
+                ),
+                _ => return Err(PyError::new(second.pos, PyProblem::Graph)),
+            },
+            (ExprKind::Name(hc), Cell::Lstm) => {
+                // `out, hc = self.lstm(x)`: the pair (h, c) is not read.
+                if hc != "_" {
+                    g.states.push(hc.clone());
+                }
+                (None, None)
+            }
+            (ExprKind::Name(h), Cell::Rnn | Cell::Gru) => (real(Some(h.clone())), None),
+            _ => return Err(PyError::new(second.pos, PyProblem::Graph)),
+        };
+        g.unpacked.push(Unpacked {
+            layer: index,
+            names: [real(Some(out)).map(|n| g.name(&n)), h, c],
+            chosen: None,
+        });
+        Ok(())
+    }
+
+    /// `h[-1]`, `h[-1, :, :]`: an index in the first dimension, every other whole.
+    fn state_index(&self, items: &[Expr], pos: Pos) -> Result<LayerKind, PyError> {
+        let whole = |e: &Expr| matches!(e.kind, ExprKind::Slice(None, None, None));
+        let Some((first, rest)) = items.split_first() else {
+            return Err(PyError::new(pos, PyProblem::NotRead));
+        };
+        if rest.len() > 2 || !rest.iter().all(whole) {
+            return Err(PyError::new(pos, PyProblem::NotRead));
+        }
+        match self.eval(first)? {
+            Value::Int(index) => Ok(LayerKind::FinalState { index }),
+            _ => Err(PyError::new(first.pos, PyProblem::NotRead)),
+        }
+    }
+
+    /// `(0)` or `(dim=0)`.
+    fn is_zero_dim(&self, args: &[Arg]) -> bool {
+        match args {
+            [a] if a.keyword.is_none() || a.keyword.as_deref() == Some("dim") => {
+                self.eval(&a.value).ok() == Some(Value::Int(0))
+            }
+            _ => false,
+        }
     }
 
     /// Emit the layers `e` applies; what it evaluates to.
@@ -1100,9 +1351,33 @@ impl Reader<'_> {
             ExprKind::Name(n) if g.states.contains(n) => {
                 Err(PyError::new(e.pos, PyProblem::FinalState(n.clone())))
             }
+            ExprKind::Name(n) if g.unpacked_slot(n).is_some() => {
+                g.read_unpacked(n, e.pos)?;
+                Ok(Src::Var(g.name(n)))
+            }
+            // `self.attn(x, x, x)[0]`: self-attention's output.
+            ExprKind::Index(target, items)
+                if self.is_attention_call(target, layers)
+                    && matches!(
+                        items.as_slice(),
+                        [Expr {
+                            kind: ExprKind::Int(0),
+                            ..
+                        }]
+                    ) =>
+            {
+                self.attention_tuple = true;
+                let src = self.emit(g, target, sink, layers);
+                self.attention_tuple = false;
+                src
+            }
             ExprKind::Index(target, items) => {
                 let src = self.emit(g, target, sink, layers)?;
-                let layer = self.select(items, e.pos)?;
+                // `h[-1]`, `h[-1, :, :]` on a final state: one layer and direction.
+                let layer = match &src {
+                    Src::Var(n) if g.is_state(n) => self.state_index(items, e.pos)?,
+                    Src::Var(_) | Src::Pending => self.select(items, e.pos)?,
+                };
                 g.apply(src, None, layer, sink);
                 Ok(Src::Pending)
             }
@@ -1142,13 +1417,18 @@ impl Reader<'_> {
                         let (_, layer) = layers.get(attr).ok_or_else(|| {
                             PyError::new(func.pos, PyProblem::NoLayer(attr.clone()))
                         })?;
-                        let [Arg {
-                            keyword: None,
-                            value,
-                            ..
-                        }] = args.as_slice()
-                        else {
-                            return Err(PyError::new(e.pos, PyProblem::OneInput));
+                        let value = if let LayerKind::MultiheadAttention { .. } = layer {
+                            self.attention_input(e, attr, args)?
+                        } else {
+                            let [Arg {
+                                keyword: None,
+                                value,
+                                ..
+                            }] = args.as_slice()
+                            else {
+                                return Err(PyError::new(e.pos, PyProblem::OneInput));
+                            };
+                            value
                         };
                         let src = self.emit(g, value, sink, layers)?;
                         let name = if g.used.contains(attr) {
@@ -1208,6 +1488,16 @@ impl Reader<'_> {
                 // x.view(-1, 1000), x.flatten(1), x.relu()
                 if let ExprKind::Attr(target, method) = &func.kind {
                     let src = self.emit(g, target, sink, layers)?;
+                    // `h.squeeze(0)` on a final state.
+                    if let Src::Var(n) = &src {
+                        if g.is_state(n) {
+                            if method != "squeeze" || !self.is_zero_dim(args) {
+                                return Err(PyError::new(e.pos, PyProblem::FinalState(n.clone())));
+                            }
+                            g.apply(src, None, LayerKind::FinalStateSqueeze, sink);
+                            return Ok(Src::Pending);
+                        }
+                    }
                     let layer = self.method(method, target, args, e.pos)?;
                     g.apply(src, None, layer, sink);
                     return Ok(Src::Pending);
@@ -1218,6 +1508,63 @@ impl Reader<'_> {
                 ))
             }
             _ => Err(PyError::new(e.pos, PyProblem::NotRead)),
+        }
+    }
+
+    /// `attn` for `self.attn(...)`.
+    fn call_name(&self, e: &Expr) -> String {
+        match &e.kind {
+            ExprKind::Call { func, .. } => match &func.kind {
+                ExprKind::Attr(_, attr) => attr.clone(),
+                _ => String::new(),
+            },
+            _ => String::new(),
+        }
+    }
+
+    /// Whether `e` calls a `nn.MultiheadAttention` module (`self.attn(...)`).
+    fn is_attention_call(&self, e: &Expr, layers: &Layers) -> bool {
+        let ExprKind::Call { func, .. } = &e.kind else {
+            return false;
+        };
+        let ExprKind::Attr(base, attr) = &func.kind else {
+            return false;
+        };
+        matches!(&base.kind, ExprKind::Name(s) if s == "self")
+            && matches!(
+                layers.get(attr),
+                Some((_, LayerKind::MultiheadAttention { .. }))
+            )
+    }
+
+    /// The one tensor of `self.attn(x, x, x)` (`need_weights` allowed): self-attention,
+    /// its result unpacked or indexed.
+    fn attention_input<'e>(
+        &mut self,
+        e: &Expr,
+        attr: &str,
+        args: &'e [Arg],
+    ) -> Result<&'e Expr, PyError> {
+        let refuse = |how| PyError::new(e.pos, PyProblem::Attention(how, attr.to_string()));
+        if !std::mem::take(&mut self.attention_tuple) {
+            return Err(refuse(AttentionUse::Tuple));
+        }
+        let mut tensors = Vec::new();
+        for a in args {
+            match a.keyword.as_deref() {
+                None | Some("query" | "key" | "value") => tensors.push(&a.value),
+                Some("need_weights") => {
+                    if !matches!(self.eval(&a.value)?, Value::Bool(_)) {
+                        return Err(PyError::new(a.value.pos, PyProblem::NotConstant));
+                    }
+                }
+                Some("average_attn_weights") => {}
+                Some(_) => return Err(refuse(AttentionUse::NotSelf)),
+            }
+        }
+        match tensors.as_slice() {
+            [q, k, v] if q.kind == k.kind && k.kind == v.kind => Ok(q),
+            _ => Err(refuse(AttentionUse::NotSelf)),
         }
     }
 
@@ -1408,12 +1755,92 @@ struct Flow {
     written: std::collections::BTreeSet<String>,
     /// Modules already called.
     used: Vec<String>,
-    /// Names bound to a recurrent layer's final states (`h`, `c`), which are not read.
+    /// Names bound to what is never read (an LSTM's `(h, c)` pair as one name).
     states: Vec<String>,
+    /// Recurrent layers' results bound by tuple unpacking.
+    unpacked: Vec<Unpacked>,
     temps: usize,
 }
 
+/// `out, (h, c) = self.lstm(x)`: the names of the output, h_n and c_n (`None`: `_`, or
+/// rebound since), and which one `forward` read.
+struct Unpacked {
+    /// The recurrent layer, in `Flow::out`.
+    layer: usize,
+    names: [Option<String>; 3],
+    chosen: Option<usize>,
+}
+
 impl Flow {
+    /// The latest unpacking `n` is bound by, and its slot (0: output, 1: h_n, 2: c_n).
+    fn unpacked_slot(&self, n: &str) -> Option<(usize, usize)> {
+        let n = self.name(n);
+        self.unpacked.iter().enumerate().rev().find_map(|(u, un)| {
+            un.names
+                .iter()
+                .position(|m| m.as_deref() == Some(n.as_str()))
+                .map(|k| (u, k))
+        })
+    }
+
+    /// Whether `n` is a final state that was read (a tensor with the batch in the middle).
+    fn is_state(&self, n: &str) -> bool {
+        self.unpacked_slot(n)
+            .is_some_and(|(u, k)| k > 0 && self.unpacked[u].chosen == Some(k))
+    }
+
+    /// Read `n`, bound by an unpacking: the first read chooses what the layer returns; a
+    /// final state only when nothing came after the layer; never two of its results.
+    fn read_unpacked(&mut self, n: &str, pos: Pos) -> Result<(), PyError> {
+        let Some((u, k)) = self.unpacked_slot(n) else {
+            return Ok(());
+        };
+        let refused = || PyError::new(pos, PyProblem::FinalState(n.to_string()));
+        match self.unpacked[u].chosen {
+            Some(c) if c == k => Ok(()),
+            Some(_) => Err(refused()),
+            None if k == 0 => {
+                self.unpacked[u].chosen = Some(0);
+                Ok(())
+            }
+            None => {
+                let index = self.unpacked[u].layer;
+                if index + 1 != self.out.len() {
+                    return Err(refused());
+                }
+                let returns = if k == 1 {
+                    Returns::Hidden
+                } else {
+                    Returns::CellState
+                };
+                let name = self.name(n);
+                let layer = &mut self.out[index];
+                match &mut layer.layer {
+                    LayerKind::RNN { returns: r, .. }
+                    | LayerKind::LSTM { returns: r, .. }
+                    | LayerKind::GRU { returns: r, .. } => *r = returns,
+                    _ => return Err(refused()),
+                }
+                layer.to = Some(name.clone());
+                self.unpacked[u].chosen = Some(k);
+                self.written.insert(name);
+                self.settle(index);
+                Ok(())
+            }
+        }
+    }
+
+    /// `n` written anew: no longer one of a recurrent layer's results.
+    fn rebind(&mut self, n: &str) {
+        for u in &mut self.unpacked {
+            for m in u.names.iter_mut() {
+                if m.as_deref() == Some(n) {
+                    *m = None;
+                }
+            }
+        }
+    }
+
     fn name(&self, n: &str) -> String {
         if n == self.input {
             "x".to_string()
@@ -1488,17 +1915,6 @@ impl Flow {
 
     fn finish(self) -> Vec<LayerSpec> {
         self.out
-    }
-}
-
-/// The plain names of a target (`(h, c)` gives `h`, `c`).
-fn collect_names(e: &Expr, out: &mut Vec<String>) {
-    match &e.kind {
-        ExprKind::Name(n) => out.push(n.clone()),
-        ExprKind::Tuple(items) | ExprKind::List(items) => {
-            items.iter().for_each(|i| collect_names(i, out))
-        }
-        _ => {}
     }
 }
 
@@ -1660,16 +2076,33 @@ mod tests {
         )
         .unwrap_err();
         assert!(matches!(e.problem, PyProblem::UnknownLayer(_)));
+        // PyTorch refuses proj_size on a GRU: the model language has it for LSTM only.
         let e = import(
             &wrap(
-                "        self.bn = nn.BatchNorm2d(4, eps=1e-3)\n",
+                "        self.gru = nn.GRU(4, 4, batch_first=True, proj_size=2)\n",
+                "        x, _ = self.gru(x)\n        return x\n",
+            ),
+            None,
+            Some(vec![3, 4]),
+        )
+        .unwrap_err();
+        assert!(matches!(e.problem, PyProblem::OnlyDefault(..)));
+        // eps and momentum (None too) are read as PyTorch's arguments.
+        let got = import(
+            &wrap(
+                "        self.bn = nn.BatchNorm2d(4, eps=1e-3, momentum=None)\n",
                 "        return self.bn(x)\n",
             ),
             None,
             Some(vec![4, 2, 2]),
         )
-        .unwrap_err();
-        assert!(matches!(e.problem, PyProblem::OnlyDefault(..)));
+        .unwrap();
+        assert!(matches!(
+            got.spec.layers[0].layer,
+            LayerKind::BatchNorm2d { momentum: None, .. }
+        ));
+        assert!(crate::core::codegen::pytorch_code(&got.spec)
+            .contains("nn.BatchNorm2d(4, eps=0.001, momentum=None)"));
     }
 
     #[test]

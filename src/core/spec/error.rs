@@ -68,6 +68,10 @@ pub enum SpecProblem {
     Graph(super::graph::GraphProblem),
     /// A normalisation's arguments against PyTorch's rules (`layers.ftl`).
     Layers(super::layers_rule::LayersProblem),
+    /// An attention layer's arguments against PyTorch's rules (`layers.ftl`).
+    Attention(super::attention::AttentionProblem),
+    /// A recurrent layer's arguments, or the reading of its final state (`layers.ftl`).
+    Recurrent(super::seq::RecurrentProblem),
 }
 
 impl SpecError {
@@ -116,6 +120,8 @@ impl SpecError {
             SpecProblem::Zoo(z) => z.render(lang, at),
             SpecProblem::Graph(g) => g.render(lang, at),
             SpecProblem::Layers(l) => l.render(lang, at),
+            SpecProblem::Recurrent(r) => r.render(lang, at),
+            SpecProblem::Attention(a) => a.render(lang, at),
         };
         crate::tr!(
             lang,

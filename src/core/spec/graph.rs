@@ -611,6 +611,8 @@ fn in_sequential(kind: &LayerKind) -> bool {
         | LayerKind::Transpose { .. }
         | LayerKind::Permute { .. }
         | LayerKind::Select { .. }
+        | LayerKind::FinalState { .. }
+        | LayerKind::FinalStateSqueeze
         | LayerKind::MultiheadAttention { .. } => false,
         LayerKind::Conv2d { .. }
         | LayerKind::Conv1d { .. }

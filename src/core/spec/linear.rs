@@ -1,7 +1,7 @@
 //! `nn.Linear`: every fact mltutor knows about a fully connected layer but its candle
 //! instantiation (`engine::Network::with_dtype`).
 
-use super::need::{per_position, Need};
+use super::need::Need;
 use super::{LayerFacts, Sizes, SpecProblem};
 use crate::core::shape::Shape;
 
@@ -72,10 +72,10 @@ impl LayerFacts for Linear {
         None
     }
 
-    /// Every weight once per output row: params × the rows (batch included). For a 2-D
-    /// output that is torchinfo's batch × params; on a sample of several dimensions
-    /// torchinfo still counts batch × params, which undercounts: this counts every row.
+    /// As torchinfo counts them: params × the batch, whatever the sample's dimensions (on
+    /// an L x F sequence PyTorch computes L times as many, but torchinfo's figure is the
+    /// one students compare with).
     fn mult_adds(&self, params: u64, output: &Shape) -> u64 {
-        per_position(params, output, self.out_features)
+        params.saturating_mul(output.dims().first().copied().unwrap_or(1) as u64)
     }
 }

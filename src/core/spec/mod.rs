@@ -11,6 +11,7 @@
 
 mod activation;
 mod args;
+mod attention;
 mod conv;
 mod dims;
 mod dropout;
@@ -26,6 +27,7 @@ mod rule;
 mod seq;
 
 pub use args::{Padding, Pair};
+pub use attention::{AttentionNeed, AttentionProblem, EncoderLayer, FfActivation};
 pub(crate) use error::count;
 pub use error::{LayerAt, SpecError, SpecProblem};
 pub use graph::{
@@ -38,6 +40,7 @@ pub use norm::NormShape;
 pub use pool::pool_len;
 pub use rule::{ZooNeed, ZooProblem};
 pub use seq::Cell as RecurrentCell;
+pub use seq::{returns_of, Nonlinearity, RecurrentProblem, Returns};
 
 use crate::core::shape::Shape;
 use serde::{Deserialize, Serialize};
@@ -236,6 +239,11 @@ pub enum LayerKind {
     /// mean and variance (buffers) when `track_running_stats`.
     BatchNorm2d {
         features: usize,
+        #[serde(default = "norm_eps")]
+        eps: f64,
+        /// `None`: a cumulative average of the batches' statistics.
+        #[serde(default = "bn_momentum")]
+        momentum: Option<f64>,
         #[serde(default = "yes")]
         affine: bool,
         #[serde(default = "yes")]
@@ -244,6 +252,10 @@ pub enum LayerKind {
     /// `nn.BatchNorm1d(num_features)` over C or C x L samples: BatchNorm2d's arguments.
     BatchNorm1d {
         features: usize,
+        #[serde(default = "norm_eps")]
+        eps: f64,
+        #[serde(default = "bn_momentum")]
+        momentum: Option<f64>,
         #[serde(default = "yes")]
         affine: bool,
         #[serde(default = "yes")]
@@ -252,6 +264,8 @@ pub enum LayerKind {
     /// `nn.LayerNorm(normalized_shape)`: `64` or `(4, 8)`, the sample's last dimensions.
     LayerNorm {
         normalized_shape: NormShape,
+        #[serde(default = "norm_eps")]
+        eps: f64,
         #[serde(default = "yes")]
         elementwise_affine: bool,
         #[serde(default = "yes")]
@@ -261,6 +275,8 @@ pub enum LayerKind {
     GroupNorm {
         num_groups: usize,
         num_channels: usize,
+        #[serde(default = "norm_eps")]
+        eps: f64,
         #[serde(default = "yes")]
         affine: bool,
     },
@@ -308,20 +324,31 @@ pub enum LayerKind {
         dim: i64,
         index: i64,
     },
-    /// `nn.RNN` (tanh) as a chain layer: `x, _ = self.rnn(x)`, every step's output.
+    /// `nn.RNN`: `x, _ = self.rnn(x)`, every step's output; `returns: "h_n"` for the final
+    /// hidden state (`_, h = self.rnn(x)`, D·num_layers x N x H).
     RNN {
         input_size: usize,
         hidden_size: usize,
         #[serde(default = "args::one_usize")]
         num_layers: usize,
+        /// `"tanh"` or `"relu"`.
+        #[serde(default)]
+        nonlinearity: Nonlinearity,
         #[serde(default = "yes")]
         bias: bool,
         #[serde(default)]
         batch_first: bool,
+        /// Dropout on each layer's output but the last's, while training.
+        #[serde(default)]
+        dropout: f64,
         #[serde(default)]
         bidirectional: bool,
+        /// What `forward` reads: `"output"` (default) or `"h_n"`.
+        #[serde(default)]
+        returns: Returns,
     },
-    /// `nn.LSTM`: `x, _ = self.lstm(x)`, every step's output (N x L x D·H).
+    /// `nn.LSTM`: `x, _ = self.lstm(x)`, every step's output (N x L x D·H);
+    /// `returns: "h_n"` (`_, (h, _) = self.lstm(x)`) or `"c_n"` for a final state.
     LSTM {
         input_size: usize,
         hidden_size: usize,
@@ -332,9 +359,16 @@ pub enum LayerKind {
         #[serde(default)]
         batch_first: bool,
         #[serde(default)]
+        dropout: f64,
+        #[serde(default)]
         bidirectional: bool,
+        /// The hidden state projected to this size (0: none), as PyTorch's `proj_size`.
+        #[serde(default)]
+        proj_size: usize,
+        #[serde(default)]
+        returns: Returns,
     },
-    /// `nn.GRU`: `x, _ = self.gru(x)`.
+    /// `nn.GRU`: `x, _ = self.gru(x)`; `returns: "h_n"` for `_, h = self.gru(x)`.
     GRU {
         input_size: usize,
         hidden_size: usize,
@@ -345,8 +379,18 @@ pub enum LayerKind {
         #[serde(default)]
         batch_first: bool,
         #[serde(default)]
+        dropout: f64,
+        #[serde(default)]
         bidirectional: bool,
+        #[serde(default)]
+        returns: Returns,
     },
+    /// `h[-1]`: one layer and direction of a final state (`returns: "h_n"`), N x H.
+    FinalState {
+        index: i64,
+    },
+    /// `h.squeeze(0)`: the final state of a one-layer, one-direction recurrent layer.
+    FinalStateSqueeze,
     /// `nn.Embedding(num_embeddings, embedding_dim, padding_idx)`; first, its input is token
     /// ids (`input: [50]`, a sequence of 50 ids).
     Embedding {
@@ -354,6 +398,43 @@ pub enum LayerKind {
         embedding_dim: usize,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         padding_idx: Option<i64>,
+    },
+    /// `nn.MultiheadAttention` as self-attention in a chain: `x, _ = self.attn(x, x, x)`
+    /// (an L x E sample stays L x E, whatever `batch_first` says).
+    MultiheadAttention {
+        embed_dim: usize,
+        num_heads: usize,
+        #[serde(default)]
+        dropout: f64,
+        #[serde(default = "yes")]
+        bias: bool,
+        #[serde(default)]
+        batch_first: bool,
+    },
+    /// `nn.TransformerEncoderLayer` (post-norm unless `norm_first`), one summary row.
+    TransformerEncoderLayer {
+        d_model: usize,
+        nhead: usize,
+        #[serde(default = "attention::feedforward")]
+        dim_feedforward: usize,
+        #[serde(default = "attention::tenth")]
+        dropout: f64,
+        #[serde(default)]
+        activation: FfActivation,
+        #[serde(default = "attention::norm_eps")]
+        layer_norm_eps: f64,
+        #[serde(default)]
+        batch_first: bool,
+        #[serde(default)]
+        norm_first: bool,
+        #[serde(default = "yes")]
+        bias: bool,
+    },
+    /// `nn.TransformerEncoder(encoder_layer, num_layers)`: `num_layers` copies of `layer`
+    /// (`layer: (d_model: 64, nhead: 4, batch_first: true)`), one summary row.
+    TransformerEncoder {
+        layer: EncoderLayer,
+        num_layers: usize,
     },
     /// `nn.Identity()`; without a name, a new name for a tensor (`identity = x`).
     Identity,
@@ -388,6 +469,16 @@ fn leaky_slope() -> f64 {
 }
 fn one_f() -> f64 {
     1.0
+}
+/// PyTorch's `eps` for every normalisation.
+pub const NORM_EPS: f64 = 1e-5;
+fn norm_eps() -> f64 {
+    NORM_EPS
+}
+/// PyTorch's BatchNorm `momentum`.
+pub const BN_MOMENTUM: f64 = 0.1;
+fn bn_momentum() -> Option<f64> {
+    Some(BN_MOMENTUM)
 }
 
 /// Trainable parameters and non-trainable buffers of one layer.
@@ -437,6 +528,12 @@ pub trait LayerFacts {
     /// Multiply-adds as torchinfo counts them, from the layer's parameters (its weights and
     /// biases, not its buffers) and its output shape, batch dimension included.
     fn mult_adds(&self, params: u64, output: &Shape) -> u64;
+    /// The same, the layer's (first) input shape known too, batch dimension included: what
+    /// the summary uses. Only a layer whose count needs its input (a recurrent layer that
+    /// returns a final state, whose shape says nothing of the steps) reads it.
+    fn mult_adds_from(&self, params: u64, _input: &Shape, output: &Shape) -> u64 {
+        self.mult_adds(params, output)
+    }
 }
 
 impl LayerKind {
@@ -604,40 +701,52 @@ impl LayerKind {
             LayerKind::Dropout { p } => Box::new(dropout::Dropout { p }),
             LayerKind::BatchNorm2d {
                 features,
+                eps,
+                momentum,
                 affine,
                 track_running_stats,
             } => Box::new(norm::BatchNorm {
                 dims: 2,
                 features,
+                eps,
+                momentum,
                 affine,
                 track_running_stats,
             }),
             LayerKind::BatchNorm1d {
                 features,
+                eps,
+                momentum,
                 affine,
                 track_running_stats,
             } => Box::new(norm::BatchNorm {
                 dims: 1,
                 features,
+                eps,
+                momentum,
                 affine,
                 track_running_stats,
             }),
             LayerKind::LayerNorm {
                 ref normalized_shape,
+                eps,
                 elementwise_affine,
                 bias,
             } => Box::new(norm::LayerNorm {
                 shape: normalized_shape,
+                eps,
                 elementwise_affine,
                 bias,
             }),
             LayerKind::GroupNorm {
                 num_groups,
                 num_channels,
+                eps,
                 affine,
             } => Box::new(norm::GroupNorm {
                 num_groups,
                 num_channels,
+                eps,
                 affine,
             }),
             LayerKind::Dropout2d { p } => Box::new(dropout::Dropout2d { p }),
@@ -662,17 +771,24 @@ impl LayerKind {
                 input_size,
                 hidden_size,
                 num_layers,
+                nonlinearity,
                 bias,
                 batch_first,
+                dropout,
                 bidirectional,
+                returns,
             } => Box::new(seq::Recurrent {
                 cell: seq::Cell::Rnn,
                 input_size,
                 hidden_size,
                 num_layers,
+                nonlinearity,
                 bias,
                 batch_first,
+                dropout,
                 bidirectional,
+                proj_size: 0,
+                returns,
             }),
             LayerKind::LSTM {
                 input_size,
@@ -680,15 +796,22 @@ impl LayerKind {
                 num_layers,
                 bias,
                 batch_first,
+                dropout,
                 bidirectional,
+                proj_size,
+                returns,
             } => Box::new(seq::Recurrent {
                 cell: seq::Cell::Lstm,
                 input_size,
                 hidden_size,
                 num_layers,
+                nonlinearity: Nonlinearity::Tanh,
                 bias,
                 batch_first,
+                dropout,
                 bidirectional,
+                proj_size,
+                returns,
             }),
             LayerKind::GRU {
                 input_size,
@@ -696,16 +819,24 @@ impl LayerKind {
                 num_layers,
                 bias,
                 batch_first,
+                dropout,
                 bidirectional,
+                returns,
             } => Box::new(seq::Recurrent {
                 cell: seq::Cell::Gru,
                 input_size,
                 hidden_size,
                 num_layers,
+                nonlinearity: Nonlinearity::Tanh,
                 bias,
                 batch_first,
+                dropout,
                 bidirectional,
+                proj_size: 0,
+                returns,
             }),
+            LayerKind::FinalState { index } => Box::new(seq::StateRead { index: Some(index) }),
+            LayerKind::FinalStateSqueeze => Box::new(seq::StateRead { index: None }),
             LayerKind::Embedding {
                 num_embeddings,
                 embedding_dim,
@@ -714,6 +845,50 @@ impl LayerKind {
                 num_embeddings,
                 embedding_dim,
                 padding_idx,
+            }),
+            LayerKind::MultiheadAttention {
+                embed_dim,
+                num_heads,
+                dropout,
+                bias,
+                batch_first,
+            } => Box::new(attention::Attention {
+                embed_dim,
+                num_heads,
+                dropout,
+                bias,
+                batch_first,
+            }),
+            LayerKind::TransformerEncoderLayer {
+                d_model,
+                nhead,
+                dim_feedforward,
+                dropout,
+                activation,
+                layer_norm_eps,
+                batch_first,
+                norm_first,
+                bias,
+            } => Box::new(attention::Encoder {
+                layer: EncoderLayer {
+                    d_model,
+                    nhead,
+                    dim_feedforward,
+                    dropout,
+                    activation,
+                    layer_norm_eps,
+                    batch_first,
+                    norm_first,
+                    bias,
+                },
+                num_layers: None,
+            }),
+            LayerKind::TransformerEncoder {
+                ref layer,
+                num_layers,
+            } => Box::new(attention::Encoder {
+                layer: layer.clone(),
+                num_layers: Some(num_layers),
             }),
             LayerKind::Identity => Box::new(graph::Identity),
             LayerKind::Add => Box::new(graph::Combine::Add),
@@ -752,6 +927,21 @@ impl LayerKind {
     /// Multiply-adds as torchinfo counts them (see [`LayerFacts::mult_adds`]).
     pub fn mult_adds(&self, params: u64, output: &Shape) -> u64 {
         self.facts().mult_adds(params, output)
+    }
+
+    /// Multiply-adds as torchinfo counts them, the layer's input shape known too (see
+    /// [`LayerFacts::mult_adds_from`]).
+    pub fn mult_adds_from(&self, params: u64, input: &Shape, output: &Shape) -> u64 {
+        self.facts().mult_adds_from(params, input, output)
+    }
+
+    /// Where the batch sits in this layer's output as PyTorch shapes it: 1 for a recurrent
+    /// layer's final state (D·num_layers x N x H), 0 for every other.
+    pub fn batch_dim(&self) -> usize {
+        match returns_of(self) {
+            Some((_, r, _)) if r.is_state() => 1,
+            _ => 0,
+        }
     }
 }
 
@@ -799,7 +989,8 @@ impl ModelSpec {
             }
             graph::check_layers(self, &m.layers)?;
         }
-        graph::lower(self)?;
+        let graph = graph::lower(self)?;
+        seq::check_states(self, &graph)?;
         Ok(())
     }
 }

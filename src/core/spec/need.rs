@@ -43,6 +43,8 @@ pub enum Need {
     Graph(super::graph::GraphNeed),
     /// What a normalisation or a dimension operation needed (`layers.ftl`).
     Layers(super::layers_rule::LayersNeed),
+    /// What an attention layer needed (`layers.ftl`).
+    Attention(super::attention::AttentionNeed),
 }
 
 /// The channels, height and width of a C x H x W sample, or that `op` needs one.

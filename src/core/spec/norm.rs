@@ -24,8 +24,33 @@ pub struct BatchNorm {
     /// 1 or 2.
     pub dims: u8,
     pub features: usize,
+    pub eps: f64,
+    /// `None`: a cumulative average.
+    pub momentum: Option<f64>,
     pub affine: bool,
     pub track_running_stats: bool,
+}
+
+/// `, eps=0.001` when `eps` is not PyTorch's default.
+fn eps_arg(eps: f64) -> String {
+    if eps == super::NORM_EPS {
+        String::new()
+    } else {
+        format!(", eps={}", super::seq::py_float(eps))
+    }
+}
+
+/// `eps` (and `momentum`) must be numbers: NaN or infinity is refused.
+fn check_finite(eps: f64, momentum: Option<f64>) -> Result<(), SpecProblem> {
+    if !eps.is_finite() {
+        return Err(SpecProblem::NotFinite { argument: "eps" });
+    }
+    if momentum.is_some_and(|m| !m.is_finite()) {
+        return Err(SpecProblem::NotFinite {
+            argument: "momentum",
+        });
+    }
+    Ok(())
 }
 
 impl LayerFacts for BatchNorm {
@@ -43,6 +68,12 @@ impl LayerFacts for BatchNorm {
 
     fn module_expr(&self) -> String {
         let mut s = format!("nn.{}({}", self.type_name(), self.features);
+        s += &eps_arg(self.eps);
+        match self.momentum {
+            Some(m) if m == super::BN_MOMENTUM => {}
+            Some(m) => s += &format!(", momentum={}", super::seq::py_float(m)),
+            None => s += ", momentum=None",
+        }
         if !self.affine {
             s += ", affine=False";
         }
@@ -54,14 +85,17 @@ impl LayerFacts for BatchNorm {
 
     /// Only without weights nor statistics (otherwise the layer is a named module).
     fn functional_expr(&self, arg: &str) -> String {
-        format!("F.batch_norm({arg}, None, None, training=True)")
+        format!(
+            "F.batch_norm({arg}, None, None, training=True{})",
+            eps_arg(self.eps)
+        )
     }
 
     fn check_args(&self) -> Result<(), SpecProblem> {
         if self.features == 0 {
             return Err(SpecProblem::FeaturesZero);
         }
-        Ok(())
+        check_finite(self.eps, self.momentum)
     }
 
     /// A C x H x W sample (2-d) or a C or C x L sample (1-d), C = features, unchanged.
@@ -187,6 +221,7 @@ impl<'de> Deserialize<'de> for NormShape {
 /// its last dimensions.
 pub struct LayerNorm<'a> {
     pub shape: &'a NormShape,
+    pub eps: f64,
     pub elementwise_affine: bool,
     pub bias: bool,
 }
@@ -202,6 +237,7 @@ impl LayerFacts for LayerNorm<'_> {
 
     fn module_expr(&self) -> String {
         let mut s = format!("nn.LayerNorm({}", self.shape.py());
+        s += &eps_arg(self.eps);
         if !self.elementwise_affine {
             s += ", elementwise_affine=False";
         } else if !self.bias {
@@ -216,7 +252,7 @@ impl LayerFacts for LayerNorm<'_> {
             [n] => format!("({n},)"),
             _ => self.shape.py(),
         };
-        format!("F.layer_norm({arg}, {shape})")
+        format!("F.layer_norm({arg}, {shape}{})", eps_arg(self.eps))
     }
 
     fn check_args(&self) -> Result<(), SpecProblem> {
@@ -224,7 +260,7 @@ impl LayerFacts for LayerNorm<'_> {
         if s.is_empty() || s.len() > 3 || s.contains(&0) {
             return Err(SpecProblem::Layers(LayersProblem::NormShape));
         }
-        Ok(())
+        check_finite(self.eps, None)
     }
 
     /// The sample's last dimensions must be `normalized_shape`; the shape stays.
@@ -267,6 +303,7 @@ impl LayerFacts for LayerNorm<'_> {
 pub struct GroupNorm {
     pub num_groups: usize,
     pub num_channels: usize,
+    pub eps: f64,
     pub affine: bool,
 }
 
@@ -281,6 +318,7 @@ impl LayerFacts for GroupNorm {
 
     fn module_expr(&self) -> String {
         let mut s = format!("nn.GroupNorm({}, {}", self.num_groups, self.num_channels);
+        s += &eps_arg(self.eps);
         if !self.affine {
             s += ", affine=False";
         }
@@ -288,7 +326,11 @@ impl LayerFacts for GroupNorm {
     }
 
     fn functional_expr(&self, arg: &str) -> String {
-        format!("F.group_norm({arg}, {})", self.num_groups)
+        format!(
+            "F.group_norm({arg}, {}{})",
+            self.num_groups,
+            eps_arg(self.eps)
+        )
     }
 
     fn check_args(&self) -> Result<(), SpecProblem> {
@@ -306,7 +348,7 @@ impl LayerFacts for GroupNorm {
                 channels: self.num_channels,
             }));
         }
-        Ok(())
+        check_finite(self.eps, None)
     }
 
     /// A C x ... sample, C = num_channels (any multiple of the groups without γ and β),

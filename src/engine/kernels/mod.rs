@@ -9,6 +9,8 @@
 //! - `block`: convolution → ReLU → max-pooling fused into one op.
 //! - `direct`: the AVX-512 / AVX2 stride-1 convolution kernels (x86-64 only) that `conv` and
 //!   `block` use in f32 where the CPU has them.
+//! - `recurrent`: the step loop of RNN, LSTM and GRU (one direction of one layer) with its
+//!   backward through time.
 //! - `timing`: per-op timings for `mltutor bench --profile`.
 //!
 //! Only f32 and f64 on the CPU; `engine` uses candle's own ops elsewhere.
@@ -109,11 +111,13 @@ mod direct;
 mod im2col;
 mod par;
 mod pool;
+mod recurrent;
 mod timing;
 
 pub use block::ConvBlock;
 pub use conv::Conv2d;
 pub use pool::MaxPool;
+pub use recurrent::{RecurrentSeq, SeqCell};
 pub use timing::profiling;
 
 fn contiguous<'a, T: Float>(s: &'a CpuStorage, l: &Layout, what: &str) -> Result<&'a [T]> {

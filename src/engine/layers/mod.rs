@@ -3,6 +3,7 @@
 //! log-softmax, mean/sum, transpose, permute, select): built from the spec by [`build`],
 //! run by [`Extra::forward`]; every step is a candle op, so every gradient is candle's.
 
+mod attention;
 mod recurrent;
 
 use super::{CandleError, CandleResult};
@@ -10,28 +11,34 @@ use crate::core::spec::LayerKind;
 use candle_core::{DType, Device, Tensor, Var};
 use candle_nn::VarMap;
 
-/// PyTorch's default epsilon for every normalisation.
-const EPS: f64 = 1e-5;
-
 /// One of this module's layers, as candle runs it.
 pub(crate) enum Extra {
     /// A batch norm with running statistics (used in evaluation).
     BatchNorm(candle_nn::BatchNorm),
+    /// A batch norm whose running statistics are the cumulative average of the batches'
+    /// (`momentum=None`): batch `k` (from 0) weighs 1/(k + 1).
+    BatchNormCumulative {
+        bn: candle_nn::BatchNorm,
+        batches: std::sync::atomic::AtomicU64,
+    },
     /// A batch norm without running statistics (`track_running_stats=False`): the batch's
     /// statistics always, over every dimension but the channels'.
     BatchStats {
+        eps: f64,
         weight: Option<Tensor>,
         bias: Option<Tensor>,
     },
     /// Normalised over the last `dims` dimensions; γ and β of the normalised shape.
     LayerNorm {
         dims: usize,
+        eps: f64,
         weight: Option<Tensor>,
         bias: Option<Tensor>,
     },
     /// Normalised over each group of channels; γ and β per channel.
     GroupNorm {
         groups: usize,
+        eps: f64,
         weight: Option<Tensor>,
         bias: Option<Tensor>,
     },
@@ -55,8 +62,13 @@ pub(crate) enum Extra {
         weight: Tensor,
         mask: Option<Tensor>,
     },
-    /// `nn.RNN`, `nn.LSTM`, `nn.GRU`: every step's output.
+    /// `nn.RNN`, `nn.LSTM`, `nn.GRU`: every step's output, or a final state.
     Recurrent(recurrent::Recurrent),
+    /// `h[i]` (`Some(i)`) or `h.squeeze(0)` on a final state D·num_layers x N x H.
+    FinalState(Option<i64>),
+    /// `nn.MultiheadAttention` (self-attention), `nn.TransformerEncoderLayer`,
+    /// `nn.TransformerEncoder`.
+    Attention(attention::Attention),
 }
 
 /// A variable of `varmap` named `name`, filled with `value` (PyTorch's γ = 1, β = 0).
@@ -119,11 +131,15 @@ pub(crate) fn build(
     let layer = match kind {
         LayerKind::BatchNorm1d {
             features,
+            eps,
+            momentum,
             affine: a,
             track_running_stats,
         }
         | LayerKind::BatchNorm2d {
             features,
+            eps,
+            momentum,
             affine: a,
             track_running_stats,
         } => {
@@ -132,16 +148,32 @@ pub(crate) fn build(
             if *track_running_stats {
                 let mean = Tensor::zeros(c, dtype, device)?;
                 let var = Tensor::ones(c, dtype, device)?;
-                Extra::BatchNorm(match (w, b) {
-                    (Some(w), Some(b)) => candle_nn::BatchNorm::new(c, mean, var, w, b, EPS)?,
-                    _ => candle_nn::BatchNorm::new_no_bias(c, mean, var, EPS)?,
-                })
+                // `None` starts as 1 (the first batch's statistics), then 1/(k + 1).
+                let m = momentum.unwrap_or(1.0);
+                let bn = match (w, b) {
+                    (Some(w), Some(b)) => {
+                        candle_nn::BatchNorm::new_with_momentum(c, mean, var, w, b, *eps, m)?
+                    }
+                    _ => candle_nn::BatchNorm::new_no_bias_with_momentum(c, mean, var, *eps, m)?,
+                };
+                match momentum {
+                    Some(_) => Extra::BatchNorm(bn),
+                    None => Extra::BatchNormCumulative {
+                        bn,
+                        batches: std::sync::atomic::AtomicU64::new(0),
+                    },
+                }
             } else {
-                Extra::BatchStats { weight: w, bias: b }
+                Extra::BatchStats {
+                    eps: *eps,
+                    weight: w,
+                    bias: b,
+                }
             }
         }
         LayerKind::LayerNorm {
             normalized_shape,
+            eps,
             elementwise_affine,
             bias,
         } => {
@@ -155,6 +187,7 @@ pub(crate) fn build(
             )?;
             Extra::LayerNorm {
                 dims: normalized_shape.0.len(),
+                eps: *eps,
                 weight,
                 bias,
             }
@@ -162,11 +195,13 @@ pub(crate) fn build(
         LayerKind::GroupNorm {
             num_groups,
             num_channels,
+            eps,
             affine: a,
         } => {
             let (weight, bias) = affine(varmap, name, &[*num_channels], (*a, true), device, dtype)?;
             Extra::GroupNorm {
                 groups: *num_groups,
+                eps: *eps,
                 weight,
                 bias,
             }
@@ -224,18 +259,25 @@ pub(crate) fn build(
             input_size,
             hidden_size,
             num_layers,
+            nonlinearity,
             bias,
             batch_first,
+            dropout,
             bidirectional,
+            returns,
         } => Extra::Recurrent(recurrent::build(
             &recurrent::Args {
                 cell: recurrent::Cell::Rnn,
                 input_size: *input_size,
                 hidden_size: *hidden_size,
                 num_layers: *num_layers,
+                relu: *nonlinearity == crate::core::spec::Nonlinearity::Relu,
                 bias: *bias,
                 batch_first: *batch_first,
+                dropout: *dropout,
                 bidirectional: *bidirectional,
+                proj_size: 0,
+                returns: *returns,
             },
             name,
             varmap,
@@ -249,16 +291,23 @@ pub(crate) fn build(
             num_layers,
             bias,
             batch_first,
+            dropout,
             bidirectional,
+            proj_size,
+            returns,
         } => Extra::Recurrent(recurrent::build(
             &recurrent::Args {
                 cell: recurrent::Cell::Lstm,
                 input_size: *input_size,
                 hidden_size: *hidden_size,
                 num_layers: *num_layers,
+                relu: false,
                 bias: *bias,
                 batch_first: *batch_first,
+                dropout: *dropout,
                 bidirectional: *bidirectional,
+                proj_size: *proj_size,
+                returns: *returns,
             },
             name,
             varmap,
@@ -272,16 +321,22 @@ pub(crate) fn build(
             num_layers,
             bias,
             batch_first,
+            dropout,
             bidirectional,
+            returns,
         } => Extra::Recurrent(recurrent::build(
             &recurrent::Args {
                 cell: recurrent::Cell::Gru,
                 input_size: *input_size,
                 hidden_size: *hidden_size,
                 num_layers: *num_layers,
+                relu: false,
                 bias: *bias,
                 batch_first: *batch_first,
+                dropout: *dropout,
                 bidirectional: *bidirectional,
+                proj_size: 0,
+                returns: *returns,
             },
             name,
             varmap,
@@ -289,6 +344,51 @@ pub(crate) fn build(
             device,
             dtype,
         )?),
+        LayerKind::FinalState { index } => Extra::FinalState(Some(*index)),
+        LayerKind::FinalStateSqueeze => Extra::FinalState(None),
+        LayerKind::MultiheadAttention {
+            embed_dim,
+            num_heads,
+            dropout,
+            bias,
+            batch_first,
+        } => Extra::Attention(attention::multihead(
+            (*embed_dim, *num_heads, *dropout, *bias, *batch_first),
+            name,
+            varmap,
+            rng,
+            device,
+            dtype,
+        )?),
+        LayerKind::TransformerEncoderLayer {
+            d_model,
+            nhead,
+            dim_feedforward,
+            dropout,
+            activation,
+            layer_norm_eps,
+            batch_first,
+            norm_first,
+            bias,
+        } => {
+            let layer = crate::core::spec::EncoderLayer {
+                d_model: *d_model,
+                nhead: *nhead,
+                dim_feedforward: *dim_feedforward,
+                dropout: *dropout,
+                activation: *activation,
+                layer_norm_eps: *layer_norm_eps,
+                batch_first: *batch_first,
+                norm_first: *norm_first,
+                bias: *bias,
+            };
+            Extra::Attention(attention::encoder(
+                &layer, None, name, varmap, rng, device, dtype,
+            )?)
+        }
+        LayerKind::TransformerEncoder { layer, num_layers } => Extra::Attention(
+            attention::encoder(layer, Some(*num_layers), name, varmap, rng, device, dtype)?,
+        ),
         LayerKind::Conv2d { .. }
         | LayerKind::Conv1d { .. }
         | LayerKind::ConvTranspose2d { .. }
@@ -346,12 +446,12 @@ fn resolve(dim: i64, rank: usize) -> CandleResult<usize> {
 }
 
 /// `x` normalised over its last dimension (biased variance, as PyTorch).
-fn normalise_last(x: &Tensor) -> CandleResult<Tensor> {
+fn normalise_last(x: &Tensor, eps: f64) -> CandleResult<Tensor> {
     let last = x.rank() - 1;
     let mean = x.mean_keepdim(last)?;
     let centred = x.broadcast_sub(&mean)?;
     let var = centred.sqr()?.mean_keepdim(last)?;
-    centred.broadcast_div(&(var + EPS)?.sqrt()?)
+    centred.broadcast_div(&(var + eps)?.sqrt()?)
 }
 
 /// `x * w + b`, `w` and `b` reshaped to `shape` for broadcasting.
@@ -377,6 +477,8 @@ impl Extra {
         match self {
             Extra::Embedding { weight, .. } => weight.dim(0).ok(),
             Extra::BatchNorm(_)
+            | Extra::BatchNormCumulative { .. }
+            | Extra::FinalState(_)
             | Extra::BatchStats { .. }
             | Extra::LayerNorm { .. }
             | Extra::GroupNorm { .. }
@@ -387,7 +489,8 @@ impl Extra {
             | Extra::Transpose(..)
             | Extra::Permute(_)
             | Extra::Select { .. }
-            | Extra::Recurrent(_) => None,
+            | Extra::Recurrent(_)
+            | Extra::Attention(_) => None,
         }
     }
 
@@ -395,10 +498,11 @@ impl Extra {
     /// `num_batches_tracked` counter, which candle does not keep).
     pub(crate) fn buffers(&self) -> u64 {
         match self {
-            Extra::BatchNorm(bn) => {
+            Extra::BatchNorm(bn) | Extra::BatchNormCumulative { bn, .. } => {
                 (bn.running_mean().elem_count() + bn.running_var().elem_count() + 1) as u64
             }
             Extra::BatchStats { .. }
+            | Extra::FinalState(_)
             | Extra::LayerNorm { .. }
             | Extra::GroupNorm { .. }
             | Extra::Dropout2d(_)
@@ -409,7 +513,8 @@ impl Extra {
             | Extra::Permute(_)
             | Extra::Select { .. }
             | Extra::Embedding { .. }
-            | Extra::Recurrent(_) => 0,
+            | Extra::Recurrent(_)
+            | Extra::Attention(_) => 0,
         }
     }
 
@@ -418,28 +523,61 @@ impl Extra {
         let rank = x.rank();
         match self {
             Extra::BatchNorm(bn) => candle_nn::ModuleT::forward_t(bn, x, train),
-            Extra::BatchStats { weight, bias } => {
+            Extra::BatchNormCumulative { bn, batches } => {
+                if !train {
+                    return candle_nn::ModuleT::forward_t(bn, x, false);
+                }
+                use std::sync::atomic::Ordering;
+                let k = batches.fetch_add(1, Ordering::Relaxed);
+                // The same running statistics (shared variables), this batch's weight.
+                let step = match bn.weight_and_bias() {
+                    Some((w, b)) => candle_nn::BatchNorm::new_with_momentum(
+                        x.dim(1)?,
+                        bn.running_mean().clone(),
+                        bn.running_var().clone(),
+                        w.clone(),
+                        b.clone(),
+                        bn.eps(),
+                        1.0 / (k + 1) as f64,
+                    )?,
+                    None => candle_nn::BatchNorm::new_no_bias_with_momentum(
+                        x.dim(1)?,
+                        bn.running_mean().clone(),
+                        bn.running_var().clone(),
+                        bn.eps(),
+                        1.0 / (k + 1) as f64,
+                    )?,
+                };
+                candle_nn::ModuleT::forward_t(&step, x, true)
+            }
+            Extra::BatchStats { eps, weight, bias } => {
                 if rank < 2 {
                     candle_core::bail!("BatchNorm on {:?}", x.shape());
                 }
                 // Channels first, then everything else as one row per channel.
                 let t = x.transpose(0, 1)?.contiguous()?;
-                let rows = normalise_last(&t.flatten_from(1)?)?.reshape(t.shape())?;
+                let rows = normalise_last(&t.flatten_from(1)?, *eps)?.reshape(t.shape())?;
                 let y = rows.transpose(0, 1)?.contiguous()?;
                 let mut shape = vec![1; rank];
                 shape[1] = x.dim(1)?;
                 scale_shift(y, weight, bias, &shape)
             }
-            Extra::LayerNorm { dims, weight, bias } => {
+            Extra::LayerNorm {
+                dims,
+                eps,
+                weight,
+                bias,
+            } => {
                 if *dims == 0 || *dims > rank {
                     candle_core::bail!("LayerNorm over {dims} dimensions of a rank {rank} input");
                 }
                 let keep = rank - dims;
-                let y = normalise_last(&x.flatten_from(keep)?)?.reshape(x.shape())?;
+                let y = normalise_last(&x.flatten_from(keep)?, *eps)?.reshape(x.shape())?;
                 scale_shift(y, weight, bias, &x.dims()[keep..])
             }
             Extra::GroupNorm {
                 groups,
+                eps,
                 weight,
                 bias,
             } => {
@@ -448,7 +586,7 @@ impl Extra {
                     candle_core::bail!("GroupNorm({groups}) on {:?}", x.shape());
                 }
                 let y = x.reshape((dims[0], *groups, ()))?;
-                let y = normalise_last(&y)?.reshape(x.shape())?;
+                let y = normalise_last(&y, *eps)?.reshape(x.shape())?;
                 let mut shape = vec![1; rank];
                 shape[1] = dims[1];
                 scale_shift(y, weight, bias, &shape)
@@ -493,7 +631,15 @@ impl Extra {
                     .collect::<CandleResult<_>>()?;
                 x.permute(order)
             }
-            Extra::Recurrent(r) => r.forward(x),
+            Extra::Recurrent(r) => r.forward(x, train),
+            Extra::FinalState(index) => match index {
+                Some(i) => {
+                    let i = resolve(*i, x.dim(0)?)?;
+                    x.narrow(0, i, 1)?.squeeze(0)
+                }
+                None => x.squeeze(0),
+            },
+            Extra::Attention(a) => a.forward(x, train),
             Extra::Embedding { weight, mask } => {
                 // The ids arrive as numbers of the input's type: whole, within the vocabulary.
                 let n = weight.dim(0)?;

@@ -1,13 +1,17 @@
-//! `nn.RNN` (tanh), `nn.LSTM` and `nn.GRU` as PyTorch defines them, step by step with
-//! candle's ops (so every gradient is candle's): weights `weight_ih_l{k}[_reverse]`
-//! (G·H x in), `weight_hh_l{k}` (G·H x H), biases `bias_ih_l{k}`, `bias_hh_l{k}`, gates in
-//! PyTorch's order (LSTM: i, f, g, o; GRU: r, z, n), initialised U(−1/√H, 1/√H).
+//! `nn.RNN` (tanh or ReLU), `nn.LSTM` and `nn.GRU` as PyTorch defines them, step by step
+//! with candle's ops (so every gradient is candle's): weights `weight_ih_l{k}[_reverse]`
+//! (G·H x in), `weight_hh_l{k}` (G·H x P, P = H or LSTM's `proj_size`), biases
+//! `bias_ih_l{k}`, `bias_hh_l{k}`, LSTM's projection `weight_hr_l{k}` (P x H), gates in
+//! PyTorch's order (LSTM: i, f, g, o; GRU: r, z, n), initialised U(−1/√H, 1/√H). Dropout
+//! between layers while training; the result is every step's output or a final state
+//! (D·num_layers x N x P, PyTorch's `h_n`, or `c_n`).
 
 use crate::engine::{CandleError, CandleResult};
 use candle_core::{DType, Device, Tensor, Var, D};
 use candle_nn::VarMap;
 
 pub(crate) use crate::core::spec::RecurrentCell as Cell;
+use crate::core::spec::Returns;
 
 /// Uniform values in [-bound, bound] (PyTorch's initialisation of recurrent weights).
 fn uniform(rng: &mut rand::rngs::StdRng, n: usize, bound: f64) -> Vec<f32> {
@@ -23,6 +27,8 @@ pub(crate) struct Direction {
     w_hh: Tensor,
     b_ih: Option<Tensor>,
     b_hh: Option<Tensor>,
+    /// LSTM's projection of h (`proj_size`), P x H.
+    w_hr: Option<Tensor>,
     reverse: bool,
 }
 
@@ -30,7 +36,11 @@ pub(crate) struct Direction {
 pub(crate) struct Recurrent {
     cell: Cell,
     hidden: usize,
+    /// RNN's `nonlinearity="relu"`.
+    relu: bool,
     batch_first: bool,
+    dropout: f64,
+    returns: Returns,
     layers: Vec<Vec<Direction>>,
 }
 
@@ -40,9 +50,15 @@ pub(crate) struct Args {
     pub input_size: usize,
     pub hidden_size: usize,
     pub num_layers: usize,
+    /// RNN's `nonlinearity="relu"` (else tanh).
+    pub relu: bool,
     pub bias: bool,
     pub batch_first: bool,
+    pub dropout: f64,
     pub bidirectional: bool,
+    /// LSTM's `proj_size` (0: none).
+    pub proj_size: usize,
+    pub returns: Returns,
 }
 
 /// The layer named `name`, its variables in `varmap`.
@@ -79,9 +95,11 @@ pub(crate) fn build(
         Ok(out)
     };
     let dirs = if *bidirectional { 2 } else { 1 };
+    // The size of h: the projection's when there is one.
+    let p = if a.proj_size > 0 { a.proj_size } else { h };
     let mut layers = Vec::with_capacity(*num_layers);
     for l in 0..*num_layers {
-        let input = if l == 0 { *input_size } else { dirs * h };
+        let input = if l == 0 { *input_size } else { dirs * p };
         let mut row = Vec::with_capacity(dirs);
         for d in 0..dirs {
             let suffix = if d == 1 {
@@ -90,7 +108,7 @@ pub(crate) fn build(
                 format!("l{l}")
             };
             let w_ih = var(format!("weight_ih_{suffix}"), &[g * h, input])?;
-            let w_hh = var(format!("weight_hh_{suffix}"), &[g * h, h])?;
+            let w_hh = var(format!("weight_hh_{suffix}"), &[g * h, p])?;
             let (b_ih, b_hh) = if *bias {
                 (
                     Some(var(format!("bias_ih_{suffix}"), &[g * h])?),
@@ -99,11 +117,17 @@ pub(crate) fn build(
             } else {
                 (None, None)
             };
+            let w_hr = if a.proj_size > 0 {
+                Some(var(format!("weight_hr_{suffix}"), &[p, h])?)
+            } else {
+                None
+            };
             row.push(Direction {
                 w_ih,
                 w_hh,
                 b_ih,
                 b_hh,
+                w_hr,
                 reverse: d == 1,
             });
         }
@@ -112,7 +136,10 @@ pub(crate) fn build(
     Ok(Recurrent {
         cell,
         hidden: h,
+        relu: a.relu,
         batch_first: *batch_first,
+        dropout: a.dropout,
+        returns: a.returns,
         layers,
     })
 }
@@ -126,42 +153,73 @@ fn affine(x: &Tensor, w: &Tensor, b: &Option<Tensor>) -> CandleResult<Tensor> {
     }
 }
 
+/// One direction's run: every step's h (N x L x P), the final h (N x P) and c (N x H).
+struct Run {
+    outs: Tensor,
+    h: Tensor,
+    c: Tensor,
+}
+
 impl Recurrent {
-    /// `out` for `x` (N x L x in with `batch_first`, else L x N x in as PyTorch reads it).
-    pub(crate) fn forward(&self, x: &Tensor) -> CandleResult<Tensor> {
+    /// `out` for `x` (N x L x in with `batch_first`, else L x N x in as PyTorch reads it),
+    /// or the final state `returns` names; `train` turns on the dropout between layers.
+    pub(crate) fn forward(&self, x: &Tensor, train: bool) -> CandleResult<Tensor> {
         // Steps on dimension 1 from here on.
         let mut x = if self.batch_first {
             x.clone()
         } else {
             x.transpose(0, 1)?.contiguous()?
         };
-        for row in &self.layers {
-            let outs: Vec<Tensor> = row
-                .iter()
-                .map(|d| self.direction(&x, d))
-                .collect::<CandleResult<_>>()?;
+        let (mut hs, mut cs) = (Vec::new(), Vec::new());
+        let last = self.layers.len().saturating_sub(1);
+        for (k, row) in self.layers.iter().enumerate() {
+            let mut outs = Vec::with_capacity(row.len());
+            for d in row {
+                let run = self.direction(&x, d)?;
+                outs.push(run.outs);
+                hs.push(run.h);
+                cs.push(run.c);
+            }
             x = Tensor::cat(&outs, 2)?;
+            if train && self.dropout > 0.0 && k < last {
+                x = candle_nn::ops::dropout(&x, self.dropout as f32)?;
+            }
         }
-        if self.batch_first {
-            Ok(x)
-        } else {
-            x.transpose(0, 1)?.contiguous()
+        match self.returns {
+            Returns::Output => {
+                if self.batch_first {
+                    Ok(x)
+                } else {
+                    x.transpose(0, 1)?.contiguous()
+                }
+            }
+            // Layer by layer, each layer's directions in order: PyTorch's h_n and c_n.
+            Returns::Hidden => Tensor::stack(&hs, 0),
+            Returns::CellState => Tensor::stack(&cs, 0),
         }
     }
 
-    fn direction(&self, x: &Tensor, d: &Direction) -> CandleResult<Tensor> {
+    fn direction(&self, x: &Tensor, d: &Direction) -> CandleResult<Run> {
+        if let Some(run) = self.fused(x, d)? {
+            return Ok(run);
+        }
         let (n, l, _) = x.dims3()?;
         let h = self.hidden;
+        let p = match &d.w_hr {
+            Some(w) => w.dim(0)?,
+            None => h,
+        };
         // Every step's input part at once: N x L x G·H.
         let xi = affine(x, &d.w_ih, &d.b_ih)?;
-        let zeros = Tensor::zeros((n, h), x.dtype(), x.device())?;
-        let (mut hs, mut cs) = (zeros.clone(), zeros);
+        let mut hs = Tensor::zeros((n, p), x.dtype(), x.device())?;
+        let mut cs = Tensor::zeros((n, h), x.dtype(), x.device())?;
         let mut outs = vec![None; l];
         for k in 0..l {
             let t = if d.reverse { l - 1 - k } else { k };
             let gi = xi.narrow(1, t, 1)?.squeeze(1)?;
             let gh = affine(&hs, &d.w_hh, &d.b_hh)?;
             hs = match self.cell {
+                Cell::Rnn if self.relu => (gi + gh)?.relu()?,
                 Cell::Rnn => (gi + gh)?.tanh()?,
                 Cell::Lstm => {
                     let a = (gi + gh)?;
@@ -171,7 +229,11 @@ impl Recurrent {
                     let g = chunk(2)?.tanh()?;
                     let o = candle_nn::ops::sigmoid(&chunk(3)?)?;
                     cs = ((f * &cs)? + (i * g)?)?;
-                    (o * cs.tanh()?)?
+                    let full = (o * cs.tanh()?)?;
+                    match &d.w_hr {
+                        Some(w) => full.broadcast_matmul(&w.t()?)?,
+                        None => full,
+                    }
                 }
                 Cell::Gru => {
                     let ci = |i: usize| gi.narrow(D::Minus1, i * h, h);
@@ -186,6 +248,52 @@ impl Recurrent {
             outs[t] = Some(hs.clone());
         }
         let outs: Vec<Tensor> = outs.into_iter().flatten().collect();
-        Tensor::stack(&outs, 1)
+        Ok(Run {
+            outs: Tensor::stack(&outs, 1)?,
+            h: hs,
+            c: cs,
+        })
+    }
+}
+
+impl Recurrent {
+    /// One direction by the fused step loop (`kernels::RecurrentSeq`, forward and backward
+    /// through time in one op each): the same values, without a graph node per step. On the
+    /// CPU in f32 and f64, without LSTM's projection or its c_n; `None` elsewhere.
+    fn fused(&self, x: &Tensor, d: &Direction) -> CandleResult<Option<Run>> {
+        use crate::engine::kernels::{RecurrentSeq, SeqCell};
+        let (n, l, _) = x.dims3()?;
+        if d.w_hr.is_some()
+            || l == 0
+            || (self.cell == Cell::Lstm && self.returns == Returns::CellState)
+            || !x.device().is_cpu()
+            || !matches!(x.dtype(), DType::F32 | DType::F64)
+        {
+            return Ok(None);
+        }
+        let h = self.hidden;
+        let cell = match self.cell {
+            Cell::Rnn if self.relu => SeqCell::Relu,
+            Cell::Rnn => SeqCell::Tanh,
+            Cell::Lstm => SeqCell::Lstm,
+            Cell::Gru => SeqCell::Gru,
+        };
+        // Every step's input part as one product (N·L x in), not N batched ones.
+        let (_, _, e) = x.dims3()?;
+        let xi = affine(&x.reshape((n * l, e))?, &d.w_ih, &d.b_ih)?
+            .reshape((n, l, cell.gates() * h))?
+            .contiguous()?;
+        let b = match &d.b_hh {
+            Some(b) => b.clone(),
+            None => Tensor::zeros(cell.gates() * h, x.dtype(), x.device())?,
+        };
+        let outs = xi.apply_op3(&d.w_hh, &b, RecurrentSeq::new(cell, h, d.reverse))?;
+        let last = if d.reverse { 0 } else { l - 1 };
+        Ok(Some(Run {
+            h: outs.narrow(1, last, 1)?.squeeze(1)?,
+            outs,
+            // LSTM's c_n is asked for by the step-by-step path only.
+            c: Tensor::zeros((n, h), x.dtype(), x.device())?,
+        }))
     }
 }

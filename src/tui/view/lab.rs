@@ -6,7 +6,7 @@ use super::theme::Theme;
 use crate::core::i18n::Lang;
 use crate::core::pack::LabPreset;
 use crate::tr;
-use crate::tui::lab::{field_name, Run, FIELDS};
+use crate::tui::lab::{Run, FIELDS};
 use crate::tui::state::State;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
@@ -37,6 +37,17 @@ pub(super) fn draw_lab(f: &mut Frame, area: Rect, s: &State, t: Theme) {
             tr!(l, "view-lab-model", model = cfg.model.id.as_str()),
             t.dim(),
         ));
+        // The classes' names may take two lines where the pane has room for them (the
+        // settings and a run's result still show), else the line says how many.
+        let inner = left.height.saturating_sub(2);
+        let max_chars = if inner >= 22 {
+            usize::MAX
+        } else {
+            usize::from(left.width.saturating_sub(2))
+        };
+        for line in lab.data_lines(max_chars) {
+            lines.push(Line::styled(line, t.dim()));
+        }
     }
     for (i, (fld, text)) in FIELDS.iter().zip(&lab.texts).enumerate() {
         let style = if i == lab.cursor {
@@ -50,7 +61,7 @@ pub(super) fn draw_lab(f: &mut Frame, area: Rect, s: &State, t: Theme) {
             ""
         };
         lines.push(Line::styled(
-            format!("{:<17}{text}{cursor}", field_name(*fld, l)),
+            format!("{:<17}{text}{cursor}", lab.field_label(*fld)),
             style,
         ));
     }
