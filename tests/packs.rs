@@ -353,7 +353,8 @@ fn a_pack_sets_its_memory_limit_within_the_ceiling() {
 /// The course pack's models come from the PyTorch files in `questions/models/`. Figures
 /// from PyTorch 2.x (`/tmp/torch-ref`): `sum(p.numel() for p in net.parameters())`,
 /// `sum(b.numel() for b in net.buffers())` and forward hooks' output shapes, with the
-/// inputs the pack gives (LeNet 1x28x28, ResNet 3x32x32, 50 tokens, 8x20); also by hand
+/// inputs the pack gives (LeNet 1x28x28, ResNet 3x32x32, 50 tokens, 8x20, 50 tokens for the
+/// Transformer: 97,602 and its encoder 33,472, `net.encoder(...)` 1x50x64); also by hand
 /// in each question's correction.
 #[test]
 fn the_course_pack_reads_its_models_from_python_files_as_pytorch_counts_them() {
@@ -372,6 +373,7 @@ fn the_course_pack_reads_its_models_from_python_files_as_pytorch_counts_them() {
             ("resnet", 9_978, 165, vec![10]),
             ("lstm", 57_218, 0, vec![2]),
             ("convgru", 5_332, 0, vec![4]),
+            ("transformer", 97_602, 0, vec![2]),
         ] {
             let s = summary(id);
             assert_eq!(s.total_params(), params, "{p} {id}");
@@ -397,6 +399,7 @@ fn the_course_pack_reads_its_models_from_python_files_as_pytorch_counts_them() {
             ("lstm", "lstm", 25_088, vec![50, 64]),
             ("convgru", "conv", 400, vec![16, 20]),
             ("convgru", "gru", 4_800, vec![20, 32]),
+            ("transformer", "encoder", 33_472, vec![50, 64]),
         ] {
             let r = row(id, label);
             assert_eq!(r.counts.trainable, params, "{id} {label}");
