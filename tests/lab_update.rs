@@ -332,10 +332,7 @@ fn the_lab_of_a_sequence_model_speaks_of_its_data() {
     let lab = lab_of(&lstm, Lang::en());
     assert_eq!(
         lab.data_lines(usize::MAX),
-        vec![
-            "data: 50 ids among 1,000",
-            "classes: 2 token pairs"
-        ]
+        vec!["data: 50 ids among 1,000", "classes: 2 token pairs"]
     );
     assert_eq!(lab.field_label(Field::PixelNoise), "token swaps");
     assert_eq!(lab.field_label(Field::LabelNoise), "label noise");
@@ -377,7 +374,10 @@ fn the_lab_of_a_sequence_model_speaks_of_its_data() {
     assert_eq!(fr.texts[at(Field::Lr)], "0,003");
     let fr = lab_of(&lstm, Lang::fr());
     assert_eq!(fr.field_label(Field::PixelNoise), "substitutions");
-    assert_eq!(fr.data_lines(usize::MAX)[0], "données\u{a0}: 50 ids parmi 1\u{202f}000");
+    assert_eq!(
+        fr.data_lines(usize::MAX)[0],
+        "données\u{a0}: 50 ids parmi 1\u{202f}000"
+    );
 
     // The exam's CNN: images, as before (no data line, pixel noise, SGD).
     let pack = mltutor::core::pack::builtin_pack("en");
