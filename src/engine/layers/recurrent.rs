@@ -278,11 +278,7 @@ impl Recurrent {
             Cell::Lstm => SeqCell::Lstm,
             Cell::Gru => SeqCell::Gru,
         };
-        // Every step's input part as one product (N·L x in), not N batched ones.
-        let (_, _, e) = x.dims3()?;
-        let xi = affine(&x.reshape((n * l, e))?, &d.w_ih, &d.b_ih)?
-            .reshape((n, l, cell.gates() * h))?
-            .contiguous()?;
+        let xi = affine(x, &d.w_ih, &d.b_ih)?.contiguous()?;
         let b = match &d.b_hh {
             Some(b) => b.clone(),
             None => Tensor::zeros(cell.gates() * h, x.dtype(), x.device())?,
