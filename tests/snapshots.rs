@@ -298,3 +298,39 @@ fn footers_never_cut_a_hint() {
         }
     }
 }
+
+/// The live model panel counts parameters as the grade does: BatchNorm's running statistics
+/// are buffers, totalled apart. By hand for questions/models/resnet_mini.ron: each
+/// BatchNorm2d(8) has 16 parameters and 17 buffers (8 + 8 + num_batches_tracked), five of
+/// them 85 buffers; parameters 216 + 4·576 + 5·16 + 90 = 2,690.
+#[test]
+fn the_model_panel_shows_buffers_apart_from_parameters() {
+    use mltutor::core::pack::{Ask, Kind, BUDGET};
+    use std::sync::Arc;
+    let mut pack = mltutor::core::pack::builtin_pack("en");
+    let spec =
+        mltutor::core::spec::parse_model(include_str!("../questions/models/resnet_mini.ron"))
+            .unwrap();
+    pack.models = vec![spec];
+    let q4a = pack.questions.iter().position(|q| q.id == "q4a").unwrap();
+    pack.questions[q4a].kind = Kind::Computed {
+        model: "resnet_mini".into(),
+        ask: Ask::ParameterCount { layers: vec![] },
+        expected: None,
+    };
+    let pack = Arc::new(pack);
+    let facts = Arc::new(mltutor::engine::facts(&pack, BUDGET));
+    let mut s = mltutor::tui::app::State::new(pack, facts, Lang::en(), Mode::SelfCheck);
+    s.color = false;
+    open(&mut s, "q4a");
+    let effects = press(&mut s, "\n2690\n");
+    run_grades(&mut s, effects);
+    let screen = render(&s, 160, 48);
+    assert!(screen.contains("buffers (not parameters): 85"), "{screen}");
+    assert!(screen.contains("2,690"), "{screen}");
+    let bn = screen
+        .lines()
+        .find(|l| l.contains("stem.1 "))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(bn.contains(" 16") && !bn.contains("33"), "{bn}");
+}

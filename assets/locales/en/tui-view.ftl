@@ -62,6 +62,7 @@ view-model-col-output = output
 view-model-col-params = params
 view-model-total = total
 view-model-mult-adds = mult-adds: { $n }
+view-model-buffers = buffers (not parameters): { $n }
 view-model-computed-with = (computed with candle)
 
 ## Exam report

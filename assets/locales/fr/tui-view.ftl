@@ -62,6 +62,7 @@ view-model-col-output = sortie
 view-model-col-params = params
 view-model-total = total
 view-model-mult-adds = mult-adds : { $n }
+view-model-buffers = buffers (pas des paramètres) : { $n }
 view-model-computed-with = (calculé avec candle)
 
 ## Rapport d’examen

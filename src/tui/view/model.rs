@@ -126,10 +126,11 @@ pub(super) fn model_text(s: &State, q: &Question, t: Theme) -> Text<'static> {
     for (i, r) in summary.rows.iter().enumerate() {
         let p = if !show_params {
             "?".to_string()
-        } else if r.counts.trainable + r.counts.buffers == 0 {
+        } else if r.counts.trainable == 0 {
+            // Buffers (BatchNorm's running statistics) are not parameters: totalled apart.
             "—".to_string()
         } else {
-            l.num(r.counts.trainable + r.counts.buffers)
+            l.num(r.counts.trainable)
         };
         let shape = match (&typed, input_question) {
             (_, false) => r.output.to_string(),
@@ -142,7 +143,9 @@ pub(super) fn model_text(s: &State, q: &Question, t: Theme) -> Text<'static> {
                 None => String::new(),
             },
         };
-        lines.push(Line::raw(format!("{:<17}{:<12}{:>9}", r.label, shape, p)));
+        // A label longer than its column keeps one space before the shape.
+        let label = format!("{:<16} ", r.label);
+        lines.push(Line::raw(format!("{label:<17}{shape:<12}{p:>9}")));
     }
     if show_params {
         lines.push(Line::styled(
@@ -158,6 +161,13 @@ pub(super) fn model_text(s: &State, q: &Question, t: Theme) -> Text<'static> {
             "view-model-mult-adds",
             n = l.num(summary.mult_adds())
         )));
+        if summary.buffers() > 0 {
+            lines.push(Line::raw(tr!(
+                l,
+                "view-model-buffers",
+                n = l.num(summary.buffers())
+            )));
+        }
     }
     lines.push(Line::styled(tr!(l, "view-model-computed-with"), t.dim()));
     Text::from(lines)
