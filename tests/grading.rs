@@ -522,3 +522,41 @@ fn choices_are_shuffled_per_student_and_stable() {
         .collect();
     assert!(firsts.len() > 1);
 }
+
+/// A block (a sub-module or an nn.Sequential) may be asked about by its name. By hand on
+/// 3x10x10: `features` = Conv2d(3, 4, 3) (4·3·3·3 + 4 = 112), ReLU, MaxPool2d(2): 4x8x8 then
+/// 4x4x4; `head` = Flatten then Linear(64, 2) (130).
+#[test]
+fn a_block_is_asked_about_by_its_name() {
+    use mltutor::core::grade::{computed_answer, ComputedAnswer};
+    use mltutor::core::pack::Ask;
+    use mltutor::core::shape::Shape;
+    let spec = mltutor::core::spec::parse_model(
+        r#"(id: "m", input: [3, 10, 10], layers: [
+            (name: "features", layer: Sequential([Conv2d(in: 3, out: 4, kernel: 3), ReLU, MaxPool2d(kernel: 2)])),
+            (name: "head", layer: Sequential([Flatten, Linear(in: 64, out: 2)])),
+        ])"#,
+    )
+    .unwrap();
+    let summary = mltutor::engine::inspect(&spec, None, 1, BUDGET).unwrap();
+    let count = |names: &[&str]| match computed_answer(
+        &spec,
+        &summary,
+        &Ask::ParameterCount {
+            layers: names.iter().map(|s| s.to_string()).collect(),
+        },
+    ) {
+        Ok(ComputedAnswer::Count { total, .. }) => total,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(count(&["features"]), 112);
+    assert_eq!(count(&["head"]), 130);
+    assert_eq!(count(&["features", "head"]), 242);
+    let after =
+        |name: &str| computed_answer(&spec, &summary, &Ask::OutputShape { after: name.into() });
+    assert_eq!(
+        after("features"),
+        Ok(ComputedAnswer::Shape(Shape(vec![4, 4, 4])))
+    );
+    assert!(after("nothing").is_err());
+}

@@ -252,7 +252,15 @@ pub fn count_slips(
     got: u64,
 ) -> Vec<CountSlip> {
     use crate::core::spec::LayerKind;
-    let asked = |label: &str| layers.is_empty() || layers.iter().any(|l| l == label);
+    let asked = |label: &str| {
+        layers.is_empty()
+            || layers.iter().any(|l| {
+                l == label
+                    || label
+                        .strip_prefix(l.as_str())
+                        .is_some_and(|r| r.starts_with('.'))
+            })
+    };
     let mut slips = Vec::new();
     let mut all_biases = 0u64;
     let mut buffers = 0u64;
@@ -459,6 +467,25 @@ pub enum ComputedAnswer {
     Input(Shape),
 }
 
+/// The summary rows (0-based) lowered from the top-level layer named `name` when it is a
+/// block — a sub-module or an `nn.Sequential` — whose leaves have rows of their own.
+fn block_rows(spec: &ModelSpec, name: &str) -> Vec<usize> {
+    use crate::core::spec::LayerKind;
+    let Some(top) = spec.layers.iter().position(|l| {
+        l.name.as_deref() == Some(name)
+            && matches!(l.layer, LayerKind::Sequential(_) | LayerKind::Module(_))
+    }) else {
+        return Vec::new();
+    };
+    crate::core::spec::lower_or_chain(spec)
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.top == top)
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// Derive the answer of a computed question.
 pub fn computed_answer(
     spec: &ModelSpec,
@@ -467,21 +494,36 @@ pub fn computed_answer(
 ) -> Result<ComputedAnswer, ComputeError> {
     match ask {
         Ask::ParameterCount { layers } => {
-            let rows: Vec<(String, u64)> = facts
-                .rows
-                .iter()
-                .filter(|r| r.counts.trainable + r.counts.buffers > 0)
-                .filter(|r| layers.is_empty() || layers.contains(&r.label))
-                .map(|r| (r.label.clone(), r.counts.trainable))
-                .collect();
+            // The rows asked about: a layer's own row, or every row of a named block.
+            let mut picked = vec![layers.is_empty(); facts.rows.len()];
             for l in layers {
-                if !facts.rows.iter().any(|r| &r.label == l) {
+                let own: Vec<usize> = (0..facts.rows.len())
+                    .filter(|&i| &facts.rows[i].label == l)
+                    .collect();
+                let found = if own.is_empty() {
+                    block_rows(spec, l)
+                } else {
+                    own
+                };
+                if found.is_empty() {
                     return Err(ComputeError::NoLayer {
                         layer: l.clone(),
                         model: spec.id.clone(),
                     });
                 }
+                for i in found {
+                    if let Some(p) = picked.get_mut(i) {
+                        *p = true;
+                    }
+                }
             }
+            let rows: Vec<(String, u64)> = facts
+                .rows
+                .iter()
+                .zip(&picked)
+                .filter(|(r, &p)| p && r.counts.trainable + r.counts.buffers > 0)
+                .map(|(r, _)| (r.label.clone(), r.counts.trainable))
+                .collect();
             let total = rows.iter().map(|(_, n)| n).sum();
             Ok(ComputedAnswer::Count { total, rows })
         }
@@ -497,10 +539,15 @@ pub fn computed_answer(
             Ok(ComputedAnswer::Free { options, free })
         }
         Ask::OutputShape { after } => {
+            // After a block (`layer2`, an nn.Sequential): its last row.
             let row = if after.is_empty() {
                 facts.rows.last()
             } else {
-                facts.rows.iter().find(|r| &r.label == after)
+                facts.rows.iter().find(|r| &r.label == after).or_else(|| {
+                    block_rows(spec, after)
+                        .last()
+                        .and_then(|&i| facts.rows.get(i))
+                })
             }
             .ok_or_else(|| ComputeError::NoLayer {
                 layer: after.clone(),
