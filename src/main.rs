@@ -24,9 +24,23 @@ fn tune_candle_pool() {
     }
 }
 
+/// Output piped into `head` ends when the reader closes the pipe: end quietly as Unix tools
+/// do, not with Rust's "failed printing to stdout" panic. Only when standard output is not a
+/// terminal, so the interface (which must restore the terminal) keeps its own handling.
+fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        // SAFETY: restoring a signal's default disposition, before any other thread exists.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
+}
+
 fn main() -> std::process::ExitCode {
     tune_allocator();
     tune_candle_pool();
+    quiet_on_closed_pipe();
     let cli = mltutor::cli::Cli::parse();
     mltutor::cli::run(cli)
 }

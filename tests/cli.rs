@@ -311,3 +311,20 @@ fn import_refuses_an_input_the_class_cannot_take() {
     assert_eq!(code, 0);
     assert!(out.contains("input: [8, 100]"), "{out}");
 }
+
+#[test]
+fn a_reader_that_closes_the_pipe_early_gets_no_panic() {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mltutor"))
+        .args(["--lang", "en", "inspect", "--code"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the pipe before the program writes (it is still starting), as `head` does once
+    // it has read enough.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+}
