@@ -328,3 +328,30 @@ fn a_reader_that_closes_the_pipe_early_gets_no_panic() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn a_notebook_cell_without_imports_reads_with_a_note_and_inspect_code_prints_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cell.py");
+    std::fs::write(
+        &file,
+        "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 2)\n\n    def forward(self, x):\n        return F.relu(self.fc(x))\n",
+    )
+    .unwrap();
+    let f = file.to_str().unwrap();
+    let (code, out, err) = mltutor(&["--lang", "en", "inspect", "--pytorch", f]);
+    assert_eq!(code, 0, "{err}");
+    // By hand: Linear(4, 2) has 4·2 + 2 = 10 parameters.
+    assert!(out.contains("Total parameters:     10\n"), "{out}");
+    assert!(
+        err.contains("cell.py:1:1:") && err.contains("imports nothing from torch"),
+        "{err}"
+    );
+    // The printed code carries its imports (so it runs in PyTorch as printed).
+    let (code, out, _) = mltutor(&["inspect", "--code"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("import torch\nimport torch.nn as nn\n"),
+        "{out}"
+    );
+}

@@ -63,6 +63,8 @@ pub fn run(a: InspectArgs, lang: Lang, flag_mib: Option<u64>) -> ExitCode {
         return ExitCode::from(USAGE);
     }
     if a.code {
+        // With its imports, so that the code runs (and reads back) as printed.
+        println!("import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\n");
         println!("{}", crate::core::codegen::pytorch_code(&spec));
     }
     match inspect(&spec, input.as_ref(), a.batch, limit.bytes) {

@@ -28,6 +28,7 @@ py-graph = this forward combines or reuses tensors (a skip connection, a concate
 py-no-layer = `self.{ $name }` is not defined in __init__
 py-used-twice = `self.{ $name }` is called twice (shared weights): the model language has each layer once
 py-view-form = only x.view(-1, N) and x.view(x.size(0), -1) are read
+py-note-conventional-imports = the file imports nothing from torch: `torch`, `nn` and `F` read as `import torch`, `import torch.nn as nn`, `import torch.nn.functional as F`
 py-note-init = `def init` read as `def __init__` (the underscores look lost in a copy)
 py-note-view-flatten = x.view(x.size(0), -1) read as torch.flatten(x, 1), the same reshape
 py-note-free-module = `self.{ $name }` is called more than once: it has no weights, so each call is read as its function

@@ -28,6 +28,7 @@ py-graph = ce forward combine ou réutilise des tenseurs (connexion résiduelle,
 py-no-layer = `self.{ $name }` n’est pas défini dans __init__
 py-used-twice = `self.{ $name }` est appelé deux fois (poids partagés) : le langage des modèles a chaque couche une seule fois
 py-view-form = seuls x.view(-1, N) et x.view(x.size(0), -1) sont lus
+py-note-conventional-imports = le fichier n’importe rien de torch : `torch`, `nn` et `F` lus comme `import torch`, `import torch.nn as nn`, `import torch.nn.functional as F`
 py-note-init = `def init` lu comme `def __init__` (les tirets bas semblent perdus dans une copie)
 py-note-view-flatten = x.view(x.size(0), -1) lu comme torch.flatten(x, 1), le même remodelage
 py-note-free-module = `self.{ $name }` est appelé plusieurs fois : sans poids, chaque appel est lu comme sa fonction

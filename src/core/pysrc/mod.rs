@@ -207,6 +207,7 @@ impl PyProblem {
 impl model::Note {
     pub fn render(&self, lang: Lang) -> String {
         match self {
+            model::Note::ConventionalImports => tr!(lang, "py-note-conventional-imports"),
             model::Note::InitWithoutUnderscores => tr!(lang, "py-note-init"),
             model::Note::ViewAsFlatten => tr!(lang, "py-note-view-flatten"),
             model::Note::FreeModuleAsFunction(n) => {

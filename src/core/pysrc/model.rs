@@ -465,7 +465,7 @@ pub fn import(
             .find(|c| c.name == name)
             .ok_or_else(|| {
                 PyError::new(
-                    Pos::default(),
+                    first_class_pos(&module),
                     PyProblem::NoClass(name.to_string(), class_names(&module)),
                 )
             })?,
@@ -473,7 +473,7 @@ pub fn import(
             [one] => *one,
             _ => {
                 return Err(PyError::new(
-                    Pos::default(),
+                    first_class_pos(&module),
                     PyProblem::WhichClass(class_names(&module)),
                 ))
             }
@@ -489,6 +489,11 @@ pub fn import(
         local_layers: BTreeMap::new(),
         attention_tuple: false,
     };
+    if reader.names.conventional {
+        reader
+            .notes
+            .push((Pos { line: 1, column: 1 }, Note::ConventionalImports));
+    }
     reader.module_constants()?;
     let chain = reader.class_layers(class, &[])?;
     let input = match input {
@@ -515,6 +520,14 @@ pub fn import(
     })
 }
 
+/// Where a problem about the file's classes as a whole is shown: the first class, else the
+/// file's first line.
+fn first_class_pos(m: &Module) -> Pos {
+    m.classes
+        .first()
+        .map_or(Pos { line: 1, column: 1 }, |c| c.pos)
+}
+
 fn class_names(m: &Module) -> Vec<String> {
     m.classes.iter().map(|c| c.name.clone()).collect()
 }
@@ -529,6 +542,8 @@ pub struct Imported {
 /// Something read that a teacher should know about, though it did not stop the import.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Note {
+    /// No import line: `torch`, `nn`, `F` read as PyTorch's usual names.
+    ConventionalImports,
     /// `def init(self)` read as `__init__`.
     InitWithoutUnderscores,
     /// `x.view(x.size(0), -1)` read as `torch.flatten(x, 1)`, the same reshape.
@@ -540,11 +555,27 @@ pub enum Note {
 /// What the file's imports bind: `nn` → `torch.nn`, `F` → `torch.nn.functional`.
 struct Names {
     aliases: BTreeMap<String, String>,
+    /// The file imports nothing from torch (a notebook cell pasted alone): `torch`, `nn`
+    /// and `F` are read as PyTorch's usual names, and a note says so.
+    conventional: bool,
 }
 
 impl Names {
     fn of(m: &Module) -> Names {
         let mut aliases = BTreeMap::new();
+        let conventional = !m
+            .imports
+            .iter()
+            .any(|i| i.module == "torch" || i.module.starts_with("torch."));
+        if conventional {
+            for (alias, full) in [
+                ("torch", "torch"),
+                ("nn", "torch.nn"),
+                ("F", "torch.nn.functional"),
+            ] {
+                aliases.insert(alias.to_string(), full.to_string());
+            }
+        }
         for i in &m.imports {
             let full = match &i.name {
                 Some(n) => format!("{}.{n}", i.module),
@@ -555,7 +586,10 @@ impl Names {
             };
             aliases.insert(i.alias.clone(), full);
         }
-        Names { aliases }
+        Names {
+            aliases,
+            conventional,
+        }
     }
 
     /// The dotted name an expression stands for (`nn.Conv2d` → `torch.nn.Conv2d`).
