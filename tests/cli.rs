@@ -283,13 +283,13 @@ fn memory_limits_are_honoured_and_named() {
 }
 
 #[test]
-fn a_shape_error_inside_a_block_is_placed_at_the_block() {
-    // By hand: the stem gives 6 channels, `layer1.conv1` (leaf 4) wants 8; leaf 4 belongs to
-    // the top-level layer `layer1`, written on line 32 column 9 of the file.
+fn a_shape_error_inside_a_block_is_placed_where_the_layer_is_written() {
+    // By hand: the stem gives 6 channels, `layer1.conv1` (leaf 4) wants 8; it is written
+    // in class BasicBlock, line 16 column 17 of the file (`in: 8` is there).
     let (code, _, err) = mltutor(&["--lang", "en", "check", "tests/packs/graph_mismatch.ron"]);
     assert_eq!(code, 1, "{err}");
     assert!(
-        err.starts_with("tests/packs/graph_mismatch.ron:32:9:"),
+        err.starts_with("tests/packs/graph_mismatch.ron:16:17:"),
         "{err}"
     );
     assert!(err.contains("layer1.conv1"), "{err}");
@@ -354,4 +354,27 @@ fn a_notebook_cell_without_imports_reads_with_a_note_and_inspect_code_prints_the
         out.starts_with("import torch\nimport torch.nn as nn\n"),
         "{out}"
     );
+}
+
+#[test]
+fn a_misspelt_tensor_inside_a_class_is_placed_in_the_class() {
+    // The block's Add reads `identiy` (line 21 of the copy, column 17 by hand); before, the
+    // error landed on a line of the model's own layers.
+    let text = std::fs::read_to_string("tests/packs/graph_mismatch.ron")
+        .unwrap()
+        .replace("Conv2d(in: 3, out: 6,", "Conv2d(in: 3, out: 8,")
+        .replace("BatchNorm2d(features: 6)", "BatchNorm2d(features: 8)")
+        .replace(
+            r#"from: ["out", "identity"]"#,
+            r#"from: ["out", "identiy"]"#,
+        );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.ron");
+    std::fs::write(&file, &text).unwrap();
+    let line = text.lines().position(|l| l.contains("identiy")).unwrap() + 1;
+    assert_eq!(line, 21);
+    let (code, _, err) = mltutor(&["--lang", "en", "check", file.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("p.ron:21:17:"), "{err}");
+    assert!(err.contains("BasicBlock.forward"), "{err}");
 }

@@ -468,7 +468,8 @@ fn spec_errors_are_structured() {
         e.layer,
         Some(LayerAt {
             position: 2,
-            type_name: "MaxPool2d"
+            type_name: "MaxPool2d",
+            module: None,
         })
     );
     assert_eq!(e.problem, SpecProblem::PoolArgs);

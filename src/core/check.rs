@@ -13,6 +13,7 @@ use crate::core::plan::PlanError;
 use crate::core::runner::ModelRunner;
 use crate::core::shape::Shape;
 use crate::core::source_pos::Step::{self, Field, Index};
+use crate::core::spec::LayerAt;
 use crate::core::variant::Variant;
 use std::path::Path;
 
@@ -256,6 +257,16 @@ pub fn validate_text(
         }
         if let Err(e) = m.validate() {
             let at = match &e.layer {
+                Some(LayerAt {
+                    position,
+                    module: Some(mi),
+                    ..
+                }) => model_path(&[
+                    Field("modules"),
+                    Index(*mi),
+                    Field("layers"),
+                    Index(position.saturating_sub(1)),
+                ]),
                 Some(l) => model_path(&[Field("layers"), Index(l.position.saturating_sub(1))]),
                 None => model_path(&[]),
             };
@@ -264,13 +275,24 @@ pub fn validate_text(
         } else if let Err(why) = plan(m, &Shape(m.input.clone()), 2, budget) {
             // A shape that does not fit: the layer it reaches; over the limit: the model.
             let at = match &why {
-                // The position counts leaf layers; the text has top-level ones.
+                // The position counts leaf layers: placed where the leaf is written, in
+                // its class's forward or the model's.
                 PlanError::Mismatch(mm) => {
-                    let top = crate::core::spec::lower_or_chain(m)
-                        .nodes
-                        .get(mm.position.saturating_sub(1))
-                        .map_or(0, |n| n.top);
-                    model_path(&[Field("layers"), Index(top)])
+                    let graph = crate::core::spec::lower_or_chain(m);
+                    match graph.nodes.get(mm.position.saturating_sub(1)) {
+                        Some(n) => match n.module {
+                            Some(mi) => model_path(&[
+                                Field("modules"),
+                                Index(mi),
+                                Field("layers"),
+                                Index(n.position.saturating_sub(1)),
+                            ]),
+                            None => {
+                                model_path(&[Field("layers"), Index(n.position.saturating_sub(1))])
+                            }
+                        },
+                        None => model_path(&[Field("id")]),
+                    }
                 }
                 PlanError::OverBudget { .. } => model_path(&[Field("id")]),
             };

@@ -21,6 +21,9 @@ pub struct LayerAt {
     pub position: usize,
     /// `Conv2d`, `View`.
     pub type_name: &'static str,
+    /// The sub-module class (index in the spec's `modules`) whose forward holds it; `None`
+    /// for the model's own `layers`.
+    pub module: Option<usize>,
 }
 
 /// What is wrong, with the values the message shows.

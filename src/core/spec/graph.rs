@@ -88,6 +88,10 @@ pub struct Node<'a> {
     /// The top-level layer (0-based, in the spec's `layers`) it was lowered from: where a
     /// problem found in this node is placed in the pack's text.
     pub top: usize,
+    /// Where the layer is written: the sub-module class (index in `modules`) or `None` for
+    /// the model's own `layers`, and its 1-based position in that forward.
+    pub module: Option<usize>,
+    pub position: usize,
 }
 
 /// A model's forward as leaf layers in the order they run.
@@ -676,6 +680,7 @@ pub fn lower(spec: &ModelSpec) -> Result<Graph<'_>, SpecError> {
         layer: (position > 0).then_some(LayerAt {
             position,
             type_name,
+            module: None,
         }),
         problem: SpecProblem::Graph(problem),
     };
@@ -706,6 +711,7 @@ pub fn lower(spec: &ModelSpec) -> Result<Graph<'_>, SpecError> {
         classes,
         nodes: Vec::new(),
         top: 0,
+        module: None,
     };
     let output = g.forward(&spec.layers, 0, "", &spec.class_name, spec.modules.len())?;
     let graph = Graph {
@@ -721,15 +727,24 @@ pub fn lower(spec: &ModelSpec) -> Result<Graph<'_>, SpecError> {
         }
     }
     if let Some(i) = (1..read.len()).find(|&v| !read[v]) {
+        // Placed where the layer is written: in its class's forward.
         let n = &graph.nodes[i - 1];
-        return Err(err(
-            i,
-            n.kind.type_name(),
-            GraphProblem::Unused {
+        let class = n
+            .module
+            .and_then(|m| spec.modules.get(m))
+            .map_or(&spec.class_name, |m| &m.class_name);
+        return Err(SpecError {
+            model: spec.id.clone(),
+            layer: Some(LayerAt {
+                position: n.position,
+                type_name: n.kind.type_name(),
+                module: n.module,
+            }),
+            problem: SpecProblem::Graph(GraphProblem::Unused {
                 label: n.label.clone(),
-                class: spec.class_name.clone(),
-            },
-        ));
+                class: class.clone(),
+            }),
+        });
     }
     Ok(graph)
 }
@@ -740,6 +755,8 @@ struct Lowering<'a> {
     nodes: Vec<Node<'a>>,
     /// The top-level layer being lowered.
     top: usize,
+    /// The class whose forward is being lowered (`None`: the model's own).
+    module: Option<usize>,
 }
 
 impl<'a> Lowering<'a> {
@@ -749,6 +766,7 @@ impl<'a> Lowering<'a> {
             layer: Some(LayerAt {
                 position,
                 type_name: kind.type_name(),
+                module: self.module,
             }),
             problem: SpecProblem::Graph(problem),
         }
@@ -898,13 +916,16 @@ impl<'a> Lowering<'a> {
                 };
                 let spec = self.spec;
                 let m = &spec.modules[idx];
-                self.forward(
+                let outer = self.module.replace(idx);
+                let out = self.forward(
                     &m.layers,
                     inputs[0],
                     &format!("{path}."),
                     &m.class_name,
                     idx,
-                )
+                );
+                self.module = outer;
+                out
             }
             // `identity = x`: a new name for the same tensor, no layer.
             LayerKind::Identity if path.is_none() => Ok(inputs[0]),
@@ -924,6 +945,8 @@ impl<'a> Lowering<'a> {
                     kind,
                     inputs,
                     top: self.top,
+                    module: self.module,
+                    position,
                 })
             }
             _ => {
@@ -934,6 +957,8 @@ impl<'a> Lowering<'a> {
                     kind,
                     inputs,
                     top: self.top,
+                    module: self.module,
+                    position,
                 })
             }
         }
@@ -951,7 +976,11 @@ pub fn combine(kind: &LayerKind) -> Option<Combine> {
 }
 
 /// Checks of one forward's layers that need no shapes: names, arguments, modules.
-pub(super) fn check_layers(spec: &ModelSpec, layers: &[LayerSpec]) -> Result<(), SpecError> {
+pub(super) fn check_layers(
+    spec: &ModelSpec,
+    layers: &[LayerSpec],
+    module: Option<usize>,
+) -> Result<(), SpecError> {
     let mut seen = HashSet::new();
     for (i, l) in layers.iter().enumerate() {
         let facts = l.layer.facts();
@@ -960,6 +989,7 @@ pub(super) fn check_layers(spec: &ModelSpec, layers: &[LayerSpec]) -> Result<(),
             layer: Some(LayerAt {
                 position: i + 1,
                 type_name: facts.type_name(),
+                module,
             }),
             problem,
         };
@@ -1004,6 +1034,8 @@ pub fn lower_or_chain(spec: &ModelSpec) -> Graph<'_> {
                 kind: &l.layer,
                 inputs: vec![i],
                 top: i,
+                module: None,
+                position: i + 1,
             })
             .collect(),
         output: spec.layers.len(),

@@ -982,12 +982,12 @@ impl ModelSpec {
         if self.layers.is_empty() {
             return Err(model(SpecProblem::NoLayers));
         }
-        graph::check_layers(self, &self.layers)?;
-        for m in &self.modules {
+        graph::check_layers(self, &self.layers, None)?;
+        for (i, m) in self.modules.iter().enumerate() {
             if m.layers.is_empty() {
                 return Err(model(SpecProblem::Graph(GraphProblem::Empty)));
             }
-            graph::check_layers(self, &m.layers)?;
+            graph::check_layers(self, &m.layers, Some(i))?;
         }
         let graph = graph::lower(self)?;
         seq::check_states(self, &graph)?;

@@ -585,8 +585,9 @@ pub(super) fn check_states(spec: &ModelSpec, graph: &Graph) -> Result<(), SpecEr
     let err = |i: usize, type_name: &'static str, problem: RecurrentProblem| SpecError {
         model: spec.id.clone(),
         layer: Some(LayerAt {
-            position: i + 1,
+            position: graph.nodes.get(i).map_or(i + 1, |n| n.position),
             type_name,
+            module: graph.nodes.get(i).and_then(|n| n.module),
         }),
         problem: SpecProblem::Recurrent(problem),
     };
