@@ -387,3 +387,32 @@ fn the_lab_of_a_sequence_model_speaks_of_its_data() {
     assert_eq!(lab.field_label(Field::PixelNoise), "pixel noise");
     assert_eq!(lab.texts[at(Field::Optimizer)], "sgd");
 }
+
+/// `t` on the list opens the lab of the highlighted question's model (the course pack's
+/// LSTM question trains the LSTM, not the pack's first model, LeNet).
+#[test]
+fn the_list_opens_the_lab_of_the_highlighted_question() {
+    use mltutor::core::pack::BUDGET;
+    use std::sync::Arc;
+    let pack = mltutor::core::check::load_pack(
+        std::path::Path::new("questions/course-models.en.ron"),
+        BUDGET,
+        &mltutor::engine::CandleRunner,
+    )
+    .unwrap();
+    let i = pack
+        .questions
+        .iter()
+        .position(|q| q.id == "lstm-params")
+        .unwrap();
+    let pack = Arc::new(pack);
+    let facts = Arc::new(mltutor::engine::facts(&pack, BUDGET));
+    let mut s = State::new(pack, facts, Lang::en(), Mode::SelfCheck);
+    while s.list_cursor < i {
+        s.update(key(KeyCode::Down));
+    }
+    press(&mut s, "t");
+    assert_eq!(s.screen, Screen::Lab);
+    let model = &s.lab.config.as_ref().expect("a lab config").model;
+    assert_eq!(model.id, "lstm");
+}

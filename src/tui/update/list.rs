@@ -23,7 +23,16 @@ pub(super) fn on(s: &mut State, a: ListAction) -> Vec<Effect> {
         }
         ListAction::SubmitExam => s.confirm = Some(Confirm::Submit),
         ListAction::Report => s.screen = Screen::Report,
-        ListAction::Lab => s.open_lab(None),
+        // The highlighted question's lab when it has a model, else the general one.
+        ListAction::Lab => {
+            let highlighted = Some(s.list_cursor).filter(|&i| {
+                s.pack
+                    .questions
+                    .get(i)
+                    .is_some_and(|q| q.lab_model(&s.pack).is_some())
+            });
+            s.open_lab(highlighted)
+        }
         ListAction::ResetAll => s.confirm = Some(Confirm::ResetAll),
     }
     Vec::new()
