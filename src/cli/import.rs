@@ -140,6 +140,11 @@ fn layers_ron(layers: &[LayerSpec], indent: usize) -> String {
 /// A layer as RON on one line, without the arguments at their defaults: each argument is
 /// left out when the spec's reader gives back the same layer without it.
 fn layer_ron(layer: &LayerKind) -> String {
+    // An nn.Sequential's items each without their defaults too.
+    if let LayerKind::Sequential(items) = layer {
+        let items: Vec<String> = items.iter().map(layer_ron).collect();
+        return format!("Sequential([{}])", items.join(", "));
+    }
     let opts = ron_options();
     let pretty = ron::ser::PrettyConfig::new()
         .compact_structs(true)
