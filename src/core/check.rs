@@ -263,11 +263,14 @@ pub fn validate_text(
                     ..
                 }) => model_path(&[
                     Field("modules"),
-                    Index(*mi),
+                    Index(usize::from(*mi)),
                     Field("layers"),
-                    Index(position.saturating_sub(1)),
+                    Index((*position as usize).saturating_sub(1)),
                 ]),
-                Some(l) => model_path(&[Field("layers"), Index(l.position.saturating_sub(1))]),
+                Some(l) => model_path(&[
+                    Field("layers"),
+                    Index((l.position as usize).saturating_sub(1)),
+                ]),
                 None => model_path(&[]),
             };
             general(Problem::BadModel(e), &at);

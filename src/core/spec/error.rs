@@ -14,16 +14,21 @@ pub struct SpecError {
     pub problem: SpecProblem,
 }
 
+/// A position as [`LayerAt`] holds it (forwards are far shorter than `u32::MAX` layers).
+pub fn at32(position: usize) -> u32 {
+    u32::try_from(position).unwrap_or(u32::MAX)
+}
+
 /// A layer, as messages name it: `layer 3 (Conv2d)`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LayerAt {
-    /// 1-based position in `forward`.
-    pub position: usize,
+    /// 1-based position in `forward` (u32 with a u16 class: errors travel by value, kept small).
+    pub position: u32,
     /// `Conv2d`, `View`.
     pub type_name: &'static str,
     /// The sub-module class (index in the spec's `modules`) whose forward holds it; `None`
-    /// for the model's own `layers`.
-    pub module: Option<usize>,
+    /// for the model's own `layers` (small: errors travel by value).
+    pub module: Option<u16>,
 }
 
 /// What is wrong, with the values the message shows.

@@ -12,7 +12,7 @@
 //! (each dimension equal, or 1 in one of them); `Cat` joins tensors whose other dimensions
 //! are equal, along any dimension but the batch's.
 
-use super::error::{LayerAt, SpecError, SpecProblem};
+use super::error::{at32, LayerAt, SpecError, SpecProblem};
 use super::need::Need;
 use super::{LayerFacts, LayerKind, LayerSpec, ModelSpec, Sizes};
 use crate::core::i18n::Lang;
@@ -678,7 +678,7 @@ pub fn lower(spec: &ModelSpec) -> Result<Graph<'_>, SpecError> {
     let err = |position: usize, type_name: &'static str, problem: GraphProblem| SpecError {
         model: spec.id.clone(),
         layer: (position > 0).then_some(LayerAt {
-            position,
+            position: at32(position),
             type_name,
             module: None,
         }),
@@ -736,9 +736,9 @@ pub fn lower(spec: &ModelSpec) -> Result<Graph<'_>, SpecError> {
         return Err(SpecError {
             model: spec.id.clone(),
             layer: Some(LayerAt {
-                position: n.position,
+                position: at32(n.position),
                 type_name: n.kind.type_name(),
-                module: n.module,
+                module: n.module.and_then(|m| u16::try_from(m).ok()),
             }),
             problem: SpecProblem::Graph(GraphProblem::Unused {
                 label: n.label.clone(),
@@ -764,9 +764,9 @@ impl<'a> Lowering<'a> {
         SpecError {
             model: self.spec.id.clone(),
             layer: Some(LayerAt {
-                position,
+                position: at32(position),
                 type_name: kind.type_name(),
-                module: self.module,
+                module: self.module.and_then(|m| u16::try_from(m).ok()),
             }),
             problem: SpecProblem::Graph(problem),
         }
@@ -987,9 +987,9 @@ pub(super) fn check_layers(
         let err = |problem: SpecProblem| SpecError {
             model: spec.id.clone(),
             layer: Some(LayerAt {
-                position: i + 1,
+                position: at32(i + 1),
                 type_name: facts.type_name(),
-                module,
+                module: module.and_then(|m| u16::try_from(m).ok()),
             }),
             problem,
         };

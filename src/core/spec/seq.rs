@@ -2,7 +2,7 @@
 //! final states): every fact mltutor knows about them but their candle
 //! instantiation (`engine::Network::with_dtype`).
 
-use super::error::{LayerAt, SpecError};
+use super::error::{at32, LayerAt, SpecError};
 use super::graph::Graph;
 use super::layers_rule::LayersProblem;
 use super::need::Need;
@@ -585,9 +585,13 @@ pub(super) fn check_states(spec: &ModelSpec, graph: &Graph) -> Result<(), SpecEr
     let err = |i: usize, type_name: &'static str, problem: RecurrentProblem| SpecError {
         model: spec.id.clone(),
         layer: Some(LayerAt {
-            position: graph.nodes.get(i).map_or(i + 1, |n| n.position),
+            position: at32(graph.nodes.get(i).map_or(i + 1, |n| n.position)),
             type_name,
-            module: graph.nodes.get(i).and_then(|n| n.module),
+            module: graph
+                .nodes
+                .get(i)
+                .and_then(|n| n.module)
+                .and_then(|m| u16::try_from(m).ok()),
         }),
         problem: SpecProblem::Recurrent(problem),
     };
