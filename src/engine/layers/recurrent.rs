@@ -278,10 +278,25 @@ impl Recurrent {
             Cell::Lstm => SeqCell::Lstm,
             Cell::Gru => SeqCell::Gru,
         };
-        let xi = affine(x, &d.w_ih, &d.b_ih)?.contiguous()?;
-        let b = match &d.b_hh {
-            Some(b) => b.clone(),
-            None => Tensor::zeros(cell.gates() * h, x.dtype(), x.device())?,
+        // The input part as one matrix product over every sample and step (N·L rows), and
+        // both biases folded into the op's (b_ih + b_hh, added once per step inside it)
+        // rather than a pass over the N x L x G·H input part.
+        let gh = cell.gates() * h;
+        let rows = x.contiguous()?.reshape((n * l, x.dim(2)?))?;
+        // GRU's b_in stays with the input part: its b_hn is multiplied by r.
+        let mut xi = rows.matmul(&d.w_ih.t()?)?.reshape((n, l, gh))?;
+        let b_ih = match (&d.b_ih, cell) {
+            (Some(b), SeqCell::Gru) => {
+                xi = xi.broadcast_add(b)?;
+                None
+            }
+            (b, SeqCell::Tanh | SeqCell::Relu | SeqCell::Lstm) => b.as_ref(),
+            (None, SeqCell::Gru) => None,
+        };
+        let b = match (b_ih, &d.b_hh) {
+            (Some(bi), Some(bh)) => (bi + bh)?,
+            (Some(b), None) | (None, Some(b)) => b.clone(),
+            (None, None) => Tensor::zeros(gh, x.dtype(), x.device())?,
         };
         let outs = xi.apply_op3(&d.w_hh, &b, RecurrentSeq::new(cell, h, d.reverse))?;
         let last = if d.reverse { 0 } else { l - 1 };
