@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Back-to-back throughput of mltutor and PyTorch CPU on one model of each family, same batch,
 # optimizer (SGD, lr 0.01), thread count and random data. ONE source for each model: the .py
-# file under benches/models/, which benches/torch_families.py imports and mltutor reads with
+# file (benches/models/ or questions/models/), which benches/torch_families.py imports and mltutor reads with
 # `mltutor import FILE.py --input SHAPE`. Each pair runs back to back, REPEAT times (default 2);
 # the table gives every run's samples/s and the median of the ratios.
 # Needs the reference set up once:
@@ -20,23 +20,24 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# family | file under benches/models | class | input shape of one sample
+# family | folder | file | class | input shape of one sample. The course pack's own files
+# where they are the model benched (one copy of each model in the repository).
 models="
-cnn|exam_cnn|ExamCNN|3x40x40
-mlp|mlp|MLP|784
-resnet|resnet_small|SmallResNet|3x32x32
-lstm|lstm_text|LSTMClassifier|50
-gru|conv_gru|ConvGRU|8x50
-transformer|transformer|TinyTransformer|32
+cnn|benches/models|exam_cnn|ExamCNN|3x40x40
+mlp|benches/models|mlp|MLP|784
+resnet|questions/models|resnet_small|SmallResNet|3x32x32
+lstm|questions/models|lstm_text|LSTMClassifier|50
+gru|benches/models|conv_gru|ConvGRU|8x50
+transformer|benches/models|transformer|TinyTransformer|32
 "
 rate() { sed -n 's/.*samples_per_s=\([0-9.]*\).*/\1/p' | tail -1; }
 
 echo "| family | model | mode | batch | mltutor samples/s | PyTorch samples/s | ratio (median) |"
 echo "|---|---|---|---|---|---|---|"
 for row in $models; do
-  IFS='|' read -r family file class input <<<"$row"
+  IFS='|' read -r family dir file class input <<<"$row"
   if [ -n "${FAMILIES:-}" ] && [[ " $FAMILIES " != *" $family "* ]]; then continue; fi
-  src=benches/models/$file.py
+  src=$dir/$file.py
   if ! "$BIN" import "$src" --class "$class" --input "$input" >"$tmp/$file.ron" 2>"$tmp/$file.err"; then
     echo "| $family | $file.py | — | — | not importable: $(grep -v ': note:' "$tmp/$file.err" | head -1 | sed 's/|/\\|/g') | | |"
     continue
