@@ -2,7 +2,7 @@
 
 use mltutor::core::check::load_pack;
 use mltutor::core::grade::computed_answer;
-use mltutor::core::pack::{parse_pack, PackError, BUDGET, EXAM_EN, EXAM_FR};
+use mltutor::core::pack::{parse_pack, PackError, Problem, BUDGET, EXAM_EN, EXAM_FR};
 use std::path::Path;
 
 fn check(name: &str) -> Result<(), PackError> {
@@ -16,11 +16,23 @@ fn check(name: &str) -> Result<(), PackError> {
 
 fn syntax_at(name: &str) -> (usize, usize, String) {
     match check(name) {
-        Err(PackError::Syntax {
-            line, col, message, ..
-        }) => (line, col, message.to_string()),
+        Err(e) => first_syntax(e),
         other => panic!("{name}: expected a syntax error, got {other:?}"),
     }
+}
+
+/// The first syntax error of `e`: its line, column and message.
+fn first_syntax(e: PackError) -> (usize, usize, String) {
+    let PackError::Invalid(issues) = &e else {
+        panic!("expected syntax errors, got {e:?}")
+    };
+    issues
+        .iter()
+        .find_map(|i| match (&i.problem, &i.at) {
+            (Problem::Syntax(m), Some(at)) => Some((at.line, at.col, m.to_string())),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("expected a syntax error, got {e:?}"))
 }
 
 fn issues(name: &str) -> Vec<(Option<String>, String)> {
@@ -177,9 +189,7 @@ fn issues_render_in_each_language() {
 /// Issue 11: strict packs. `text` is parsed; the syntax error's line, column and message.
 fn parse_error(text: &str) -> (usize, usize, String) {
     match parse_pack(text) {
-        Err(PackError::Syntax {
-            line, col, message, ..
-        }) => (line, col, message.to_string()),
+        Err(e) => first_syntax(e),
         other => panic!("expected a syntax error, got {other:?}"),
     }
 }
@@ -681,4 +691,89 @@ fn placeholders_reach_a_sourced_models_input() {
     )
     .is_empty());
     let _ = p;
+}
+
+/// Every issue of `e`: its line and column (0:0 when unplaced) and message.
+fn all_issues(e: PackError) -> Vec<(usize, usize, String)> {
+    let PackError::Invalid(issues) = e else {
+        panic!("expected issues, got {e:?}")
+    };
+    issues
+        .iter()
+        .map(|i| {
+            let (l, c) = i.at.as_ref().map_or((0, 0), |a| (a.line, a.col));
+            (l, c, i.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn check_reports_every_error_in_one_run() {
+    // Columns counted by hand in tests/packs/many_errors.ron.
+    let found = all_issues(check("many_errors.ron").unwrap_err());
+    let at: Vec<(usize, usize)> = found.iter().map(|(l, c, _)| (*l, *c)).collect();
+    assert_eq!(
+        &at[..4],
+        &[(4, 64), (7, 54), (7, 71), (8, 32)],
+        "{found:#?}"
+    );
+    assert!(found[0].2.contains("//"), "{found:#?}");
+    assert!(found[1].2.contains("did you mean `kernel`"), "{found:#?}");
+    assert!(found[2].2.contains("`false`"), "{found:#?}");
+    // Letter case alone: `Relu` is `ReLU`.
+    assert!(found[3].2.contains("did you mean `ReLU`"), "{found:#?}");
+    // Every slip has one meaning, so the answers are checked too: Conv2d(4, 8, 3) without
+    // bias has 8 x 4 x 3 x 3 = 288 parameters, not the 300 the pack expects.
+    assert_eq!(found.len(), 5, "{found:#?}");
+    // Placed at `Count(300)` on line 16, though the file's `#` comment is not RON.
+    assert_eq!(at[4], (16, 73), "{found:#?}");
+    assert!(
+        found[4].2.contains("288") && found[4].2.contains("300"),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn later_errors_are_placed_in_the_file_as_written() {
+    // `strid` read as `stride` (one longer), `paddding` as `padding` (one shorter): the
+    // third error's column is the file's. Line 6 is 31 characters then the layer.
+    let layer = "Conv2d(in: 4, out: 8, kernel: 3, strid: 1, paddding: 1, bais: false)";
+    let text = pack_with_layer(layer);
+    let found = all_issues(parse_pack(&text).unwrap_err());
+    let cols: Vec<usize> = found.iter().map(|(_, c, _)| *c).collect();
+    let col = |name: &str| 31 + layer.find(name).unwrap() + 1;
+    assert_eq!(
+        cols,
+        vec![col("strid"), col("paddding"), col("bais")],
+        "{found:#?}"
+    );
+    assert!(found.iter().all(|(l, _, _)| *l == 6));
+}
+
+#[test]
+fn a_guessed_mend_stops_before_the_answers() {
+    // `widht` means nothing here: it is read past (left out), later errors are still
+    // found, but the answers are not checked on a guess.
+    let layer = "Linear(in: 4, out: 2, widht: 3, bais: false)";
+    let text = pack_with_layer(layer);
+    let found = all_issues(
+        mltutor::core::check::load_text_variant(&text, None, &mltutor::engine::CandleRunner, None)
+            .unwrap_err(),
+    );
+    assert_eq!(found.len(), 3, "{found:#?}");
+    assert_eq!((found[0].0, found[0].1), (6, 31 + 22 + 1), "{found:#?}");
+    assert!(found[1].2.contains("did you mean `bias`"), "{found:#?}");
+    assert!(found[2].2.contains("fixed"), "{found:#?}");
+}
+
+#[test]
+fn an_error_that_cannot_be_read_past_ends_the_list() {
+    // A string where a count goes: no meaning to guess. The comment before it is reported,
+    // then this, then the note that the rest waits.
+    let text = pack_with_layer("Linear(in: \"four\", out: 2)")
+        .replace("version: 1,", "version: 1, # first");
+    let found = all_issues(parse_pack(&text).unwrap_err());
+    assert_eq!(found.len(), 3, "{found:#?}");
+    assert_eq!((found[0].0, found[1].0), (2, 6), "{found:#?}");
+    assert_eq!((found[2].0, found[2].1), (0, 0), "{found:#?}");
 }

@@ -2,9 +2,7 @@
 
 use crate::core::i18n::Lang;
 use crate::core::model_source::SourceError;
-use crate::core::pack::{
-    parse_pack_in, syntax_error, Issue, MemoryLimit, PackError, Problem, MAX_BUDGET_MIB,
-};
+use crate::core::pack::{parse_pack_in, Issue, MemoryLimit, PackError, Problem, MAX_BUDGET_MIB};
 use crate::core::source_pos::{has_top_field, Step};
 use crate::core::spec::{builtin_models, parse_model, ModelSpec};
 use crate::tr;
@@ -213,15 +211,17 @@ pub fn load_models_limited(
         }
         return Ok((pack.models, pack.memory_budget_mib.filter(|&m| m > 0)));
     }
-    match parse_model(&text) {
-        Ok(m) => Ok((vec![m], None)),
-        Err(e) if has_top_field(&text, &["id", "input", "layers", "class_name"]) => {
-            Err(file(syntax_error(&text, &e)))
-        }
-        Err(_) => Err(ModelsError::Neither {
-            path: p.to_path_buf(),
-        }),
+    if !has_top_field(&text, &["id", "input", "layers", "class_name"]) {
+        return match parse_model(&text) {
+            Ok(m) => Ok((vec![m], None)),
+            Err(_) => Err(ModelsError::Neither {
+                path: p.to_path_buf(),
+            }),
+        };
     }
+    crate::core::recover::read_strict::<ModelSpec>(&text)
+        .map(|m| (vec![m], None))
+        .map_err(|errors| file(PackError::Invalid(errors)))
 }
 
 /// Pick a model by id, or the first one.

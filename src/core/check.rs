@@ -4,7 +4,8 @@
 use crate::core::grade::{computed_answer, disagreement};
 use crate::core::issue::{ComputeError, Disagreement};
 use crate::core::pack::{
-    parse_pack_variant_in, Evidence, Issue, Kind, NumericTarget, Pack, PackError, Problem,
+    parse_pack_variant_in, read_pack_variant_in, Evidence, Issue, Kind, NumericTarget, Pack,
+    PackError, Problem,
 };
 use crate::core::pack::{Ask, Expected};
 use crate::core::pack::{MemoryLimit, MAX_BUDGET_MIB};
@@ -91,8 +92,14 @@ pub fn load_text_variant_in(
     runner: &dyn ModelRunner,
     variant: Option<u64>,
 ) -> Result<(Pack, Option<Variant>, MemoryLimit), PackError> {
-    let (pack, drawn) = parse_pack_variant_in(text, dir, variant)?;
+    let read = read_pack_variant_in(text, dir, variant)?;
+    let (pack, drawn, mut errors, mended) = (read.pack, read.variant, read.errors, read.mended);
     let limit = limit.unwrap_or_else(|| MemoryLimit::choose(None, pack.memory_budget_mib));
+    // Every error in one run: the pack's own checks run on a faithfully mended text too.
+    if !errors.is_empty() && !read.faithful {
+        errors.push(Issue::general(Problem::CheckedAfterFixes));
+        return Err(PackError::Invalid(errors));
+    }
     // Issues are placed in the text that was read: the variant's.
     let shown = match &drawn {
         Some(v) => std::borrow::Cow::Owned(
@@ -100,7 +107,16 @@ pub fn load_text_variant_in(
         ),
         None => std::borrow::Cow::Borrowed(text),
     };
-    let issues = validate_text(&pack, Some(&shown), limit, runner);
+    // Found in the mended text (the one read), placed in the text as written.
+    errors.extend(
+        validate_text(&pack, Some(&mended.text), limit, runner)
+            .into_iter()
+            .map(|mut i| {
+                i.at = i.at.map(|spot| mended.place(&shown, spot));
+                i
+            }),
+    );
+    let issues = errors;
     if issues.is_empty() {
         Ok((pack, drawn, limit))
     } else {

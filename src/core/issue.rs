@@ -134,6 +134,11 @@ impl Disagreement {
 /// One problem found in a pack.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Problem {
+    /// The text could not be read there (RON syntax, an unknown name, a wrong type).
+    Syntax(SyntaxMessage),
+    /// After syntax errors that could only be read past by guessing: the rest of the pack
+    /// is checked once they are fixed.
+    CheckedAfterFixes,
     /// The pack's `version` is not the one this build reads.
     UnsupportedVersion {
         found: u32,
@@ -255,6 +260,8 @@ fn known_text(known: &[String], lang: Lang) -> String {
 impl Problem {
     pub fn render(&self, lang: Lang) -> String {
         match self {
+            Problem::Syntax(message) => message.render(lang),
+            Problem::CheckedAfterFixes => tr!(lang, "core-pack-checked-after-fixes"),
             Problem::UnsupportedVersion { found, supported } => tr!(
                 lang,
                 "core-pack-unsupported-version",
@@ -522,14 +529,6 @@ fn caret_pad(line: &str, col: usize) -> String {
 pub enum PackError {
     /// The file could not be read (the system's reason).
     Io(String),
-    /// A RON syntax or schema error at a position.
-    Syntax {
-        line: usize,
-        col: usize,
-        message: SyntaxMessage,
-        /// The offending line of the file.
-        source_line: String,
-    },
     Invalid(Vec<Issue>),
 }
 
@@ -543,18 +542,6 @@ impl PackError {
                 file = file,
                 why = why.as_str()
             ),
-            PackError::Syntax {
-                line,
-                col,
-                message,
-                source_line,
-            } => {
-                let caret = caret_pad(source_line, *col);
-                format!(
-                    "{file}:{line}:{col}: {}\n    {source_line}\n    {caret}^",
-                    message.render(lang)
-                )
-            }
             PackError::Invalid(issues) => issues
                 .iter()
                 .map(|i| match &i.at {

@@ -21,6 +21,7 @@ pub mod pack;
 pub mod plan;
 pub mod progress;
 pub mod pysrc;
+pub mod recover;
 pub mod report;
 pub mod results;
 pub mod runner;

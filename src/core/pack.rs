@@ -485,10 +485,42 @@ pub fn parse_pack_variant_in(
     dir: Option<&Path>,
     variant: Option<u64>,
 ) -> Result<(Pack, Option<Variant>), PackError> {
+    let read = read_pack_variant_in(text, dir, variant)?;
+    if read.errors.is_empty() {
+        Ok((read.pack, read.variant))
+    } else {
+        Err(PackError::Invalid(read.errors))
+    }
+}
+
+/// A pack read past its syntax errors (see [`crate::core::recover`]).
+#[derive(Debug)]
+pub struct PackReading {
+    /// The pack read from the mended text.
+    pub pack: Pack,
+    pub variant: Option<Variant>,
+    /// The syntax errors found on the way, placed in the text as written.
+    pub errors: Vec<Issue>,
+    /// Whether every mend is what the author surely meant: the pack's own checks can
+    /// then run on `pack` and their findings be reported with `errors`.
+    pub faithful: bool,
+    /// The text read, mended: the pack's own checks place their findings in it, then
+    /// [`crate::core::recover::Mended::place`] in the text as written.
+    pub mended: crate::core::recover::Mended,
+}
+
+/// [`parse_pack_variant_in`] reading past syntax errors: `Ok` when the text could be
+/// mended into a pack, with every error found; `Err` when it could not (every error
+/// found up to there) or for a problem found after reading (a model's source file).
+pub fn read_pack_variant_in(
+    text: &str,
+    dir: Option<&Path>,
+    variant: Option<u64>,
+) -> Result<PackReading, PackError> {
     // The declarations are read once: they decide whether the pack has variants at all.
     let d = declarations(text);
     if !crate::core::variant::has_placeholders(text) && !d.declares_any() {
-        return parse_plain(text, dir).map(|p| (p, None));
+        return read_plain(text, dir);
     }
     let as_issue = |e: crate::core::variant::VariantError, at: &[Step]| {
         PackError::Invalid(vec![
@@ -513,7 +545,8 @@ pub fn parse_pack_variant_in(
         as_issue(e, &at)
     })?;
     let instance = crate::core::variant::instantiate(text, &drawn).map_err(|e| as_issue(e, &[]))?;
-    let mut pack = parse_plain(&instance, dir)?;
+    let mut read = read_plain(&instance, dir)?;
+    let pack = &mut read.pack;
     pack.apply_draws(number).map_err(|p| {
         PackError::Invalid(vec![Issue::general(*p).at_path(
             &crate::core::variant::neutral(text),
@@ -522,12 +555,14 @@ pub fn parse_pack_variant_in(
     })?;
     pack.source_hash = sha256_hex(text.as_bytes());
     pack.variant = Some(number);
-    Ok((pack, Some(drawn)))
+    read.variant = Some(drawn);
+    Ok(read)
 }
 
-/// Parse a pack's text as it is (no placeholders); models with `source:` are read from
-/// folder `dir`.
-fn parse_plain(text: &str, dir: Option<&Path>) -> Result<Pack, PackError> {
+/// Read a pack's text as it is (no placeholders) past its syntax errors; models with
+/// `source:` are read from folder `dir`. The pack, the syntax errors, and whether every
+/// mend was faithful (see [`PackReading`]).
+fn read_plain(text: &str, dir: Option<&Path>) -> Result<PackReading, PackError> {
     // ron 0.10 rescans a string's tail after each escape: quadratic time. Refuse before
     // parsing what would take it too long.
     if let Err(line) = escape_cost(text, MAX_ESCAPE_SCAN) {
@@ -559,10 +594,12 @@ fn parse_plain(text: &str, dir: Option<&Path>) -> Result<Pack, PackError> {
             }
         }
     }
-    let written = ron_options()
-        .from_str::<Pack<ModelEntry>>(text)
-        .map_err(|e| syntax_error(text, &e))?;
-    let mut unknown = Vec::new();
+    let reading = crate::core::recover::read_all::<Pack<ModelEntry>>(text);
+    let Some(written) = reading.value else {
+        return Err(PackError::Invalid(reading.errors));
+    };
+    let mut unknown = reading.errors;
+    let syntax = unknown.len();
     let (mut pack, entries) = written.without_models();
     for (k, entry) in entries.into_iter().enumerate() {
         let id = entry.id.clone();
@@ -590,8 +627,14 @@ fn parse_plain(text: &str, dir: Option<&Path>) -> Result<Pack, PackError> {
         }
     }
     pack.source_hash = sha256_hex(text.as_bytes());
-    if unknown.is_empty() {
-        Ok(pack)
+    if unknown.len() == syntax {
+        Ok(PackReading {
+            pack,
+            variant: None,
+            errors: unknown,
+            faithful: reading.faithful,
+            mended: reading.mended,
+        })
     } else {
         Err(PackError::Invalid(unknown))
     }
@@ -711,161 +754,6 @@ pub fn escape_cost(text: &str, limit: u64) -> Result<u64, usize> {
         }
     }
     Ok(total)
-}
-
-/// A ron error in `text` as a `file:line:col` error: the position of the offending token,
-/// ron's message made plain, and for the common slips (a `#` comment, `True`, `784.0` for an
-/// integer, single quotes, `null`) a message that names the fix. ron cannot go on after a
-/// syntax error: this is the first one.
-pub fn syntax_error(text: &str, e: &ron::error::SpannedError) -> PackError {
-    let line = e.position.line;
-    let source_line = text
-        .lines()
-        .nth(line.saturating_sub(1))
-        .unwrap_or("")
-        .trim_end_matches('\r')
-        .to_string();
-    let col = token_start(&e.code, &source_line, e.position.col);
-    let (col, message) = match slip(&e.code, &source_line, col) {
-        Some((c, m)) => (c, m),
-        None => (col, explain_ron_error(&e.code)),
-    };
-    PackError::Syntax {
-        line,
-        col,
-        message,
-        source_line,
-    }
-}
-
-/// A common slip at column `col` (1-based, in characters) of `line`: the column to point at
-/// and the message naming the fix.
-fn slip(code: &ron::Error, line: &str, col: usize) -> Option<(usize, SyntaxMessage)> {
-    let chars: Vec<char> = line.chars().collect();
-    let at = col.saturating_sub(1);
-    // A `#` outside a string, not an `#![enable(…)]` attribute, up to the error.
-    let mut in_string = false;
-    let mut k = 0;
-    while k < chars.len() && k <= at {
-        match chars[k] {
-            '\\' if in_string => k += 1,
-            '"' => in_string = !in_string,
-            '/' if !in_string && chars.get(k + 1) == Some(&'/') => break,
-            // `r#"…"#` raw strings and `r#ident` are not comments.
-            '#' if !in_string
-                && chars.get(k + 1) != Some(&'!')
-                && (k == 0 || !matches!(chars[k - 1], 'r' | '#' | '"')) =>
-            {
-                return Some((k + 1, SyntaxMessage::HashComment));
-            }
-            _ => {}
-        }
-        k += 1;
-    }
-    let word: String = chars[at.min(chars.len())..]
-        .iter()
-        .take_while(|c| c.is_alphanumeric() || **c == '_')
-        .collect();
-    match word.as_str() {
-        "True" | "TRUE" => {
-            return Some((
-                col,
-                SyntaxMessage::PythonBool {
-                    found: word,
-                    fix: "true",
-                },
-            ))
-        }
-        "False" | "FALSE" => {
-            return Some((
-                col,
-                SyntaxMessage::PythonBool {
-                    found: word,
-                    fix: "false",
-                },
-            ))
-        }
-        "null" | "nil" | "none" | "NULL" | "Null" => {
-            return Some((col, SyntaxMessage::NullForNone { found: word }))
-        }
-        _ => {}
-    }
-    if chars.get(at) == Some(&'\'') {
-        return Some((col, SyntaxMessage::SingleQuotes));
-    }
-    // `784.0` where an integer is expected: ron stops at the `.` after the digits.
-    if matches!(
-        code,
-        ron::Error::ExpectedComma | ron::Error::ExpectedInteger
-    ) && chars.get(at) == Some(&'.')
-        && chars.get(at + 1).is_some_and(char::is_ascii_digit)
-    {
-        let start = chars[..at]
-            .iter()
-            .rposition(|c| !(c.is_ascii_digit() || *c == '_' || *c == '-' || *c == '+'))
-            .map_or(0, |p| p + 1);
-        let digits: String = chars[start..at].iter().collect();
-        if !digits.is_empty() && digits.chars().any(|c| c.is_ascii_digit()) {
-            let end = (at + 1..chars.len())
-                .find(|&p| !(chars[p].is_ascii_alphanumeric() || chars[p] == '.'))
-                .unwrap_or(chars.len());
-            let found: String = chars[start..end].iter().collect();
-            return Some((
-                start + 1,
-                SyntaxMessage::FloatForInteger {
-                    found,
-                    integer: digits.replace('_', ""),
-                },
-            ));
-        }
-    }
-    None
-}
-
-/// ron reports an unknown name's position just after it; point at its first character.
-fn token_start(code: &ron::Error, line: &str, col: usize) -> usize {
-    let found = match code {
-        ron::Error::NoSuchStructField { found, .. }
-        | ron::Error::NoSuchEnumVariant { found, .. } => found,
-        _ => return col,
-    };
-    let chars: Vec<char> = line.chars().collect();
-    let end = col.saturating_sub(1).min(chars.len());
-    let before: String = chars[..end].iter().collect();
-    match before.rfind(found.as_str()) {
-        Some(byte) => before[..byte].chars().count() + 1,
-        None => col,
-    }
-}
-
-/// ron's message, with a did-you-mean for unknown names.
-fn explain_ron_error(code: &ron::Error) -> SyntaxMessage {
-    let suggest = |found: &str, expected: &[&str]| {
-        expected
-            .iter()
-            .map(|c| (strsim::jaro_winkler(found, c), *c))
-            .filter(|(s, _)| *s > 0.75)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, c)| c.to_string())
-    };
-    let names = |e: &[&str]| e.iter().map(|s| s.to_string()).collect();
-    match code {
-        ron::Error::NoSuchStructField {
-            expected, found, ..
-        } => SyntaxMessage::UnknownField {
-            found: found.clone(),
-            suggestion: suggest(found, expected),
-            expected: names(expected),
-        },
-        ron::Error::NoSuchEnumVariant {
-            expected, found, ..
-        } => SyntaxMessage::UnknownVariant {
-            found: found.clone(),
-            suggestion: suggest(found, expected),
-            expected: names(expected),
-        },
-        other => SyntaxMessage::Other(other.to_string()),
-    }
 }
 
 /// The built-in exam packs.

@@ -92,6 +92,19 @@ pub fn has_top_field(text: &str, names: &[&str]) -> bool {
     false
 }
 
+/// The end of the field whose name ends at byte `name_end` of `text`: past its `:`, its
+/// value and the comma after it, if any. `None` when the text there cannot be read.
+pub fn field_end(text: &str, name_end: usize) -> Option<usize> {
+    let mut r = Reader::new(text);
+    r.i = name_end.min(text.len());
+    if !r.eat(b':') {
+        return None;
+    }
+    r.value(0)?;
+    r.eat(b',');
+    Some(r.i)
+}
+
 #[derive(Debug)]
 struct Node {
     /// Byte offset of the value's first character.

@@ -125,6 +125,7 @@ core-pack-unknown-builtin = unknown built-in model `{ $id }` (built in: { $built
 core-pack-did-you-mean = {" "}(did you mean `{ $name }`?)
 core-pack-unknown-field = unknown field `{ $found }`{ $suggestion }; expected one of: { $expected }
 core-pack-unknown-variant = unknown variant `{ $found }`{ $suggestion }; expected one of: { $expected }
+core-pack-checked-after-fixes = the rest of the file is checked once the errors above are fixed
 
 ## The inspect summary (column headings and totals)
 core-inspect-engine = candle could not run the model: { $why }

@@ -125,6 +125,7 @@ core-pack-unknown-builtin = modèle intégré inconnu `{ $id }` (intégrés : {
 core-pack-did-you-mean = {" "}(vouliez-vous dire `{ $name }` ?)
 core-pack-unknown-field = champ inconnu `{ $found }`{ $suggestion } ; attendu l'un de : { $expected }
 core-pack-unknown-variant = variante inconnue `{ $found }`{ $suggestion } ; attendu l'une de : { $expected }
+core-pack-checked-after-fixes = le reste du fichier sera vérifié une fois les erreurs ci-dessus corrigées
 
 ## Le résumé d'inspect (en-têtes de colonnes et totaux)
 core-inspect-engine = candle n'a pas pu exécuter le modèle : { $why }
