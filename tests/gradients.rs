@@ -159,6 +159,17 @@ fn batch_norm_in_training_mode_and_dropout_at_evaluation() {
         ])"#,
         true,
     );
+    // Batch norm then ReLU run as one op in training.
+    check(
+        r#"(id: "bnrelu", input: [2, 3, 3], layers: [
+            (name: "c", layer: Conv2d(in: 2, out: 2, kernel: 1, bias: false)),
+            (name: "bn", layer: BatchNorm2d(features: 2)),
+            (layer: ReLU),
+            (layer: Flatten),
+            (name: "a", layer: Linear(in: 18, out: 2)),
+        ])"#,
+        true,
+    );
     check(
         r#"(id: "drop", input: [4], layers: [(name: "a", layer: Linear(in: 4, out: 3)), (layer: Dropout(p: 0.5))])"#,
         false,

@@ -586,6 +586,18 @@ impl Network {
                         continue;
                     }
                 }
+                // Batch norm then ReLU, in training, as one kernel on the CPU: one
+                // activation fewer for candle's backward to allocate and accumulate.
+                if let (Layer::BatchNorm(bn), Some(Layer::ReLU)) =
+                    (&self.layers[i], self.layers.get(i + 1))
+                {
+                    if train && fast_cpu(x) && chain(i) && bn.weight_and_bias().is_some() {
+                        let y = kernels::batch_norm_train(x, bn, true)?;
+                        values.extend([y.clone(), y]);
+                        i += 2;
+                        continue;
+                    }
+                }
                 // ReLU then max-pooling run as one kernel on the CPU (same result, one pass).
                 if let (Layer::ReLU, Some(Layer::MaxPool { kernel, stride })) =
                     (&self.layers[i], self.layers.get(i + 1))
@@ -719,9 +731,19 @@ pub(super) fn apply(layer: &Layer, x: &Tensor, train: bool) -> CandleResult<Tens
         Layer::GeneralConv(c) => c.forward(x),
         Layer::GeneralPool(p) => p.forward(x),
         Layer::AdaptiveAvg { one_d, out } => adaptive_avg(x, *one_d, *out),
+        Layer::Linear(l) if fast_cpu(x) && x.rank() >= 1 => {
+            let x = x.contiguous()?;
+            match l.bias() {
+                Some(b) => x.apply_op3(l.weight(), b, kernels::Linear),
+                None => x.apply_op2(l.weight(), kernels::Linear),
+            }
+        }
         Layer::Linear(l) => x.apply(l),
+        Layer::BatchNorm(bn) if train && fast_cpu(x) && bn.weight_and_bias().is_some() => {
+            kernels::batch_norm_train(x, bn, false)
+        }
         Layer::BatchNorm(bn) => x.apply_t(bn, train),
-        Layer::ReLU => x.relu(),
+        Layer::ReLU => kernels::relu(x),
         Layer::Sigmoid => candle_nn::ops::sigmoid(x),
         Layer::Tanh => x.tanh(),
         // PyTorch's GELU is the exact one, through erf (not the tanh approximation).

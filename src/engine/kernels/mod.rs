@@ -104,20 +104,26 @@ macro_rules! run2_cpu_fwd {
     };
 }
 
+mod batch_norm;
 mod bias;
 mod block;
 mod conv;
 mod direct;
 mod im2col;
+mod linear;
 mod par;
 mod pool;
 mod recurrent;
+mod relu;
 mod timing;
 
+pub use batch_norm::batch_norm_train;
 pub use block::ConvBlock;
 pub use conv::Conv2d;
+pub use linear::Linear;
 pub use pool::MaxPool;
 pub use recurrent::{RecurrentSeq, SeqCell};
+pub use relu::relu;
 pub use timing::profiling;
 
 fn contiguous<'a, T: Float>(s: &'a CpuStorage, l: &Layout, what: &str) -> Result<&'a [T]> {

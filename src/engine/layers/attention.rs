@@ -146,8 +146,17 @@ impl Mha {
     }
 }
 
-/// `x · wᵀ + b` over the last dimension.
+/// `x · wᵀ + b` over the last dimension: every leading dimension is rows of one product
+/// (the fused op on the CPU; a per-sample broadcast product took most of a step).
 fn affine(x: &Tensor, w: &Tensor, b: &Option<Tensor>) -> CandleResult<Tensor> {
+    if x.device().is_cpu() && matches!(x.dtype(), candle_core::DType::F32 | candle_core::DType::F64)
+    {
+        let x = x.contiguous()?;
+        return match b {
+            Some(b) => x.apply_op3(w, b, crate::engine::kernels::Linear),
+            None => x.apply_op2(w, crate::engine::kernels::Linear),
+        };
+    }
     let y = x.broadcast_matmul(&w.t()?)?;
     match b {
         Some(b) => y.broadcast_add(b),
@@ -207,7 +216,7 @@ impl Block {
     fn feed_forward(&self, x: &Tensor, train: bool) -> CandleResult<Tensor> {
         let hidden = affine(x, &self.linear1.0, &self.linear1.1)?;
         let hidden = match self.activation {
-            FfActivation::Relu => hidden.relu()?,
+            FfActivation::Relu => crate::engine::kernels::relu(&hidden)?,
             FfActivation::Gelu => hidden.gelu_erf()?,
         };
         let hidden = drop(hidden, self.dropout, train)?;
