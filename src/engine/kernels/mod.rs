@@ -104,6 +104,7 @@ macro_rules! run2_cpu_fwd {
     };
 }
 
+mod attention;
 mod batch_norm;
 mod bias;
 mod block;
@@ -115,8 +116,10 @@ mod par;
 mod pool;
 mod recurrent;
 mod relu;
+mod rows;
 mod timing;
 
+pub use attention::SelfAttention;
 pub use batch_norm::batch_norm_train;
 pub use block::ConvBlock;
 pub use conv::Conv2d;
@@ -124,6 +127,7 @@ pub use linear::Linear;
 pub use pool::MaxPool;
 pub use recurrent::{RecurrentSeq, SeqCell};
 pub use relu::relu;
+pub use rows::{layer_norm, rows_on_cpu, softmax_last};
 pub use timing::profiling;
 
 fn contiguous<'a, T: Float>(s: &'a CpuStorage, l: &Layout, what: &str) -> Result<&'a [T]> {

@@ -60,6 +60,8 @@ pub(super) trait Act: Float {
     fn sigmoid_slice(v: &mut [Self]) {
         v.iter_mut().for_each(|a| *a = a.sigmoid());
     }
+    /// `e^v` in place.
+    fn exp_slice(v: &mut [Self]);
 }
 
 /// `e^x` in f32 without a call, so that a loop of it is vectorized: `x = n·ln 2 + r`,
@@ -119,6 +121,7 @@ macro_rules! slice_fn {
 }
 slice_fn!(tanh_f32s, tanh_f32s_avx2, tanh_f32);
 slice_fn!(sigmoid_f32s, sigmoid_f32s_avx2, sigmoid_f32);
+slice_fn!(exp_f32s, exp_f32s_avx2, exp_f32);
 
 impl Act for f32 {
     /// tanh through one `exp` (glibc's `tanhf` takes three times as long); within 1e-7 of
@@ -135,6 +138,9 @@ impl Act for f32 {
     fn sigmoid_slice(v: &mut [Self]) {
         sigmoid_f32s(v)
     }
+    fn exp_slice(v: &mut [Self]) {
+        exp_f32s(v)
+    }
 }
 
 impl Act for f64 {
@@ -143,6 +149,9 @@ impl Act for f64 {
     }
     fn sigmoid(self) -> Self {
         1.0 / (1.0 + (-self).exp())
+    }
+    fn exp_slice(v: &mut [Self]) {
+        v.iter_mut().for_each(|a| *a = a.exp());
     }
 }
 

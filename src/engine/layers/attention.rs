@@ -121,6 +121,13 @@ impl Mha {
         }
         let dh = e / h;
         let qkv = affine(x, &self.in_w, &self.in_b)?;
+        // The heads as one op on the CPU (no dropout on the weights to apply).
+        if crate::engine::kernels::rows_on_cpu(&qkv) && !(train && self.dropout > 0.0) {
+            let ctx = qkv
+                .contiguous()?
+                .apply_op1(crate::engine::kernels::SelfAttention { heads: h })?;
+            return affine(&ctx, &self.out_w, &self.out_b);
+        }
         // N x L x E -> N x H x L x Dh.
         let split = |i: usize| -> CandleResult<Tensor> {
             qkv.narrow(D::Minus1, i * e, e)?
@@ -133,7 +140,12 @@ impl Mha {
         let scores = q.matmul(&k.transpose(2, 3)?.contiguous()?)?;
         // candle's composed softmax: the fused `softmax_last_dim` gave wrong input
         // gradients here (tests/gradients.rs `attention_layers`).
-        let mut weights = candle_nn::ops::softmax(&scores, D::Minus1)?;
+        let mut weights = if crate::engine::kernels::rows_on_cpu(&scores) {
+            // One op with its own backward (y·(dy − Σ dy·y)), checked by the same test.
+            crate::engine::kernels::softmax_last(&scores)?
+        } else {
+            candle_nn::ops::softmax(&scores, D::Minus1)?
+        };
         if train && self.dropout > 0.0 {
             weights = candle_nn::ops::dropout(&weights, self.dropout)?;
         }
@@ -182,6 +194,14 @@ struct Norm {
 
 impl Norm {
     fn forward(&self, x: &Tensor) -> CandleResult<Tensor> {
+        if crate::engine::kernels::rows_on_cpu(x) {
+            return crate::engine::kernels::layer_norm(
+                x,
+                &self.weight,
+                self.bias.as_ref(),
+                self.eps,
+            );
+        }
         let last = x.rank() - 1;
         let mean = x.mean_keepdim(last)?;
         let centred = x.broadcast_sub(&mean)?;
