@@ -284,8 +284,18 @@ impl Recurrent {
         let gh = cell.gates() * h;
         let rows = x.contiguous()?.reshape((n * l, x.dim(2)?))?;
         // GRU's b_in stays with the input part: its b_hn is multiplied by r.
-        let mut xi = rows.matmul(&d.w_ih.t()?)?.reshape((n, l, gh))?;
+        // (The fully connected op on the CPU: no transposed copy of W_ih, b_in fused.)
+        let fused = crate::engine::kernels::rows_on_cpu(&rows);
+        let mut xi = match (&d.b_ih, cell) {
+            (Some(b), SeqCell::Gru) if fused => {
+                rows.apply_op3(&d.w_ih, b, crate::engine::kernels::Linear)?
+            }
+            _ if fused => rows.apply_op2(&d.w_ih, crate::engine::kernels::Linear)?,
+            _ => rows.matmul(&d.w_ih.t()?)?,
+        }
+        .reshape((n, l, gh))?;
         let b_ih = match (&d.b_ih, cell) {
+            (Some(_), SeqCell::Gru) if fused => None,
             (Some(b), SeqCell::Gru) => {
                 xi = xi.broadcast_add(b)?;
                 None
