@@ -82,10 +82,10 @@ fn softmax_rows<T: Act>(s: &mut [T], len: usize) {
             .iter()
             .copied()
             .fold(row[0], |m, v| if v > m { v } else { m });
-        row.iter_mut().for_each(|v| *v = *v - max);
+        row.iter_mut().for_each(|v| *v -= max);
         T::exp_slice(row);
         let inv = T::from_f64(1.0 / row.iter().map(|v| v.to_f64()).sum::<f64>());
-        row.iter_mut().for_each(|v| *v = *v * inv);
+        row.iter_mut().for_each(|v| *v *= inv);
     }
 }
 

@@ -49,7 +49,7 @@ impl Softmax {
                 let sum: f64 = ys.iter().map(|v| v.to_f64()).sum();
                 let inv = T::from_f64(1.0 / sum);
                 for o in ys.iter_mut() {
-                    *o = *o * inv;
+                    *o *= inv;
                 }
             });
         Ok((T::to_cpu_storage_owned(y), l.shape().clone()))
