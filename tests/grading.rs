@@ -556,7 +556,35 @@ fn a_block_is_asked_about_by_its_name() {
         |name: &str| computed_answer(&spec, &summary, &Ask::OutputShape { after: name.into() });
     assert_eq!(
         after("features"),
-        Ok(ComputedAnswer::Shape(Shape(vec![4, 4, 4])))
+        Ok(ComputedAnswer::Shape(Shape(vec![4, 4, 4]), 0))
     );
     assert!(after("nothing").is_err());
+}
+
+/// A final state is `D·layers x N x H` in PyTorch (its docs): a bidirectional one-layer LSTM
+/// of 48 gives 2 x N x 48. Without the batch `2x48`; with a batch of one where PyTorch puts
+/// it, `2x1x48`; a 1 anywhere else is another shape.
+#[test]
+fn a_final_state_shape_takes_the_batch_in_the_middle() {
+    let text = r#"(
+        version: 1,
+        meta: (id: "t", title: "T", language: "en"),
+        models: [(id: "m", input: [5, 3], layers: [
+            (name: "lstm", layer: LSTM(input_size: 3, hidden_size: 48, batch_first: true, bidirectional: true, returns: "h_n"), to: "h"),
+            (layer: FinalState(index: -1), from: "h"),
+            (name: "fc", layer: Linear(in: 48, out: 2)),
+        ])],
+        questions: [(id: "q", statement: "h_n?", kind: Computed(model: "m", ask: OutputShape(after: "lstm")))],
+    )"#;
+    let pack = mltutor::core::pack::parse_pack(text).unwrap();
+    let facts = mltutor::engine::facts(&pack, BUDGET);
+    let q = pack.question("q").unwrap();
+    for (answer, score) in [
+        ("2x48", 1.0),
+        ("2x1x48", 1.0),
+        ("1x2x48", 0.0),
+        ("2x48x1", 0.0),
+    ] {
+        assert_eq!(grade(q, &typed(answer), &facts).score, score, "{answer}");
+    }
 }

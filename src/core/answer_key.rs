@@ -92,7 +92,7 @@ pub fn expected_lines(q: &Question, facts: &Facts, lang: Lang) -> Vec<String> {
                         .collect();
                     out.push(names.join(", "));
                 }
-                Ok(ComputedAnswer::Shape(s)) => out.push(s.to_string()),
+                Ok(ComputedAnswer::Shape(s, _)) => out.push(s.to_string()),
                 Ok(ComputedAnswer::Input(s)) => {
                     out.push(tr!(lang, "core-key-input", shape = s.to_string()))
                 }

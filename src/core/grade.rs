@@ -462,7 +462,9 @@ pub enum ComputedAnswer {
         options: Vec<String>,
         free: Vec<bool>,
     },
-    Shape(Shape),
+    /// A value's shape without the batch, and where PyTorch puts the batch (0; 1 for a
+    /// recurrent layer's final state, `D·layers x N x H`).
+    Shape(Shape, usize),
     /// Any input that runs; the model's own input is one.
     Input(Shape),
 }
@@ -562,7 +564,7 @@ pub fn computed_answer(
             if at < dims.len() {
                 dims.remove(at);
             }
-            Ok(ComputedAnswer::Shape(Shape(dims)))
+            Ok(ComputedAnswer::Shape(Shape(dims), at))
         }
         Ask::InputShape => Ok(ComputedAnswer::Input(Shape(spec.input.clone()))),
     }
@@ -632,7 +634,7 @@ pub fn disagreement(
                 Some(Disagreement::FreeLayers { wrong, missing })
             }
         }
-        (ComputedAnswer::Shape(s), Expected::Shape(t)) => match parse_shape(t) {
+        (ComputedAnswer::Shape(s, _), Expected::Shape(t)) => match parse_shape(t) {
             Err(why) => Some(Disagreement::UnreadableShape {
                 text: t.clone(),
                 why,
@@ -655,7 +657,7 @@ pub fn disagreement(
         },
         (ComputedAnswer::Count { .. }, Expected::Layers(_) | Expected::Shape(_))
         | (ComputedAnswer::Free { .. }, Expected::Count(_) | Expected::Shape(_))
-        | (ComputedAnswer::Shape(_), Expected::Count(_) | Expected::Layers(_))
+        | (ComputedAnswer::Shape(..), Expected::Count(_) | Expected::Layers(_))
         | (ComputedAnswer::Input(_), Expected::Count(_) | Expected::Layers(_)) => {
             Some(Disagreement::Unsuited {
                 ask: format!("{ask:?}"),
@@ -1167,14 +1169,14 @@ fn grade_computed(
             }
             g
         }
-        (ComputedAnswer::Shape(expected), Answer::Typed(t)) => match parse_shape(t) {
+        (ComputedAnswer::Shape(expected, batch_at), Answer::Typed(t)) => match parse_shape(t) {
             Err(e) => Grade::new(0.0, vec![Feedback::Unreadable(Unreadable::Shape(e))]),
             Ok(got) => {
-                // A leading batch dimension of 1 is accepted too.
-                let same = &got == expected
-                    || (got.dims().len() == expected.dims().len() + 1
-                        && got.dims()[0] == 1
-                        && &got.dims()[1..] == expected.dims());
+                // A batch of 1 where PyTorch puts the batch is accepted too: `1x16x4x4`,
+                // and a final state's `2x1x48`.
+                let mut with_batch = expected.dims().to_vec();
+                with_batch.insert((*batch_at).min(with_batch.len()), 1);
+                let same = &got == expected || got.dims() == with_batch.as_slice();
                 if same {
                     Grade::new(
                         1.0,
@@ -1197,7 +1199,7 @@ fn grade_computed(
             grade_input_shape(spec, t, facts.budget, facts.runner.as_ref())
         }
         (
-            ComputedAnswer::Count { .. } | ComputedAnswer::Shape(_) | ComputedAnswer::Input(_),
+            ComputedAnswer::Count { .. } | ComputedAnswer::Shape(..) | ComputedAnswer::Input(_),
             Answer::Open { .. } | Answer::Choice(_) | Answer::Order(_) | Answer::Matching(_),
         )
         | (

@@ -331,7 +331,7 @@ pub fn answer_text(q: &Question, answer: &Answer, facts: &Facts) -> String {
                     .map(|c| match c {
                         crate::core::grade::ComputedAnswer::Free { options, .. } => options,
                         crate::core::grade::ComputedAnswer::Count { .. }
-                        | crate::core::grade::ComputedAnswer::Shape(_)
+                        | crate::core::grade::ComputedAnswer::Shape(..)
                         | crate::core::grade::ComputedAnswer::Input(_) => Vec::new(),
                     })
                     .unwrap_or_default(),

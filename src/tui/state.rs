@@ -205,7 +205,7 @@ fn kind_options(q: &Question, facts: &Facts) -> Vec<String> {
             .map(|c| match c {
                 ComputedAnswer::Free { options, .. } => options,
                 ComputedAnswer::Count { .. }
-                | ComputedAnswer::Shape(_)
+                | ComputedAnswer::Shape(..)
                 | ComputedAnswer::Input(_) => Vec::new(),
             })
             .unwrap_or_default(),

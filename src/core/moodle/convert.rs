@@ -661,7 +661,7 @@ pub fn pack_to_bank(pack: &Pack, facts: &Facts, opts: &ExportOptions) -> (Bank, 
                             }],
                         }
                     }
-                    (ComputedAnswer::Shape(s) | ComputedAnswer::Input(s), ask) => {
+                    (ComputedAnswer::Shape(s, _) | ComputedAnswer::Input(s), ask) => {
                         if matches!(ask, Ask::InputShape) {
                             notes.push(note(Loss::InputShapeOwnOnly));
                         }
