@@ -378,3 +378,29 @@ fn a_misspelt_tensor_inside_a_class_is_placed_in_the_class() {
     assert!(err.contains("p.ron:21:17:"), "{err}");
     assert!(err.contains("BasicBlock.forward"), "{err}");
 }
+
+/// `check` on a model spec file checks it as `inspect --pack` reads it: every error, then
+/// the model run. resnet_mini by hand: stem 3·8·9 + 16 = 232, each block 2·(8·8·9) + 2·16 =
+/// 1,184, fc 8·10 + 10 = 90: 232 + 2·1,184 + 90 = 2,690.
+#[test]
+fn check_reads_a_model_spec_file_as_a_spec() {
+    let (code, out, _) = mltutor(&["check", "questions/models/resnet_mini.ron"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("model spec") && out.contains("2,690"), "{out}");
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec.ron");
+    std::fs::write(
+        &spec,
+        "(\n    id: \"m\",\n    input: [4],\n    layers: [\n        (name: \"a\", layer: Linear(in: 4, out: 2, baias: True)),\n    ],\n)\n",
+    )
+    .unwrap();
+    let (code, _, err) = mltutor(&["check", spec.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    // Line 5: `        (name: "a", layer: Linear(in: 4, out: 2, ` is 8 + 41 characters.
+    assert!(
+        err.contains("spec.ron:5:50: unknown field `baias`"),
+        "{err}"
+    );
+    assert!(err.contains("spec.ron:5:57: `True`"), "{err}");
+    assert!(!err.contains("version"), "{err}");
+}

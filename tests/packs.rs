@@ -530,11 +530,13 @@ fn a_pack_read_from_text_alone_refuses_a_source() {
     let text = sourced_pack("(id: \"m\", source: \"models/tiny.py\")");
     match parse_pack(&text) {
         Err(PackError::Invalid(v)) => {
-            assert_eq!(v.len(), 1, "{v:?}");
+            // The refusal, then the note that the rest waits for the model.
+            assert_eq!(v.len(), 2, "{v:?}");
             assert!(
                 v[0].problem.to_string().contains("not read from a folder"),
                 "{v:?}"
             );
+            assert_eq!(v[1].problem, Problem::CheckedAfterFixes, "{v:?}");
         }
         other => panic!("{other:?}"),
     }

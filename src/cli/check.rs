@@ -13,6 +13,10 @@ pub fn run(files: &[PathBuf], lang: Lang, flag_mib: Option<u64>) -> ExitCode {
     let flag = flag_mib.map(|m| crate::core::pack::MemoryLimit::choose(Some(m), None));
     for f in files {
         let name = f.display().to_string();
+        if let Some(ok) = check_spec_file(f, &name, flag, lang) {
+            failed |= !ok;
+            continue;
+        }
         match crate::core::check::load_pack_limited(f, flag, &crate::engine::CandleRunner) {
             Ok((pack, _)) => {
                 println!(
@@ -127,5 +131,61 @@ fn sample(
             )
         );
         false
+    }
+}
+
+/// A model spec file (`id`, `input`, `layers`, no `version` or `questions`) checked as
+/// `inspect --pack` reads it: every error in one run, then the model run once. `None` when
+/// the file is not a model spec (it is then checked as a pack); else whether it is clean.
+fn check_spec_file(
+    path: &Path,
+    name: &str,
+    limit: Option<crate::core::pack::MemoryLimit>,
+    lang: Lang,
+) -> Option<bool> {
+    use crate::core::source_pos::has_top_field;
+    let text = crate::core::check::read_pack_text(path).ok()?;
+    if has_top_field(&text, &["version", "questions", "meta"])
+        || !has_top_field(&text, &["layers", "input", "class_name"])
+    {
+        return None;
+    }
+    let file = crate::core::pack::terminal_safe(name).into_owned();
+    let spec = match super::models::load_models(Some(path)).map(|m| m.into_iter().next()) {
+        Ok(Some(spec)) => spec,
+        Ok(None) => return None,
+        Err(e) => {
+            eprintln!("{}", crate::core::pack::terminal_safe(&e.render(lang)));
+            return Some(false);
+        }
+    };
+    let budget = limit.map_or(crate::core::pack::BUDGET, |l| l.bytes);
+    match crate::engine::inspect(&spec, None, 1, budget) {
+        Ok(summary) => {
+            println!(
+                "{}",
+                tr!(
+                    lang,
+                    "cli-check-spec-ok",
+                    file = file,
+                    model = spec.id.as_str(),
+                    parameters = lang.num(summary.total_params())
+                )
+            );
+            Some(true)
+        }
+        Err(e) => {
+            eprintln!(
+                "{}",
+                crate::core::pack::terminal_safe(&tr!(
+                    lang,
+                    "cli-check-spec-bad",
+                    file = file,
+                    model = spec.id.as_str(),
+                    why = e.render(lang)
+                ))
+            );
+            Some(false)
+        }
     }
 }

@@ -459,6 +459,9 @@ pub enum SyntaxMessage {
     SingleQuotes,
     /// `null`, `nil`, `none`: RON writes `None` (or the field is left out).
     NullForNone { found: String },
+    /// A value or punctuation of a kind was expected here (`what`: `comma`, `integer`,
+    /// `number`, `string`, `boolean`, `list`, `colon`, `closing`, `end`).
+    Expected { what: &'static str },
     /// ron's own message (in English).
     Other(String),
 }
@@ -509,6 +512,7 @@ impl SyntaxMessage {
             SyntaxMessage::NullForNone { found } => {
                 tr!(lang, "pack-slip-null", found = found.as_str())
             }
+            SyntaxMessage::Expected { what } => tr!(lang, "pack-expected", what = *what),
             SyntaxMessage::Other(m) => m.clone(),
         }
     }
@@ -542,24 +546,29 @@ impl PackError {
                 file = file,
                 why = why.as_str()
             ),
-            PackError::Invalid(issues) => issues
-                .iter()
-                .map(|i| match &i.at {
-                    Some(Spot {
-                        line,
-                        col,
-                        source_line,
-                    }) => {
-                        let caret = caret_pad(source_line, *col);
-                        format!(
-                            "{file}:{line}:{col}: {}\n    {source_line}\n    {caret}^",
-                            i.render(lang)
-                        )
-                    }
-                    None => format!("{file}: {}", i.render(lang)),
-                })
-                .collect::<Vec<_>>()
-                .join("\n"),
+            PackError::Invalid(issues) => {
+                // In the file's order (placed ones by line and column, then the rest).
+                let mut issues: Vec<&Issue> = issues.iter().collect();
+                issues.sort_by_key(|i| i.at.as_ref().map_or((usize::MAX, 0), |a| (a.line, a.col)));
+                issues
+                    .into_iter()
+                    .map(|i| match &i.at {
+                        Some(Spot {
+                            line,
+                            col,
+                            source_line,
+                        }) => {
+                            let caret = caret_pad(source_line, *col);
+                            format!(
+                                "{file}:{line}:{col}: {}\n    {source_line}\n    {caret}^",
+                                i.render(lang)
+                            )
+                        }
+                        None => format!("{file}: {}", i.render(lang)),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            }
         }
     }
 

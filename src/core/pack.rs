@@ -627,6 +627,10 @@ fn read_plain(text: &str, dir: Option<&Path>) -> Result<PackReading, PackError> 
         }
     }
     pack.source_hash = sha256_hex(text.as_bytes());
+    if unknown.len() > syntax {
+        // A model that could not be read: the questions about it, and the rest, wait.
+        unknown.push(Issue::general(Problem::CheckedAfterFixes));
+    }
     if unknown.len() == syntax {
         Ok(PackReading {
             pack,

@@ -321,6 +321,7 @@ fn mend_slip(text: &str, at: usize, message: &SyntaxMessage) -> Option<Mend> {
         }
         SyntaxMessage::UnknownField { .. }
         | SyntaxMessage::UnknownVariant { .. }
+        | SyntaxMessage::Expected { .. }
         | SyntaxMessage::Other(_) => None,
     }
 }
@@ -458,6 +459,21 @@ fn explain_ron_error(code: &ron::Error) -> SyntaxMessage {
             suggestion: did_you_mean(found, expected),
             expected: names(expected),
         },
+        ron::Error::ExpectedComma => SyntaxMessage::Expected { what: "comma" },
+        ron::Error::ExpectedInteger | ron::Error::IntegerOutOfBounds => {
+            SyntaxMessage::Expected { what: "integer" }
+        }
+        ron::Error::ExpectedFloat => SyntaxMessage::Expected { what: "number" },
+        ron::Error::ExpectedString | ron::Error::ExpectedStringEnd => {
+            SyntaxMessage::Expected { what: "string" }
+        }
+        ron::Error::ExpectedBoolean => SyntaxMessage::Expected { what: "boolean" },
+        ron::Error::ExpectedArray => SyntaxMessage::Expected { what: "list" },
+        ron::Error::ExpectedMapColon => SyntaxMessage::Expected { what: "colon" },
+        ron::Error::ExpectedArrayEnd
+        | ron::Error::ExpectedStructLikeEnd
+        | ron::Error::ExpectedMapEnd => SyntaxMessage::Expected { what: "closing" },
+        ron::Error::Eof => SyntaxMessage::Expected { what: "end" },
         other => SyntaxMessage::Other(other.to_string()),
     }
 }

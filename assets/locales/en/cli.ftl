@@ -5,6 +5,8 @@ cli-at-least-one = { $flag } must be at least 1
 cli-cannot-write = cannot write { $path }: { $why }
 
 ## check
+cli-check-spec-ok = { $file }: ok — a model spec, `{ $model }`, { $parameters } parameters (questions about it go in a pack)
+cli-check-spec-bad = { $file }: model `{ $model }` does not run: { $why }
 cli-check-ok = { $file }: ok — { $questions } { $questions ->
     [one] question
    *[other] questions

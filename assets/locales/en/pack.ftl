@@ -7,6 +7,18 @@ pack-slip-python-bool = `{ $found }` is Python's spelling: RON writes `{ $fix }`
 pack-slip-float-for-integer = an integer is expected here, not `{ $found }`: write `{ $integer }`
 pack-slip-single-quotes = RON's strings are in double quotes, "like this" (single quotes hold one character)
 pack-slip-null = `{ $found }` is not RON: write `None`, or leave the field out
+pack-expected = { $what ->
+    [comma] a comma `,` is expected here (between two values)
+    [integer] a whole number is expected here, such as `16`
+    [number] a number is expected here, such as `0.5`
+    [string] a string in double quotes is expected here, "like this"
+    [boolean] `true` or `false` is expected here
+    [list] a list in square brackets is expected here, `[…]`
+    [colon] a `:` is expected here, after the name
+    [closing] a closing bracket is expected here (or a comma before the next value)
+    [end] the file ends too soon: a bracket is left open
+   *[other] something else is expected here
+}
 
 ## The memory limit
 pack-limit-explain = { $source ->

@@ -5,6 +5,8 @@ cli-at-least-one = { $flag } doit valoir au moins 1
 cli-cannot-write = impossible d'écrire { $path } : { $why }
 
 ## check
+cli-check-spec-ok = { $file } : ok — une spécification de modèle, `{ $model }`, { $parameters } paramètres (les questions sur lui vont dans un pack)
+cli-check-spec-bad = { $file } : le modèle `{ $model }` ne s'exécute pas : { $why }
 cli-check-ok = { $file } : ok — { $questions } { $questions ->
     [one] question
    *[other] questions

@@ -7,6 +7,18 @@ pack-slip-python-bool = `{ $found }` s'écrit ainsi en Python : RON écrit `{ $
 pack-slip-float-for-integer = un entier est attendu ici, pas `{ $found }` : écrivez `{ $integer }`
 pack-slip-single-quotes = les chaînes de RON sont entre guillemets droits doubles, "comme ceci" (les apostrophes entourent un seul caractère)
 pack-slip-null = `{ $found }` n'est pas du RON : écrivez `None`, ou omettez le champ
+pack-expected = { $what ->
+    [comma] une virgule `,` est attendue ici (entre deux valeurs)
+    [integer] un nombre entier est attendu ici, comme `16`
+    [number] un nombre est attendu ici, comme `0.5`
+    [string] une chaîne entre guillemets droits est attendue ici, "comme ceci"
+    [boolean] `true` ou `false` est attendu ici
+    [list] une liste entre crochets est attendue ici, `[…]`
+    [colon] un `:` est attendu ici, après le nom
+    [closing] un crochet fermant est attendu ici (ou une virgule avant la valeur suivante)
+    [end] le fichier se termine trop tôt : un crochet reste ouvert
+   *[other] autre chose est attendu ici
+}
 
 ## La limite de mémoire
 pack-limit-explain = { $source ->
