@@ -107,7 +107,7 @@ impl SelfAttention {
         softmax_rows(p, len);
     }
 
-    fn fwd<T: Act>(&self, qkv: &[T], l: &Layout) -> Result<(CpuStorage, Shape)> {
+    fn run<T: Act>(&self, qkv: &[T], l: &Layout) -> Result<(CpuStorage, Shape)> {
         let (n, len, e, dh) = sizes(l, self.heads)?;
         let mut ctx = vec![T::from_f64(0.0); n * len * e];
         ctx.par_chunks_mut(len * e).enumerate().for_each_init(
@@ -138,11 +138,7 @@ impl CustomOp1 for SelfAttention {
         "mltutor-self-attention"
     }
 
-    fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> Result<(CpuStorage, Shape)> {
-        let _timed = timed(self.name());
-        with_float!(s, self.name(), |T| self
-            .fwd::<T>(contiguous(s, l, "qkv")?, l))
-    }
+    op1_cpu_fwd!("qkv");
 
     fn bwd(&self, arg: &Tensor, _res: &Tensor, grad: &Tensor) -> Result<Option<Tensor>> {
         Ok(Some(grad.contiguous()?.apply_op2_no_bwd(
@@ -158,7 +154,13 @@ struct SelfAttentionGrad {
 }
 
 impl SelfAttentionGrad {
-    fn run<T: Act>(&self, dctx: &[T], qkv: &[T], l: &Layout) -> Result<(CpuStorage, Shape)> {
+    fn run<T: Act>(
+        &self,
+        dctx: &[T],
+        _ld: &Layout,
+        qkv: &[T],
+        l: &Layout,
+    ) -> Result<(CpuStorage, Shape)> {
         let (n, len, e, dh) = sizes(l, self.heads)?;
         if dctx.len() != n * len * e {
             bail!(
@@ -248,18 +250,5 @@ impl CustomOp2 for SelfAttentionGrad {
         "mltutor-self-attention-grad"
     }
 
-    fn cpu_fwd(
-        &self,
-        s1: &CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-    ) -> Result<(CpuStorage, Shape)> {
-        let _timed = timed(self.name());
-        with_float!(s1, self.name(), |T| self.run::<T>(
-            contiguous(s1, l1, "grad")?,
-            contiguous(s2, l2, "qkv")?,
-            l2
-        ))
-    }
+    op2_cpu_fwd!("grad", "qkv");
 }

@@ -210,7 +210,13 @@ struct ChannelSums {
 }
 
 impl ChannelSums {
-    fn run<T: Float>(&self, dy: &[T], x: &[T], l: &Layout) -> Result<(CpuStorage, Shape)> {
+    fn run<T: Float>(
+        &self,
+        dy: &[T],
+        _ldy: &Layout,
+        x: &[T],
+        l: &Layout,
+    ) -> Result<(CpuStorage, Shape)> {
         let (n, c, s) = geometry(l.dims())?;
         let st = &self.stats;
         if st.mean.len() != c || x.len() != dy.len() {
@@ -247,20 +253,7 @@ impl CustomOp2 for ChannelSums {
         "mltutor-batch-norm-sums"
     }
 
-    fn cpu_fwd(
-        &self,
-        s1: &CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-    ) -> Result<(CpuStorage, Shape)> {
-        let _timed = timed(self.name());
-        with_float!(s1, self.name(), |T| self.run::<T>(
-            contiguous(s1, l1, "grad")?,
-            contiguous(s2, l2, "batch norm input")?,
-            l2,
-        ))
-    }
+    op2_cpu_fwd!("grad", "batch norm input");
 }
 
 /// (dy, x) → dx = γ·inv_std·(dy − Σdy/M − x̂·Σ(dy·x̂)/M).
@@ -272,7 +265,13 @@ struct InputGrad {
 }
 
 impl InputGrad {
-    fn run<T: Float>(&self, dy: &[T], x: &[T], l: &Layout) -> Result<(CpuStorage, Shape)> {
+    fn run<T: Float>(
+        &self,
+        dy: &[T],
+        _ldy: &Layout,
+        x: &[T],
+        l: &Layout,
+    ) -> Result<(CpuStorage, Shape)> {
         let (n, c, s) = geometry(l.dims())?;
         let st = &self.stats;
         if st.mean.len() != c || self.gamma.len() != c || self.sums.len() != 2 {
@@ -310,20 +309,7 @@ impl CustomOp2 for InputGrad {
         "mltutor-batch-norm-input-grad"
     }
 
-    fn cpu_fwd(
-        &self,
-        s1: &CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-    ) -> Result<(CpuStorage, Shape)> {
-        let _timed = timed(self.name());
-        with_float!(s1, self.name(), |T| self.run::<T>(
-            contiguous(s1, l1, "grad")?,
-            contiguous(s2, l2, "batch norm input")?,
-            l2,
-        ))
-    }
+    op2_cpu_fwd!("grad", "batch norm input");
 }
 
 /// Training-mode batch norm of `x` by `bn`'s γ and β, its running statistics updated as

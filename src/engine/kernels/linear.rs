@@ -180,7 +180,13 @@ impl CustomOp2 for Linear {
 struct LinearInputGrad;
 
 impl LinearInputGrad {
-    fn run<T: Float>(dy: &[T], ldy: &Layout, w: &[T], lw: &Layout) -> Result<(CpuStorage, Shape)> {
+    fn run<T: Float>(
+        &self,
+        dy: &[T],
+        ldy: &Layout,
+        w: &[T],
+        lw: &Layout,
+    ) -> Result<(CpuStorage, Shape)> {
         let &[out, k] = lw.dims() else {
             bail!("linear input grad: weight {:?}", lw.dims())
         };
@@ -209,28 +215,20 @@ impl CustomOp2 for LinearInputGrad {
         "mltutor-linear-input-grad"
     }
 
-    fn cpu_fwd(
-        &self,
-        s1: &CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-    ) -> Result<(CpuStorage, Shape)> {
-        let _timed = timed(self.name());
-        with_float!(s1, self.name(), |T| Self::run::<T>(
-            contiguous(s1, l1, "grad")?,
-            l1,
-            contiguous(s2, l2, "linear weight")?,
-            l2,
-        ))
-    }
+    op2_cpu_fwd!("grad", "linear weight");
 }
 
 /// dL/dW from (dL/dy, x): dyᵀ·x, the weight's rows (outputs) split across threads.
 struct LinearWeightGrad;
 
 impl LinearWeightGrad {
-    fn run<T: Float>(dy: &[T], ldy: &Layout, x: &[T], lx: &Layout) -> Result<(CpuStorage, Shape)> {
+    fn run<T: Float>(
+        &self,
+        dy: &[T],
+        ldy: &Layout,
+        x: &[T],
+        lx: &Layout,
+    ) -> Result<(CpuStorage, Shape)> {
         let (Some(&out), Some(&k)) = (ldy.dims().last(), lx.dims().last()) else {
             bail!("linear weight grad: {:?} and {:?}", ldy.dims(), lx.dims())
         };
@@ -260,28 +258,14 @@ impl CustomOp2 for LinearWeightGrad {
         "mltutor-linear-weight-grad"
     }
 
-    fn cpu_fwd(
-        &self,
-        s1: &CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-    ) -> Result<(CpuStorage, Shape)> {
-        let _timed = timed(self.name());
-        with_float!(s1, self.name(), |T| Self::run::<T>(
-            contiguous(s1, l1, "grad")?,
-            l1,
-            contiguous(s2, l2, "linear input")?,
-            l2,
-        ))
-    }
+    op2_cpu_fwd!("grad", "linear input");
 }
 
 /// dL/db: dy summed over every row.
 struct ColumnSum;
 
 impl ColumnSum {
-    fn run<T: Float>(dy: &[T], l: &Layout) -> Result<(CpuStorage, Shape)> {
+    fn run<T: Float>(&self, dy: &[T], l: &Layout) -> Result<(CpuStorage, Shape)> {
         let Some(&out) = l.dims().last() else {
             bail!("column sum of a scalar")
         };
@@ -300,11 +284,5 @@ impl CustomOp1 for ColumnSum {
         "mltutor-linear-bias-grad"
     }
 
-    fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> Result<(CpuStorage, Shape)> {
-        let _timed = timed(self.name());
-        with_float!(s, self.name(), |T| Self::run::<T>(
-            contiguous(s, l, "grad")?,
-            l
-        ))
-    }
+    op1_cpu_fwd!("grad");
 }

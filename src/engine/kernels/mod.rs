@@ -104,6 +104,38 @@ macro_rules! run2_cpu_fwd {
     };
 }
 
+/// `CustomOp1::cpu_fwd` for the ops that have a `run::<T>(x, layout) -> Result<…>`; the
+/// string names the input in the error when it is not contiguous.
+macro_rules! op1_cpu_fwd {
+    ($a:literal) => {
+        fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> Result<(CpuStorage, Shape)> {
+            let _timed = timed(self.name());
+            with_float!(s, self.name(), |T| self.run::<T>(contiguous(s, l, $a)?, l))
+        }
+    };
+}
+
+/// `CustomOp2::cpu_fwd` for the ops that have a `run::<T>(a, la, b, lb) -> Result<…>`.
+macro_rules! op2_cpu_fwd {
+    ($a:literal, $b:literal) => {
+        fn cpu_fwd(
+            &self,
+            s1: &CpuStorage,
+            l1: &Layout,
+            s2: &CpuStorage,
+            l2: &Layout,
+        ) -> Result<(CpuStorage, Shape)> {
+            let _timed = timed(self.name());
+            with_float!(s1, self.name(), |T| self.run::<T>(
+                contiguous(s1, l1, $a)?,
+                l1,
+                contiguous(s2, l2, $b)?,
+                l2
+            ))
+        }
+    };
+}
+
 mod attention;
 mod batch_norm;
 mod bias;

@@ -16,7 +16,7 @@ const GRAIN: usize = 1 << 14;
 pub struct Relu;
 
 impl Relu {
-    fn run<T: Float>(x: &[T], l: &Layout) -> (CpuStorage, Shape) {
+    fn run<T: Float>(&self, x: &[T], l: &Layout) -> Result<(CpuStorage, Shape)> {
         let zero = T::from_f64(0.0);
         // Collected in place (no zeroed buffer first); a select, not a branch, so that it
         // vectorises (a branch on the sign mispredicts half the time).
@@ -25,7 +25,7 @@ impl Relu {
             .with_min_len(GRAIN)
             .map(|&v| if v > zero { v } else { zero })
             .collect();
-        (T::to_cpu_storage_owned(y), l.shape().clone())
+        Ok((T::to_cpu_storage_owned(y), l.shape().clone()))
     }
 }
 
@@ -34,13 +34,7 @@ impl CustomOp1 for Relu {
         "mltutor-relu"
     }
 
-    fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> Result<(CpuStorage, Shape)> {
-        let _timed = timed(self.name());
-        Ok(with_float!(s, self.name(), |T| Self::run::<T>(
-            contiguous(s, l, "relu input")?,
-            l
-        )))
-    }
+    op1_cpu_fwd!("relu input");
 
     fn bwd(&self, _arg: &Tensor, res: &Tensor, grad: &Tensor) -> Result<Option<Tensor>> {
         Ok(Some(grad.contiguous()?.apply_op2_no_bwd(res, &ReluGrad)?))
@@ -51,7 +45,13 @@ impl CustomOp1 for Relu {
 pub(super) struct ReluGrad;
 
 impl ReluGrad {
-    fn run<T: Float>(g: &[T], y: &[T], l: &Layout) -> (CpuStorage, Shape) {
+    fn run<T: Float>(
+        &self,
+        g: &[T],
+        _lg: &Layout,
+        y: &[T],
+        l: &Layout,
+    ) -> Result<(CpuStorage, Shape)> {
         let zero = T::from_f64(0.0);
         let dx: Vec<T> = g
             .par_iter()
@@ -59,7 +59,7 @@ impl ReluGrad {
             .with_min_len(GRAIN)
             .map(|(&g, &y)| if y > zero { g } else { zero })
             .collect();
-        (T::to_cpu_storage_owned(dx), l.shape().clone())
+        Ok((T::to_cpu_storage_owned(dx), l.shape().clone()))
     }
 }
 
@@ -68,20 +68,7 @@ impl CustomOp2 for ReluGrad {
         "mltutor-relu-grad"
     }
 
-    fn cpu_fwd(
-        &self,
-        s1: &CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-    ) -> Result<(CpuStorage, Shape)> {
-        let _timed = timed(self.name());
-        Ok(with_float!(s1, self.name(), |T| Self::run::<T>(
-            contiguous(s1, l1, "grad")?,
-            contiguous(s2, l2, "relu output")?,
-            l1
-        )))
-    }
+    op2_cpu_fwd!("grad", "relu output");
 }
 
 /// `x.relu()`, by the op above on the CPU in f32 and f64.

@@ -30,7 +30,7 @@ fn last_dim(l: &Layout) -> Result<usize> {
 pub struct Softmax;
 
 impl Softmax {
-    fn run<T: Act>(x: &[T], l: &Layout) -> Result<(CpuStorage, Shape)> {
+    fn run<T: Act>(&self, x: &[T], l: &Layout) -> Result<(CpuStorage, Shape)> {
         let d = last_dim(l)?;
         let mut y = vec![T::from_f64(0.0); x.len()];
         y.par_chunks_mut(d)
@@ -61,13 +61,7 @@ impl CustomOp1 for Softmax {
         "mltutor-softmax"
     }
 
-    fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> Result<(CpuStorage, Shape)> {
-        let _timed = timed(self.name());
-        with_float!(s, self.name(), |T| Self::run::<T>(
-            contiguous(s, l, "softmax input")?,
-            l
-        ))
-    }
+    op1_cpu_fwd!("softmax input");
 
     fn bwd(&self, _arg: &Tensor, res: &Tensor, grad: &Tensor) -> Result<Option<Tensor>> {
         Ok(Some(
@@ -80,7 +74,13 @@ impl CustomOp1 for Softmax {
 struct SoftmaxGrad;
 
 impl SoftmaxGrad {
-    fn run<T: Float>(g: &[T], y: &[T], l: &Layout) -> Result<(CpuStorage, Shape)> {
+    fn run<T: Float>(
+        &self,
+        g: &[T],
+        _lg: &Layout,
+        y: &[T],
+        l: &Layout,
+    ) -> Result<(CpuStorage, Shape)> {
         let d = last_dim(l)?;
         let mut dx = vec![T::from_f64(0.0); g.len()];
         dx.par_chunks_mut(d)
@@ -105,20 +105,7 @@ impl CustomOp2 for SoftmaxGrad {
         "mltutor-softmax-grad"
     }
 
-    fn cpu_fwd(
-        &self,
-        s1: &CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-    ) -> Result<(CpuStorage, Shape)> {
-        let _timed = timed(self.name());
-        with_float!(s1, self.name(), |T| Self::run::<T>(
-            contiguous(s1, l1, "grad")?,
-            contiguous(s2, l2, "softmax output")?,
-            l1
-        ))
-    }
+    op2_cpu_fwd!("grad", "softmax output");
 }
 
 /// Per row: the mean and 1/√(var + ε) (biased variance, as PyTorch).
@@ -225,7 +212,13 @@ struct ParamSums {
 }
 
 impl ParamSums {
-    fn run<T: Float>(&self, g: &[T], x: &[T], l: &Layout) -> Result<(CpuStorage, Shape)> {
+    fn run<T: Float>(
+        &self,
+        g: &[T],
+        _lg: &Layout,
+        x: &[T],
+        l: &Layout,
+    ) -> Result<(CpuStorage, Shape)> {
         let d = last_dim(l)?;
         let rows = x.len() / d;
         if self.stats.mean.len() != rows || g.len() != x.len() {
@@ -264,20 +257,7 @@ impl CustomOp2 for ParamSums {
         "mltutor-layer-norm-sums"
     }
 
-    fn cpu_fwd(
-        &self,
-        s1: &CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-    ) -> Result<(CpuStorage, Shape)> {
-        let _timed = timed(self.name());
-        with_float!(s1, self.name(), |T| self.run::<T>(
-            contiguous(s1, l1, "grad")?,
-            contiguous(s2, l2, "layer norm input")?,
-            l2
-        ))
-    }
+    op2_cpu_fwd!("grad", "layer norm input");
 }
 
 /// (dy, x) → dx = inv·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) per row, with ĝ = dy·γ.
@@ -287,7 +267,13 @@ struct InputGrad {
 }
 
 impl InputGrad {
-    fn run<T: Float>(&self, g: &[T], x: &[T], l: &Layout) -> Result<(CpuStorage, Shape)> {
+    fn run<T: Float>(
+        &self,
+        g: &[T],
+        _lg: &Layout,
+        x: &[T],
+        l: &Layout,
+    ) -> Result<(CpuStorage, Shape)> {
         let d = last_dim(l)?;
         let rows = x.len() / d;
         if self.stats.mean.len() != rows || self.gamma.len() != d || g.len() != x.len() {
@@ -322,20 +308,7 @@ impl CustomOp2 for InputGrad {
         "mltutor-layer-norm-input-grad"
     }
 
-    fn cpu_fwd(
-        &self,
-        s1: &CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-    ) -> Result<(CpuStorage, Shape)> {
-        let _timed = timed(self.name());
-        with_float!(s1, self.name(), |T| self.run::<T>(
-            contiguous(s1, l1, "grad")?,
-            contiguous(s2, l2, "layer norm input")?,
-            l2
-        ))
-    }
+    op2_cpu_fwd!("grad", "layer norm input");
 }
 
 /// Whether the row ops run `x` (on the CPU, in f32 or f64).
