@@ -31,12 +31,15 @@ pub struct Reading<T> {
 pub struct Mended {
     pub text: String,
     shifts: Vec<Shift>,
+    /// Whether a mend kept its line's length (a same_length comment or field): the source
+    /// line is then the written one, not the mended one.
+    same_length: bool,
 }
 
 impl Mended {
     /// `spot`, found in the mended text, placed in `original`: the text as written.
     pub fn place(&self, original: &str, spot: Spot) -> Spot {
-        if self.shifts.is_empty() && self.text == original {
+        if self.shifts.is_empty() && !self.same_length {
             return spot;
         }
         let source_line = original
@@ -65,6 +68,7 @@ pub fn read_all<T: DeserializeOwned>(text: &str) -> Reading<T> {
     let mut shifts: Vec<Shift> = Vec::new();
     let mut errors = Vec::new();
     let mut faithful = true;
+    let mut same_length = false;
     let rounds = (MAX_BYTES_READ / text.len().max(1)).clamp(1, MAX_ERRORS);
     let mut last: Option<(usize, usize, String)> = None;
     for round in 0..rounds {
@@ -77,6 +81,7 @@ pub fn read_all<T: DeserializeOwned>(text: &str) -> Reading<T> {
                     mended: Mended {
                         text: current,
                         shifts,
+                        same_length,
                     },
                 }
             }
@@ -94,8 +99,9 @@ pub fn read_all<T: DeserializeOwned>(text: &str) -> Reading<T> {
         last = Some(key);
         let Some(mend) = found.mend else { break };
         faithful &= mend.faithful;
-        if let Some(shift) = mend.apply(&mut current) {
-            shifts.push(shift);
+        match mend.apply(&mut current) {
+            Some(shift) => shifts.push(shift),
+            None => same_length = true,
         }
     }
     errors.push(Issue::general(Problem::CheckedAfterFixes));
@@ -106,6 +112,7 @@ pub fn read_all<T: DeserializeOwned>(text: &str) -> Reading<T> {
         mended: Mended {
             text: current,
             shifts,
+            same_length,
         },
     }
 }
